@@ -1,0 +1,87 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "stride",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stride", targets: ["stride"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        // Entities, validation, the search language and errors; no I/O.
+        .target(name: "StrideDomain", swiftSettings: strictSettings),
+        // Store protocols and the values they exchange.
+        .target(name: "StrideStore", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
+        // The embedded SQLite store.
+        .target(
+            name: "StrideSQLite",
+            dependencies: [
+                "StrideDomain", "StrideStore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // Use cases: validation, MLflow's rules, calls to the store protocols.
+        .target(name: "StrideService", dependencies: ["StrideDomain", "StrideStore"], swiftSettings: strictSettings),
+        // MLflow's wire format over the service.
+        .target(
+            name: "StrideMLflowAPI",
+            dependencies: [
+                "StrideDomain", "StrideService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // Composition root: configuration and the concrete store.
+        .target(
+            name: "StrideServer",
+            dependencies: [
+                "StrideMLflowAPI", "StrideService", "StrideSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "stride",
+            dependencies: [
+                "StrideServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideStoreContractTests",
+            dependencies: [
+                "StrideDomain", "StrideStore", "StrideSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideMLflowAPITests",
+            dependencies: [
+                "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,129 @@
+/// A validated `experiments/search` filter clause.
+public enum ExperimentFilterClause: Sendable, Hashable {
+    /// `name` compared with `=`, `!=`, `LIKE` or `ILIKE`.
+    case name(FilterOperator, String)
+    /// `experiment_id IN (...)`, `NOT IN`, `=` or `!=`.
+    case experimentIDs(FilterOperator, [String])
+    /// `creation_time` or `last_update_time` compared numerically.
+    case time(column: TimeColumn, FilterOperator, Int64)
+    /// `tags.<key>` compared with a string, or tested for presence.
+    case tag(key: String, FilterOperator, String?)
+
+    public enum TimeColumn: String, Sendable, Hashable {
+        case creationTime = "creation_time"
+        case lastUpdateTime = "last_update_time"
+    }
+
+    /// Parses and checks a filter against the identifiers experiments support.
+    public static func parse(_ filter: String) throws(StrideError) -> [ExperimentFilterClause] {
+        try FilterParser.parse(filter).map { (comparison) throws(StrideError) in try clause(comparison) }
+    }
+
+    private static let stringOperators: Set<FilterOperator> = [.equal, .notEqual, .like, .iLike]
+    private static let numericOperators: Set<FilterOperator> = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+
+    private static func clause(_ comparison: FilterComparison) throws(StrideError) -> ExperimentFilterClause {
+        switch comparison.entity {
+        case .attribute:
+            switch comparison.key {
+            case "name":
+                guard stringOperators.contains(comparison.op), case .string(let text) = comparison.value else {
+                    throw invalidComparison(comparison, expected: "a quoted string with =, !=, LIKE or ILIKE")
+                }
+                return .name(comparison.op, text)
+            case "experiment_id":
+                switch (comparison.op, comparison.value) {
+                case (.in, .list(let ids)), (.notIn, .list(let ids)):
+                    return .experimentIDs(comparison.op, ids)
+                case (.equal, .string(let id)), (.notEqual, .string(let id)):
+                    return .experimentIDs(comparison.op, [id])
+                default:
+                    throw invalidComparison(comparison, expected: "=, !=, IN or NOT IN with quoted ids")
+                }
+            case "creation_time", "last_update_time":
+                guard numericOperators.contains(comparison.op), case .number(let number) = comparison.value else {
+                    throw invalidComparison(comparison, expected: "a numeric value")
+                }
+                return .time(column: TimeColumn(rawValue: comparison.key)!, comparison.op, Int64(number))
+            default:
+                throw .invalidParameter(
+                    "Invalid attribute key '\(comparison.key)' specified. Valid keys are '['name', 'creation_time', 'last_update_time', 'experiment_id']' (position \(comparison.offset)).")
+            }
+        case .tag:
+            switch (comparison.op, comparison.value) {
+            case (.isNull, _), (.isNotNull, _):
+                return .tag(key: comparison.key, comparison.op, nil)
+            case (let op, .string(let text)) where stringOperators.contains(op):
+                return .tag(key: comparison.key, op, text)
+            default:
+                throw invalidComparison(comparison, expected: "a quoted string with =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL")
+            }
+        default:
+            throw .invalidParameter(
+                "Invalid entity type '\(comparison.entity.rawValue)' at position \(comparison.offset). Experiments can be filtered by attributes and tags only.")
+        }
+    }
+
+    private static func invalidComparison(_ comparison: FilterComparison, expected: String) -> StrideError {
+        .invalidParameter(
+            "Invalid comparison for '\(comparison.key)' at position \(comparison.offset): '\(comparison.op.rawValue)' expects \(expected).")
+    }
+}
+
+/// One `experiments/search` ordering key.
+public struct ExperimentOrder: Sendable, Hashable {
+    public enum Column: String, Sendable, Hashable {
+        case name
+        case experimentID = "experiment_id"
+        case creationTime = "creation_time"
+        case lastUpdateTime = "last_update_time"
+    }
+
+    public var column: Column
+    public var ascending: Bool
+
+    public init(column: Column, ascending: Bool) {
+        self.column = column
+        self.ascending = ascending
+    }
+
+    /// Parses `"<attribute> [ASC|DESC]"`; tags and other entities are rejected as in MLflow.
+    public static func parse(_ clauses: [String]) throws(StrideError) -> [ExperimentOrder] {
+        var orders: [ExperimentOrder] = []
+        for clause in clauses {
+            let parts = clause.split(whereSeparator: \.isWhitespace)
+            guard !parts.isEmpty, parts.count <= 2 else {
+                throw .invalidParameter("Invalid order_by clause '\(clause)'.")
+            }
+            var ascending = true
+            if parts.count == 2 {
+                switch parts[1].uppercased() {
+                case "ASC": ascending = true
+                case "DESC": ascending = false
+                default: throw .invalidParameter("Invalid ordering key in order_by clause '\(clause)'.")
+                }
+            }
+            var name = String(parts[0])
+            for prefix in ["attribute.", "attributes.", "attr."] where name.lowercased().hasPrefix(prefix) {
+                name = String(name.dropFirst(prefix.count))
+            }
+            name = name.trimmingBackticks()
+            guard let column = Column(rawValue: name) else {
+                throw .invalidParameter(
+                    "Invalid attribute key '\(name)' specified. Valid keys are '['name', 'experiment_id', 'creation_time', 'last_update_time']'")
+            }
+            if orders.contains(where: { $0.column == column }) {
+                throw .invalidParameter("`order_by` contains duplicate fields: \(clauses)")
+            }
+            orders.append(ExperimentOrder(column: column, ascending: ascending))
+        }
+        return orders
+    }
+}
+
+extension String {
+    fileprivate func trimmingBackticks() -> String {
+        guard count >= 2, hasPrefix("`"), hasSuffix("`") else { return self }
+        return String(dropFirst().dropLast())
+    }
+}

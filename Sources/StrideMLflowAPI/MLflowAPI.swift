@@ -1,0 +1,36 @@
+public import Hummingbird
+import HTTPTypes
+import StrideDomain
+public import StrideService
+
+/// MLflow's REST API: maps wire requests to service calls and service results to MLflow's JSON.
+public struct MLflowAPI: Sendable {
+    let tracking: TrackingService
+
+    /// The MLflow release whose API Stride speaks. `GET /version` reports a 3.x release below 3.4
+    /// on purpose: clients switch trace export to OTLP from 3.4 on, which Stride does not serve.
+    public static let reportedMLflowVersion = "3.3.2"
+
+    public init(tracking: TrackingService) {
+        self.tracking = tracking
+    }
+
+    /// Registers every endpoint under `/api/<v>/mlflow` and `/ajax-api/<v>/mlflow`, and the
+    /// server-level routes.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let endpoints = experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints()
+        for endpoint in endpoints {
+            let handler = endpoint.handler
+            for prefix in ["/api", "/ajax-api"] {
+                router.on(RouterPath("\(prefix)/\(endpoint.version)/mlflow\(endpoint.path)"), method: endpoint.method) { request, _ in
+                    try await handler(try await MLflowRequest.decode(request))
+                }
+            }
+        }
+        router.get("/ajax-api/2.0/mlflow/metrics/get-history-bulk") { request, _ in
+            try await self.getHistoryBulk(try await MLflowRequest.decode(request))
+        }
+        router.get("/health") { _, _ in "OK" }
+        router.get("/version") { _, _ in Self.reportedMLflowVersion }
+    }
+}

@@ -1,0 +1,49 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import StrideDomain
+
+extension StrideError.Code {
+    /// MLflow's `ERROR_CODE_TO_HTTP_STATUS`: which HTTP status goes with each error code.
+    var httpStatus: HTTPResponse.Status {
+        switch self {
+        case .invalidParameterValue, .badRequest, .resourceAlreadyExists: .badRequest
+        case .resourceDoesNotExist, .endpointNotFound: .notFound
+        case .unauthenticated: .unauthorized
+        case .permissionDenied: .forbidden
+        case .notImplemented: .notImplemented
+        default: .internalServerError
+        }
+    }
+}
+
+/// Builds MLflow's error body, `{"error_code": ..., "message": ...}`.
+enum MLflowErrorResponse {
+    static func make(_ error: StrideError) -> Response {
+        make(code: error.code.rawValue, message: error.message, status: error.code.httpStatus)
+    }
+
+    static func make(code: String, message: String, status: HTTPResponse.Status) -> Response {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("error_code", code)
+        writer.field("message", message)
+        writer.endObject()
+        return JSONResponse.make(writer, status: status)
+    }
+}
+
+/// A JSON response from written bytes.
+enum JSONResponse {
+    static func make(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+    }
+
+    /// `{}`, the answer of every MLflow write endpoint.
+    static func empty() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
+    }
+}

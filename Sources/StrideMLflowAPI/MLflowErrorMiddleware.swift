@@ -1,0 +1,37 @@
+import HTTPTypes
+public import Hummingbird
+import Logging
+import StrideDomain
+
+/// Turns every failure into MLflow's error shape so the client never sees an HTML or empty error.
+///
+/// Client errors keep 4xx statuses: the mlflow client retries 5xx answers for minutes.
+public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as StrideError {
+            return MLflowErrorResponse.make(error)
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound, .methodNotAllowed:
+                return MLflowErrorResponse.make(
+                    code: StrideError.Code.endpointNotFound.rawValue,
+                    message: "No API endpoint for \(request.method.rawValue) \(request.uri.path)", status: .notFound)
+            case .contentTooLarge:
+                return MLflowErrorResponse.make(
+                    code: StrideError.Code.invalidParameterValue.rawValue, message: "Request body is too large.", status: .badRequest)
+            default:
+                let status = error.status.code >= 500 ? HTTPResponse.Status.badRequest : error.status
+                return MLflowErrorResponse.make(
+                    code: StrideError.Code.badRequest.rawValue, message: error.body ?? error.status.reasonPhrase, status: status)
+            }
+        } catch {
+            context.logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
+            return MLflowErrorResponse.make(
+                code: StrideError.Code.internalError.rawValue, message: "Internal server error: \(error)", status: .internalServerError)
+        }
+    }
+}

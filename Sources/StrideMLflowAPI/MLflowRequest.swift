@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import StrideDomain
+
+/// One decoded MLflow API call: its fields and the raw body size (log-batch has a byte limit).
+struct MLflowRequest: Sendable {
+    var fields: RequestFields
+    var bodySize: Int
+
+    /// The largest JSON body any endpoint accepts; dataset profiles may reach 16 MB.
+    static let maxBodyBytes = 20 * 1024 * 1024
+
+    /// Decodes fields the way MLflow's `_get_request_message` does: a GET with a query string reads
+    /// the query; anything else reads a JSON body (which POST and PUT must label as JSON).
+    static func decode(_ request: Request) async throws -> MLflowRequest {
+        if request.method == .get, let query = request.uri.query, !query.isEmpty {
+            return MLflowRequest(fields: RequestFields(query: parseQuery(query)), bodySize: 0)
+        }
+        if request.method == .post || request.method == .put {
+            let contentType = request.headers[.contentType] ?? ""
+            guard contentType.lowercased().hasPrefix("application/json") else {
+                throw StrideError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
+            }
+        }
+        let body = try await request.body.collect(upTo: maxBodyBytes)
+        let size = body.readableBytes
+        guard size > 0 else { return MLflowRequest(fields: RequestFields(json: []), bodySize: 0) }
+        let bytes = body.readableBytesView
+        var value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+            // Legacy clients send the JSON document as a JSON string.
+            if case .string(let inner) = value {
+                value = try JSONParser.parse(Array(inner.utf8))
+            }
+        } catch {
+            throw StrideError.invalidParameter("Malformed JSON request body: \(error)")
+        }
+        guard case .object(let members) = value else {
+            throw StrideError.invalidParameter("The request body must be a JSON object.")
+        }
+        return MLflowRequest(fields: RequestFields(json: members), bodySize: size)
+    }
+
+    /// Splits `a=1&b=2&b=3` into ordered pairs, decoding `+` and percent escapes.
+    static func parseQuery(_ query: String) -> [(name: String, value: String)] {
+        query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = decodeComponent(parts[0])
+            let value = parts.count > 1 ? decodeComponent(parts[1]) : ""
+            return (name, value)
+        }
+    }
+
+    private static func decodeComponent(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}
+
+/// A handler for one MLflow endpoint.
+typealias MLflowHandler = @Sendable (MLflowRequest) async throws -> Response
+
+/// One MLflow endpoint: its method, its path below `/api/<version>/mlflow`, and its handler.
+struct MLflowEndpoint: Sendable {
+    var method: HTTPRequest.Method
+    var path: String
+    var version: String = "2.0"
+    var handler: MLflowHandler
+}

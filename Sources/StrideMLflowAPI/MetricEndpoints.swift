@@ -1,0 +1,69 @@
+import Hummingbird
+import StrideDomain
+import StrideService
+
+extension MLflowAPI {
+    func metricEndpoints() -> [MLflowEndpoint] {
+        let tracking = self.tracking
+        return [
+            MLflowEndpoint(method: .get, path: "/metrics/get-history") { request in
+                let fields = request.fields
+                let key = try fields.requiredString("metric_key")
+                let page = try await tracking.metricHistory(
+                    runID: try fields.runID(), key: key, maxResults: try fields.int("max_results"),
+                    pageToken: try fields.string("page_token"))
+                var writer = JSONWriter(capacity: 80 * page.metrics.count + 64)
+                writer.beginObject()
+                if !page.metrics.isEmpty {
+                    writer.key("metrics")
+                    writer.beginArray()
+                    for metric in page.metrics { writer.write(metric) }
+                    writer.endArray()
+                }
+                if let token = page.nextPageToken { writer.field("next_page_token", token) }
+                writer.endObject()
+                return JSONResponse.make(writer)
+            },
+            MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval") { request in
+                let fields = request.fields
+                let points = try await tracking.sampledMetricHistory(
+                    runIDs: try fields.strings("run_ids"), key: try fields.requiredString("metric_key"),
+                    maxResults: try fields.int("max_results"), startStep: try fields.int64("start_step"),
+                    endStep: try fields.int64("end_step"))
+                return Self.runMetricsResponse(points)
+            },
+        ]
+    }
+
+    /// The legacy UI endpoint: full histories of one key for several runs, capped at 25,000 points.
+    func getHistoryBulk(_ request: MLflowRequest) async throws -> Response {
+        let fields = request.fields
+        let runIDs = try fields.strings("run_id")
+        guard !runIDs.isEmpty else { throw StrideError.missingValue("run_id") }
+        guard runIDs.count <= Limits.maxRunsPerBulkHistory else {
+            throw StrideError.invalidParameter("GetMetricHistoryBulk request cannot specify more than \(Limits.maxRunsPerBulkHistory) run_ids.")
+        }
+        let key = try fields.requiredString("metric_key")
+        var remaining = min(try fields.int("max_results") ?? 25_000, 25_000)
+        var points: [RunMetric] = []
+        for runID in runIDs where remaining > 0 {
+            let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: remaining, pageToken: nil)
+            points += page.metrics.map { RunMetric(runID: runID, metric: $0) }
+            remaining -= page.metrics.count
+        }
+        return Self.runMetricsResponse(points)
+    }
+
+    static func runMetricsResponse(_ points: [RunMetric]) -> Response {
+        var writer = JSONWriter(capacity: 120 * points.count + 32)
+        writer.beginObject()
+        if !points.isEmpty {
+            writer.key("metrics")
+            writer.beginArray()
+            for point in points { writer.write(point.metric, runID: point.runID) }
+            writer.endArray()
+        }
+        writer.endObject()
+        return JSONResponse.make(writer)
+    }
+}

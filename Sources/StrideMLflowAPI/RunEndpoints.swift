@@ -1,0 +1,125 @@
+import Hummingbird
+import StrideDomain
+import StrideService
+
+extension MLflowAPI {
+    func runEndpoints() -> [MLflowEndpoint] {
+        let tracking = self.tracking
+        return [
+            MLflowEndpoint(method: .post, path: "/runs/create") { request in
+                let fields = request.fields
+                let run = try await tracking.createRun(
+                    experimentID: try fields.string("experiment_id"), userID: try fields.string("user_id"),
+                    runName: try fields.string("run_name"), startTime: try fields.int64("start_time"),
+                    tags: try Self.keyValues(fields.messages("tags")))
+                return Self.runResponse(run)
+            },
+            MLflowEndpoint(method: .get, path: "/runs/get") { request in
+                Self.runResponse(try await tracking.run(id: try request.fields.runID()))
+            },
+            MLflowEndpoint(method: .post, path: "/runs/update") { request in
+                let fields = request.fields
+                let info = try await tracking.updateRun(
+                    id: try fields.runID(), status: try fields.enumeration("status", RunStatus.init(wireValue:)),
+                    endTime: try fields.int64("end_time"), name: try fields.string("run_name"))
+                var writer = JSONWriter()
+                writer.beginObject()
+                writer.key("run_info")
+                writer.write(info)
+                writer.endObject()
+                return JSONResponse.make(writer)
+            },
+            MLflowEndpoint(method: .post, path: "/runs/delete") { request in
+                try await tracking.deleteRun(id: try request.fields.requiredString("run_id"))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/restore") { request in
+                try await tracking.restoreRun(id: try request.fields.requiredString("run_id"))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/log-metric") { request in
+                let fields = request.fields
+                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/log-parameter") { request in
+                let fields = request.fields
+                guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
+                try await tracking.logParam(runID: try fields.runID(), param: Param(key: try fields.requiredString("key"), value: value))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/set-tag") { request in
+                let fields = request.fields
+                guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
+                try await tracking.setTag(runID: try fields.runID(), tag: Tag(key: try fields.requiredString("key"), value: value))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/delete-tag") { request in
+                try await tracking.deleteTag(runID: try request.fields.requiredString("run_id"), key: try request.fields.requiredString("key"))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/log-batch") { request in
+                if request.bodySize > Limits.maxBatchRequestBytes {
+                    throw StrideError.invalidParameter(
+                        "Batched logging API requests must be at most \(Limits.maxBatchRequestBytes) bytes, got a request of size \(request.bodySize).")
+                }
+                let fields = request.fields
+                let metrics = try fields.messages("metrics").map { (metric) throws(StrideError) in try Self.metric(metric) }
+                try await tracking.logBatch(
+                    runID: try fields.runID(), metrics: metrics, params: try Self.keyValues(fields.messages("params")),
+                    tags: try Self.keyValues(fields.messages("tags")))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/log-inputs") { request in
+                let fields = request.fields
+                let datasets = try fields.messages("datasets").map { (input) throws(StrideError) -> DatasetInput in
+                    guard let dataset = try input.message("dataset") else { throw StrideError.missingValue("datasets.dataset") }
+                    return DatasetInput(
+                        dataset: Dataset(
+                            name: try dataset.requiredString("name"), digest: try dataset.requiredString("digest"),
+                            sourceType: try dataset.requiredString("source_type"), source: try dataset.requiredString("source"),
+                            schema: try dataset.string("schema"), profile: try dataset.string("profile")),
+                        tags: try Self.keyValues(input.messages("tags")))
+                }
+                try await tracking.logInputs(runID: try fields.requiredString("run_id"), datasets: datasets)
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/outputs") { request in
+                let fields = request.fields
+                let models = try fields.messages("models").map { (model) throws(StrideError) in
+                    ModelOutput(modelID: try model.requiredString("model_id"), step: try model.requiredInt64("step"))
+                }
+                guard !models.isEmpty else { throw StrideError.missingValue("models") }
+                try await tracking.logOutputs(runID: try fields.requiredString("run_id"), models: models)
+                return JSONResponse.empty()
+            },
+        ]
+    }
+
+    /// A metric from `log-metric` or one `log-batch` element: key, value and timestamp required,
+    /// step defaulting to 0.
+    static func metric(_ fields: RequestFields) throws(StrideError) -> Metric {
+        Metric(
+            key: try fields.requiredString("key"), value: try fields.requiredDouble("value"),
+            timestamp: try fields.requiredInt64("timestamp"), step: try fields.int64("step") ?? 0)
+    }
+
+    /// Params or tags: a key is required, a missing value is the empty string.
+    static func keyValues(_ messages: [RequestFields]) throws(StrideError) -> [KeyValue] {
+        var pairs: [KeyValue] = []
+        pairs.reserveCapacity(messages.count)
+        for message in messages {
+            pairs.append(KeyValue(key: try message.requiredString("key"), value: try message.string("value") ?? ""))
+        }
+        return pairs
+    }
+
+    static func runResponse(_ run: Run) -> Response {
+        var writer = JSONWriter(capacity: 1024)
+        writer.beginObject()
+        writer.key("run")
+        writer.write(run)
+        writer.endObject()
+        return JSONResponse.make(writer)
+    }
+}

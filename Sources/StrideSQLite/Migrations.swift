@@ -1,0 +1,157 @@
+import SQLiteNIO
+
+/// The versioned schema. A migration is never edited once released; changes go in a new entry.
+enum Migrations {
+    struct Migration {
+        var version: Int
+        var statements: [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, statements: [
+            """
+            CREATE TABLE projects (
+                project_id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                creation_time INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO projects (project_id, name, creation_time) VALUES (1, 'default', CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+            """
+            CREATE TABLE experiments (
+                experiment_id INTEGER PRIMARY KEY,
+                project_id INTEGER NOT NULL REFERENCES projects (project_id),
+                name TEXT NOT NULL,
+                artifact_location TEXT NOT NULL,
+                lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+                creation_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL,
+                UNIQUE (project_id, name)
+            )
+            """,
+            """
+            CREATE TABLE experiment_tags (
+                experiment_id INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (experiment_id, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE runs (
+                run_pk INTEGER PRIMARY KEY,
+                run_uuid TEXT NOT NULL UNIQUE,
+                experiment_id INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                start_time INTEGER,
+                end_time INTEGER,
+                artifact_uri TEXT NOT NULL,
+                lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+                deleted_time INTEGER
+            )
+            """,
+            "CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time DESC, run_uuid)",
+            """
+            CREATE TABLE params (
+                run_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE run_tags (
+                run_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_pk, key)
+            ) WITHOUT ROWID
+            """,
+            "CREATE TABLE metric_keys (key_id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE)",
+            // Integer run and key ids keep this table narrow; the key order matches how points
+            // arrive (one run, one key, rising steps), so inserts append to the index.
+            """
+            CREATE TABLE metrics (
+                run_pk INTEGER NOT NULL,
+                key_id INTEGER NOT NULL,
+                step INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL,
+                value REAL NOT NULL,
+                is_nan INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, key_id, step, timestamp, value, is_nan)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE latest_metrics (
+                run_pk INTEGER NOT NULL,
+                key_id INTEGER NOT NULL,
+                step INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL,
+                value REAL NOT NULL,
+                is_nan INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, key_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE datasets (
+                dataset_pk INTEGER PRIMARY KEY,
+                experiment_id INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                source_type TEXT NOT NULL,
+                source TEXT NOT NULL,
+                schema TEXT,
+                profile TEXT,
+                UNIQUE (experiment_id, name, digest)
+            )
+            """,
+            """
+            CREATE TABLE run_inputs (
+                run_pk INTEGER NOT NULL,
+                dataset_pk INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, dataset_pk)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE run_input_tags (
+                run_pk INTEGER NOT NULL,
+                dataset_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_pk, dataset_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE run_outputs (
+                run_pk INTEGER NOT NULL,
+                model_id TEXT NOT NULL,
+                step INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, model_id, step)
+            ) WITHOUT ROWID
+            """,
+        ]),
+    ]
+
+    /// Applies every migration newer than the database's version, each in its own transaction.
+    static func migrate(_ database: SQLiteDatabase) async throws {
+        try await database.write { connection in
+            try await connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        }
+        for migration in all {
+            try await database.write { connection in
+                let applied = try await connection.query(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)])
+                guard applied.isEmpty else { return }
+                for statement in migration.statements {
+                    try await connection.execute(statement)
+                }
+                try await connection.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+                    [.integer(migration.version)])
+            }
+        }
+    }
+}

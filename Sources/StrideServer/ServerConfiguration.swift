@@ -1,0 +1,63 @@
+import Foundation
+
+/// Everything `stride server` needs to start, after flags, environment and defaults are merged.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// `sqlite:///relative.db`, `sqlite:////absolute.db`, or a plain file path.
+    public var backendStoreURI: String
+    /// Where proxied artifacts are stored on disk.
+    public var artifactsDestination: String
+    /// The root written into experiments' artifact locations; nil means `mlflow-artifacts:` when
+    /// artifacts are served, the destination itself otherwise.
+    public var defaultArtifactRoot: String?
+    public var serveArtifacts: Bool
+
+    public static let defaultDataDirectory = "stride-data"
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 5000,
+        backendStoreURI: String = "sqlite:///\(defaultDataDirectory)/stride.db",
+        artifactsDestination: String = "\(defaultDataDirectory)/artifacts",
+        defaultArtifactRoot: String? = nil, serveArtifacts: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.backendStoreURI = backendStoreURI
+        self.artifactsDestination = artifactsDestination
+        self.defaultArtifactRoot = defaultArtifactRoot
+        self.serveArtifacts = serveArtifacts
+    }
+
+    /// The artifact root experiments get: MLflow's proxied scheme unless told otherwise.
+    public var effectiveArtifactRoot: String {
+        if let defaultArtifactRoot, !defaultArtifactRoot.isEmpty { return defaultArtifactRoot }
+        if serveArtifacts { return "mlflow-artifacts:" }
+        return URL(fileURLWithPath: artifactsDestination).standardizedFileURL.absoluteString
+    }
+
+    /// The backend a store URI names.
+    public enum Backend: Equatable, Sendable {
+        case sqlite(path: String)
+    }
+
+    public struct UnsupportedBackend: Error, CustomStringConvertible {
+        public var uri: String
+        public var description: String {
+            "Unsupported --backend-store-uri '\(uri)': use sqlite:///<path> (PostgreSQL support is planned)."
+        }
+    }
+
+    /// Reads `--backend-store-uri` with SQLAlchemy's convention: `sqlite:///x` is relative,
+    /// `sqlite:////x` absolute.
+    public func backend() throws -> Backend {
+        let uri = backendStoreURI
+        if uri.hasPrefix("sqlite:///") {
+            return .sqlite(path: String(uri.dropFirst("sqlite:///".count)))
+        }
+        if uri.contains("://") {
+            throw UnsupportedBackend(uri: uri)
+        }
+        return .sqlite(path: uri)
+    }
+}

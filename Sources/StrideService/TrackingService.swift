@@ -1,0 +1,272 @@
+public import StrideDomain
+public import StrideStore
+
+/// The tracking use cases: validate input, apply MLflow's rules, call the store.
+///
+/// Both the MLflow wire layer and the web UI call this type; neither reaches the store directly.
+public struct TrackingService: Sendable {
+    let store: any TrackingStore
+    let artifacts: ArtifactLocations
+    let clock: any TimeSource
+
+    /// The project that owns every experiment until projects get their own routes.
+    public static let defaultProject = "default"
+
+    public init(store: any TrackingStore, artifacts: ArtifactLocations, clock: any TimeSource = SystemTimeSource()) {
+        self.store = store
+        self.artifacts = artifacts
+        self.clock = clock
+    }
+
+    /// Creates the `Default` experiment on first start.
+    public func bootstrap() async throws {
+        try await store.ensureDefaultExperiment(
+            project: Self.defaultProject, artifactLocation: artifacts.experimentLocation(.defaultExperiment),
+            at: clock.nowMilliseconds())
+    }
+
+    // MARK: Experiments
+
+    public func createExperiment(name: String, artifactLocation: String?, tags: [Tag], project: String) async throws -> ExperimentID {
+        try EntityValidation.validateExperimentName(name)
+        for tag in tags { try EntityValidation.validateExperimentTag(tag) }
+        let artifacts = self.artifacts
+        let location: NewExperiment.ArtifactLocation =
+            if let artifactLocation, !artifactLocation.isEmpty { .fixed(artifactLocation) }
+            else { .derived { artifacts.experimentLocation($0) } }
+        return try await store.createExperiment(
+            NewExperiment(project: project, name: name, artifactLocation: location, tags: tags, creationTime: clock.nowMilliseconds()))
+    }
+
+    public func experiment(id: String) async throws -> Experiment {
+        let parsed = try ExperimentID(parsing: id)
+        guard let experiment = try await store.experiment(id: parsed) else {
+            throw StrideError.notFound("No Experiment with id=\(id) exists")
+        }
+        return experiment
+    }
+
+    public func experiment(named name: String, project: String) async throws -> Experiment {
+        guard let experiment = try await store.experiment(named: name, project: project) else {
+            throw StrideError.notFound("Could not find experiment with name '\(name)'")
+        }
+        return experiment
+    }
+
+    public func searchExperiments(
+        filter: String?, orderBy: [String], viewType: ViewType, maxResults: Int, pageToken: String?, project: String
+    ) async throws -> (experiments: [Experiment], nextPageToken: String?) {
+        guard maxResults >= 1, maxResults <= Limits.maxSearchResults else {
+            throw StrideError.invalidParameter(
+                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer at most \(Limits.maxSearchResults)")
+        }
+        let clauses = try ExperimentFilterClause.parse(filter ?? "")
+        let order = try ExperimentOrder.parse(orderBy)
+        let offset = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in try PageToken.decodeOffset(token) } ?? 0
+        let page = try await store.searchExperiments(
+            ExperimentQuery(project: project, filter: clauses, order: order, viewType: viewType, maxResults: maxResults, offset: offset))
+        return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+    }
+
+    public func renameExperiment(id: String, newName: String) async throws {
+        try EntityValidation.validateExperimentName(newName)
+        let parsed = try ExperimentID(parsing: id)
+        try await store.renameExperiment(id: parsed, to: newName, at: clock.nowMilliseconds())
+    }
+
+    public func deleteExperiment(id: String) async throws {
+        let parsed = try ExperimentID(parsing: id)
+        if parsed == .defaultExperiment {
+            throw StrideError.invalidParameter("Cannot delete the default experiment '0'. This is an internally reserved experiment.")
+        }
+        try await store.setExperimentLifecycle(id: parsed, to: .deleted, at: clock.nowMilliseconds())
+    }
+
+    public func restoreExperiment(id: String) async throws {
+        try await store.setExperimentLifecycle(id: try ExperimentID(parsing: id), to: .active, at: clock.nowMilliseconds())
+    }
+
+    public func setExperimentTag(id: String, tag: Tag) async throws {
+        try EntityValidation.validateExperimentTag(tag)
+        try await store.setExperimentTag(id: try ExperimentID(parsing: id), tag: tag)
+    }
+
+    public func deleteExperimentTag(id: String, key: String) async throws {
+        try await store.deleteExperimentTag(id: try ExperimentID(parsing: id), key: key)
+    }
+
+    // MARK: Runs
+
+    /// Creates a run named by `runName`, else by its `mlflow.runName` tag, else by a generated name;
+    /// the tag is added when absent so name and tag always agree.
+    public func createRun(experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag]) async throws -> Run {
+        let experiment = try await self.experiment(id: experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? ExperimentID.defaultExperiment.description)
+        if experiment.lifecycleStage != .active {
+            throw StrideError.invalidParameter(
+                "The experiment \(experiment.id) must be in the 'active' state. Current state is \(experiment.lifecycleStage.rawValue).")
+        }
+        var tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
+        let tagName = tags.last(where: { $0.key == ReservedTag.runName })?.value
+        let givenName = runName.flatMap { $0.isEmpty ? nil : $0 }
+        if let givenName, let tagName, !tagName.isEmpty, givenName != tagName {
+            throw StrideError.invalidParameter(
+                "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='\(givenName)', mlflow.runName='\(tagName)').")
+        }
+        let name = givenName ?? tagName.flatMap { $0.isEmpty ? nil : $0 } ?? RunNameGenerator.make()
+        if tagName == nil || tagName == "" {
+            tags.removeAll { $0.key == ReservedTag.runName }
+            tags.append(Tag(key: ReservedTag.runName, value: name))
+        }
+        let runID = RunIDGenerator.make()
+        let info = RunInfo(
+            runID: runID, experimentID: experiment.id, runName: name, userID: userID ?? "", status: .running,
+            startTime: startTime, endTime: nil,
+            artifactURI: artifacts.runLocation(experimentLocation: experiment.artifactLocation, runID: runID),
+            lifecycleStage: .active)
+        return try await store.createRun(NewRun(info: info, tags: uniqueByKey(tags)))
+    }
+
+    public func run(id: String) async throws -> Run {
+        guard let run = try await store.run(id: id) else {
+            throw StrideError.notFound("Run with id=\(id) not found")
+        }
+        return run
+    }
+
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?) async throws -> RunInfo {
+        let name = name.flatMap { $0.isEmpty ? nil : EntityValidation.truncated($0, limit: Limits.maxTagValueLength) }
+        return try await store.updateRun(id: id, RunUpdate(status: status, endTime: endTime, name: name))
+    }
+
+    public func deleteRun(id: String) async throws {
+        try await store.setRunLifecycle(id: id, to: .deleted, at: clock.nowMilliseconds())
+    }
+
+    public func restoreRun(id: String) async throws {
+        try await store.setRunLifecycle(id: id, to: .active, at: clock.nowMilliseconds())
+    }
+
+    public func logMetric(runID: String, metric: Metric) async throws {
+        try EntityValidation.validateMetric(metric)
+        try await store.logBatch(runID: runID, RunBatch(metrics: [metric]))
+    }
+
+    /// Logs one param; an identical re-log is accepted, a changed value is refused.
+    public func logParam(runID: String, param: Param) async throws {
+        let param = try EntityValidation.validatedParam(param)
+        do {
+            try await store.logBatch(runID: runID, RunBatch(params: [param]))
+        } catch let conflict as ParamValueConflict {
+            let change = conflict.changes[0]
+            throw StrideError.invalidParameter(
+                "Changing param values is not allowed. Param with key='\(change.key)' was already logged with value='\(change.oldValue)' for run ID='\(runID)'. Attempted logging new value '\(change.newValue)'.")
+        }
+    }
+
+    public func setTag(runID: String, tag: Tag) async throws {
+        let tag = try EntityValidation.validatedTag(tag)
+        try await store.logBatch(runID: runID, RunBatch(tags: [tag], newRunName: tag.key == ReservedTag.runName ? tag.value : nil))
+    }
+
+    public func deleteTag(runID: String, key: String) async throws {
+        try await store.deleteRunTag(runID: runID, key: key)
+    }
+
+    /// The one write primitive behind `log_metrics`, `log_params`, `set_tags` and autologging.
+    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
+        try EntityValidation.validateBatchLimits(metrics: metrics.count, params: params.count, tags: tags.count)
+        for (index, metric) in metrics.enumerated() {
+            try EntityValidation.validateMetric(metric, path: "metrics[\(index)]")
+        }
+        var validParams: [Param] = []
+        validParams.reserveCapacity(params.count)
+        for (index, param) in params.enumerated() {
+            validParams.append(try EntityValidation.validatedParam(param, path: "params[\(index)]"))
+        }
+        var validTags: [Tag] = []
+        validTags.reserveCapacity(tags.count)
+        for (index, tag) in tags.enumerated() {
+            validTags.append(try EntityValidation.validatedTag(tag, path: "tags[\(index)]"))
+        }
+        try EntityValidation.validateUniqueParamKeys(validParams)
+        let newName = validTags.last(where: { $0.key == ReservedTag.runName })?.value
+        do {
+            try await store.logBatch(
+                runID: runID, RunBatch(metrics: metrics, params: validParams, tags: validTags, newRunName: newName))
+        } catch let conflict as ParamValueConflict {
+            let listed = conflict.changes.map { "{'key': '\($0.key)', 'old_value': '\($0.oldValue)', 'new_value': '\($0.newValue)'}" }
+            throw StrideError.invalidParameter(
+                "Changing param values is not allowed. Params were already logged='[\(listed.joined(separator: ", "))]' for run ID='\(runID)'.")
+        }
+    }
+
+    public func logInputs(runID: String, datasets: [DatasetInput]) async throws {
+        guard datasets.count <= Limits.maxDatasetsPerBatch else {
+            throw StrideError.invalidParameter(
+                "A batch logging request can contain at most \(Limits.maxDatasetsPerBatch) datasets. Got \(datasets.count) datasets. Please split up datasets across multiple requests and try again.")
+        }
+        for input in datasets {
+            try DatasetValidation.validate(input)
+        }
+        try await store.logInputs(runID: runID, datasets: datasets)
+    }
+
+    public func logOutputs(runID: String, models: [ModelOutput]) async throws {
+        try await store.logOutputs(runID: runID, models: models)
+    }
+
+    // MARK: Metric history
+
+    public func metricHistory(runID: String, key: String, maxResults: Int?, pageToken: String?) async throws
+        -> (metrics: [Metric], nextPageToken: String?)
+    {
+        if let maxResults, maxResults <= 0 {
+            throw StrideError.invalidParameter(
+                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer")
+        }
+        let cursor = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in
+            try PageToken.decodeMetricCursor(token)
+        }
+        let page = try await store.metricHistory(runID: runID, key: key, limit: maxResults, after: cursor)
+        return (page.metrics, page.next.map(PageToken.encode))
+    }
+
+    public func sampledMetricHistory(runIDs: [String], key: String, maxResults: Int?, startStep: Int64?, endStep: Int64?)
+        async throws -> [RunMetric]
+    {
+        guard !runIDs.isEmpty else { throw StrideError.missingValue("run_ids") }
+        guard runIDs.count <= Limits.maxRunsPerBulkHistory else {
+            throw StrideError.invalidParameter(
+                "GetMetricHistoryBulkInterval request must specify at most \(Limits.maxRunsPerBulkHistory) run_ids. Received \(runIDs.count) run_ids.")
+        }
+        let maxResults = maxResults ?? Limits.maxResultsPerRunBulkHistory
+        guard maxResults >= 1, maxResults <= Limits.maxResultsPerRunBulkHistory else {
+            throw StrideError.invalidParameter(
+                "max_results must be between 1 and \(Limits.maxResultsPerRunBulkHistory).")
+        }
+        let steps: ClosedRange<Int64>?
+        switch (startStep, endStep) {
+        case (nil, nil): steps = nil
+        case (let start?, let end?):
+            guard start <= end else {
+                throw StrideError.invalidParameter(
+                    "end_step must be greater than start_step. Found start_step=\(start) and end_step=\(end).")
+            }
+            steps = start...end
+        default:
+            throw StrideError.invalidParameter(
+                "If either start step or end step are specified, both must be specified.")
+        }
+        return try await store.sampledMetricHistory(runIDs: runIDs, key: key, maxResultsPerRun: maxResults, steps: steps)
+    }
+
+    /// Keeps the last value for each key, in first-seen order.
+    private func uniqueByKey(_ tags: [Tag]) -> [Tag] {
+        var lastValue: [String: String] = [:]
+        for tag in tags { lastValue[tag.key] = tag.value }
+        var seen = Set<String>()
+        return tags.compactMap { tag in
+            seen.insert(tag.key).inserted ? Tag(key: tag.key, value: lastValue[tag.key]!) : nil
+        }
+    }
+}

@@ -1,0 +1,139 @@
+public import StrideDomain
+
+/// What the service hands the store to create an experiment.
+public struct NewExperiment: Sendable {
+    public var project: String
+    public var name: String
+    /// The artifact location, or a rule that derives it from the id the store assigns.
+    public var artifactLocation: ArtifactLocation
+    public var tags: [Tag]
+    public var creationTime: Int64
+
+    public enum ArtifactLocation: Sendable {
+        case fixed(String)
+        case derived(@Sendable (ExperimentID) -> String)
+    }
+
+    public init(project: String, name: String, artifactLocation: ArtifactLocation, tags: [Tag], creationTime: Int64) {
+        self.project = project
+        self.name = name
+        self.artifactLocation = artifactLocation
+        self.tags = tags
+        self.creationTime = creationTime
+    }
+}
+
+/// A fully prepared run: ids, name and artifact URI are decided before the store sees it.
+public struct NewRun: Sendable {
+    public var info: RunInfo
+    public var tags: [Tag]
+
+    public init(info: RunInfo, tags: [Tag]) {
+        self.info = info
+        self.tags = tags
+    }
+}
+
+/// The fields of `runs/update`; nil means "leave as is".
+public struct RunUpdate: Sendable, Equatable {
+    public var status: RunStatus?
+    public var endTime: Int64?
+    public var name: String?
+
+    public init(status: RunStatus? = nil, endTime: Int64? = nil, name: String? = nil) {
+        self.status = status
+        self.endTime = endTime
+        self.name = name
+    }
+}
+
+/// One `log-batch` worth of writes, already validated.
+public struct RunBatch: Sendable, Equatable {
+    public var metrics: [Metric]
+    public var params: [Param]
+    public var tags: [Tag]
+    /// Set when a tag renames the run (`mlflow.runName`), so the name column follows in the same transaction.
+    public var newRunName: String?
+
+    public init(metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = [], newRunName: String? = nil) {
+        self.metrics = metrics
+        self.params = params
+        self.tags = tags
+        self.newRunName = newRunName
+    }
+}
+
+/// A param write that would change an already logged value (params are immutable).
+public struct ParamValueConflict: Error, Sendable, Equatable {
+    public struct Change: Sendable, Equatable {
+        public var key: String
+        public var oldValue: String
+        public var newValue: String
+
+        public init(key: String, oldValue: String, newValue: String) {
+            self.key = key
+            self.oldValue = oldValue
+            self.newValue = newValue
+        }
+    }
+
+    public var runID: String
+    public var changes: [Change]
+
+    public init(runID: String, changes: [Change]) {
+        self.runID = runID
+        self.changes = changes
+    }
+}
+
+/// An `experiments/search` request after parsing.
+public struct ExperimentQuery: Sendable {
+    public var project: String
+    public var filter: [ExperimentFilterClause]
+    public var order: [ExperimentOrder]
+    public var viewType: ViewType
+    public var maxResults: Int
+    public var offset: Int
+
+    public init(
+        project: String, filter: [ExperimentFilterClause], order: [ExperimentOrder], viewType: ViewType,
+        maxResults: Int, offset: Int
+    ) {
+        self.project = project
+        self.filter = filter
+        self.order = order
+        self.viewType = viewType
+        self.maxResults = maxResults
+        self.offset = offset
+    }
+}
+
+/// One page of results and, when more exist, the offset of the next page.
+public struct ResultPage<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextOffset: Int?
+
+    public init(items: [Item], nextOffset: Int?) {
+        self.items = items
+        self.nextOffset = nextOffset
+    }
+}
+
+/// Where a metric-history page ended: the last point's sort key.
+public struct MetricCursor: Sendable, Equatable {
+    public var step: Int64
+    public var timestamp: Int64
+    public var value: Double
+    public var isNaN: Bool
+
+    public init(step: Int64, timestamp: Int64, value: Double, isNaN: Bool) {
+        self.step = step
+        self.timestamp = timestamp
+        self.value = value
+        self.isNaN = isNaN
+    }
+
+    public init(after metric: Metric) {
+        self.init(step: metric.step, timestamp: metric.timestamp, value: metric.value.isNaN ? 0 : metric.value, isNaN: metric.value.isNaN)
+    }
+}

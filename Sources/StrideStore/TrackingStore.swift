@@ -1,0 +1,65 @@
+public import StrideDomain
+
+/// Persistence for experiments, runs and everything logged to runs.
+///
+/// Implementations keep each call atomic (one transaction) and report conflicts a client can cause
+/// as ``StrideError`` (unknown ids, duplicate names, writes to deleted runs) or ``ParamValueConflict``.
+/// Lookups that find nothing return `nil`.
+public protocol TrackingStore: Sendable {
+    // MARK: Experiments
+
+    /// Creates the project's `Default` experiment (id 0) unless it exists.
+    func ensureDefaultExperiment(project: String, artifactLocation: String, at time: Int64) async throws
+
+    /// Creates an experiment; a name already used in the project (even by a deleted experiment)
+    /// fails with `RESOURCE_ALREADY_EXISTS`.
+    func createExperiment(_ experiment: NewExperiment) async throws -> ExperimentID
+
+    func experiment(id: ExperimentID) async throws -> Experiment?
+
+    /// The experiment with this name in the project; names are unique per project.
+    func experiment(named name: String, project: String) async throws -> Experiment?
+
+    func searchExperiments(_ query: ExperimentQuery) async throws -> ResultPage<Experiment>
+
+    func renameExperiment(id: ExperimentID, to name: String, at time: Int64) async throws
+
+    /// Deletes or restores an experiment together with its runs.
+    func setExperimentLifecycle(id: ExperimentID, to stage: LifecycleStage, at time: Int64) async throws
+
+    func setExperimentTag(id: ExperimentID, tag: Tag) async throws
+
+    /// Removes a tag; a missing experiment fails, a missing tag is a no-op as in MLflow.
+    func deleteExperimentTag(id: ExperimentID, key: String) async throws
+
+    // MARK: Runs
+
+    func createRun(_ run: NewRun) async throws -> Run
+
+    func run(id: String) async throws -> Run?
+
+    /// Applies the fields that are set; the run must not be deleted.
+    func updateRun(id: String, _ update: RunUpdate) async throws -> RunInfo
+
+    func setRunLifecycle(id: String, to stage: LifecycleStage, at time: Int64) async throws
+
+    /// Writes metrics, params and tags in one transaction; the run must be active.
+    func logBatch(runID: String, _ batch: RunBatch) async throws
+
+    func deleteRunTag(runID: String, key: String) async throws
+
+    func logInputs(runID: String, datasets: [DatasetInput]) async throws
+
+    func logOutputs(runID: String, models: [ModelOutput]) async throws
+
+    // MARK: Metric history
+
+    /// Points of one metric in (step, timestamp, value) order, resuming after `cursor`.
+    func metricHistory(runID: String, key: String, limit: Int?, after cursor: MetricCursor?) async throws
+        -> (metrics: [Metric], next: MetricCursor?)
+
+    /// Up to `maxResultsPerRun` evenly spaced points per run, always keeping each run's first and
+    /// last point in the step range.
+    func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
+        async throws -> [RunMetric]
+}
