@@ -1,0 +1,60 @@
+import Testing
+@testable import StrideMLflowAPI
+
+@Suite("The JSON parser")
+struct JSONParserTests {
+    @Test("parses objects, arrays, literals and keeps integers exact")
+    func structure() throws {
+        let value = try JSONParser.parse(Array(#" {"a": [1, -2, 3.5, 1e3, true, false, null], "b": {"c": "d"}, "big": 9223372036854775807} "#.utf8))
+        #expect(value["a"] == .array([.integer(1), .integer(-2), .double(3.5), .double(1000), .bool(true), .bool(false), .null]))
+        #expect(value["b"]?["c"] == .string("d"))
+        #expect(value["big"] == .integer(Int64.max))
+    }
+
+    @Test("integers beyond 64 bits become doubles")
+    func hugeIntegers() throws {
+        #expect(try JSONParser.parse(Array("18446744073709551616".utf8)) == .double(18446744073709551616))
+        #expect(try JSONParser.parse(Array("-9223372036854775808".utf8)) == .integer(Int64.min))
+    }
+
+    @Test("decodes escapes, unicode and surrogate pairs")
+    func strings() throws {
+        let value = try JSONParser.parse(Array(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00é""#.utf8))
+        #expect(value == .string("a\"b\\c/d\n\té😀é"))
+    }
+
+    @Test("rejects malformed documents", arguments: [
+        "", "{", "[1,]", "{\"a\"}", "{\"a\":1,}", "01", "1.", "-", "\"abc", "tru", "[1] x", "\"\u{01}\"", "{'a':1}", "NaN",
+    ])
+    func malformed(text: String) {
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test("refuses nesting deeper than the limit instead of overflowing the stack")
+    func depth() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
+    }
+
+    @Test("the writer's output parses back to the same value")
+    func roundTrip() throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("s", "quote\" backslash\\ newline\n control\u{01} é")
+        writer.field("i", Int64(-42))
+        writer.field("d", 0.1)
+        writer.field("nan", Double.nan)
+        writer.key("list")
+        writer.beginArray()
+        writer.value(true)
+        writer.value(1e-7)
+        writer.endArray()
+        writer.endObject()
+        let parsed = try JSONParser.parse(writer.bytes)
+        #expect(parsed["s"] == .string("quote\" backslash\\ newline\n control\u{01} é"))
+        #expect(parsed["i"] == .integer(-42))
+        #expect(parsed["d"] == .double(0.1))
+        #expect(parsed["nan"] == .string("NaN"))
+        #expect(parsed["list"] == .array([.bool(true), .double(1e-7)]))
+    }
+}

@@ -1,0 +1,21 @@
+import StrideDomain
+import StrideStore
+
+extension TrackingStore {
+    func makeExperiment(_ name: String, tags: [Tag] = [], at time: Int64 = 1000) async throws -> ExperimentID {
+        try await createExperiment(NewExperiment(
+            project: "default", name: name, artifactLocation: .derived { "mlflow-artifacts:/\($0)" }, tags: tags, creationTime: time))
+    }
+
+    func makeRun(in experiment: ExperimentID, id: String = RunIDGenerator.make(), name: String = "run", startTime: Int64 = 1) async throws -> String {
+        let info = RunInfo(
+            runID: id, experimentID: experiment, runName: name, userID: "tester", status: .running, startTime: startTime,
+            endTime: nil, artifactURI: "mlflow-artifacts:/\(experiment)/\(id)/artifacts", lifecycleStage: .active)
+        _ = try await createRun(NewRun(info: info, tags: [Tag(key: ReservedTag.runName, value: name)]))
+        return id
+    }
+}
+
+func isStrideError(_ code: StrideError.Code) -> @Sendable (any Error) -> Bool {
+    { error in (error as? StrideError)?.code == code }
+}

@@ -1,0 +1,69 @@
+import Testing
+import StrideDomain
+import StrideStore
+
+@Suite("Store contract: metric history")
+struct MetricHistoryContractTests {
+    @Test("history pages in step order without skips or repeats, and duplicates are stored once", arguments: StoreBackend.all)
+    func paging(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let runID = try await store.makeRun(in: .defaultExperiment)
+            let points = (0..<2500).map { Metric(key: "loss", value: Double($0) / 10, timestamp: Int64(1000 + $0), step: Int64($0)) }
+            for chunk in stride(from: 0, to: points.count, by: 1000) {
+                try await store.logBatch(runID: runID, RunBatch(metrics: Array(points[chunk..<min(chunk + 1000, points.count)])))
+            }
+            try await store.logBatch(runID: runID, RunBatch(metrics: Array(points[0..<10])))
+
+            var read: [Metric] = []
+            var cursor: MetricCursor? = nil
+            repeat {
+                let page = try await store.metricHistory(runID: runID, key: "loss", limit: 700, after: cursor)
+                read += page.metrics
+                cursor = page.next
+            } while cursor != nil
+            #expect(read == points)
+            let all = try await store.metricHistory(runID: runID, key: "loss", limit: nil, after: nil)
+            #expect(all.metrics.count == 2500)
+            #expect(all.next == nil)
+            #expect(try await store.metricHistory(runID: runID, key: "unknown", limit: 10, after: nil).metrics.isEmpty)
+        }
+    }
+
+    @Test("the same step at several timestamps and NaN values keep their order", arguments: StoreBackend.all)
+    func ties(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let runID = try await store.makeRun(in: .defaultExperiment)
+            try await store.logBatch(runID: runID, RunBatch(metrics: [
+                Metric(key: "m", value: 2, timestamp: 5, step: 1),
+                Metric(key: "m", value: .nan, timestamp: 4, step: 1),
+                Metric(key: "m", value: .infinity, timestamp: 6, step: 1),
+            ]))
+            let page1 = try await store.metricHistory(runID: runID, key: "m", limit: 1, after: nil)
+            let page2 = try await store.metricHistory(runID: runID, key: "m", limit: 5, after: page1.next)
+            #expect(page1.metrics[0].value.isNaN)
+            #expect(page2.metrics.map(\.value) == [2, .infinity])
+        }
+    }
+
+    @Test("sampling keeps the first and last point and at most max_results per run", arguments: StoreBackend.all)
+    func sampling(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let first = try await store.makeRun(in: .defaultExperiment)
+            let second = try await store.makeRun(in: .defaultExperiment)
+            try await store.logBatch(runID: first, RunBatch(metrics: (0..<1000).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }))
+            try await store.logBatch(runID: second, RunBatch(metrics: (0..<5).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }))
+            let sampled = try await store.sampledMetricHistory(runIDs: [first, second], key: "m", maxResultsPerRun: 50, steps: nil)
+            let firstSteps = sampled.filter { $0.runID == first }.map(\.metric.step)
+            #expect(firstSteps.count <= 50)
+            #expect(firstSteps.count >= 40)
+            #expect(firstSteps.first == 0)
+            #expect(firstSteps.last == 999)
+            #expect(firstSteps == firstSteps.sorted())
+            #expect(sampled.filter { $0.runID == second }.map(\.metric.step) == [0, 1, 2, 3, 4])
+            let ranged = try await store.sampledMetricHistory(runIDs: [first], key: "m", maxResultsPerRun: 10, steps: 100...200)
+            #expect(ranged.first?.metric.step == 100)
+            #expect(ranged.last?.metric.step == 200)
+            #expect(ranged.count <= 10)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import Logging
+import StrideSQLite
+import StrideStore
+
+/// A store backend the contract suite runs against. A new backend (PostgreSQL) adds itself here.
+struct StoreBackend: Sendable, CustomTestStringConvertible {
+    var name: String
+    var open: @Sendable () async throws -> (store: any TrackingStore, close: @Sendable () async throws -> Void)
+
+    var testDescription: String { name }
+
+    static let all: [StoreBackend] = [
+        StoreBackend(name: "sqlite") {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-contract-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let store = try await SQLiteTrackingStore.open(
+                path: directory.appendingPathComponent("stride.db").path, readerCount: 2, logger: Logger(label: "test"))
+            return (store, {
+                try await store.close()
+                try? FileManager.default.removeItem(at: directory)
+            })
+        },
+    ]
+}
+
+/// Opens a fresh store with the Default experiment, runs `body`, and always closes the store.
+func withStore(_ backend: StoreBackend, _ body: (any TrackingStore) async throws -> Void) async throws {
+    let (store, close) = try await backend.open()
+    do {
+        try await store.ensureDefaultExperiment(project: "default", artifactLocation: "mlflow-artifacts:/0", at: 1)
+        try await body(store)
+    } catch {
+        try await close()
+        throw error
+    }
+    try await close()
+}
