@@ -1,4 +1,4 @@
-import SQLiteNIO
+import GRDB
 
 /// The versioned schema. A migration is never edited once released; changes go in a new entry.
 enum Migrations {
@@ -16,7 +16,7 @@ enum Migrations {
                 creation_time INTEGER NOT NULL
             )
             """,
-            "INSERT INTO projects (project_id, name, creation_time) VALUES (1, 'default', CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+            "INSERT INTO projects (project_id, name, creation_time) VALUES (1, 'default', CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
             """
             CREATE TABLE experiments (
                 experiment_id INTEGER PRIMARY KEY,
@@ -134,24 +134,16 @@ enum Migrations {
         ]),
     ]
 
-    /// Applies every migration newer than the database's version, each in its own transaction.
-    static func migrate(_ database: SQLiteDatabase) async throws {
-        try await database.write { connection in
-            try await connection.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
-        }
+    /// GRDB's migrator records applied versions and runs each migration in its own transaction.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
         for migration in all {
-            try await database.write { connection in
-                let applied = try await connection.query(
-                    "SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)])
-                guard applied.isEmpty else { return }
+            migrator.registerMigration("v\(migration.version)") { db in
                 for statement in migration.statements {
-                    try await connection.execute(statement)
+                    try db.execute(sql: statement)
                 }
-                try await connection.execute(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
-                    [.integer(migration.version)])
             }
         }
+        return migrator
     }
 }

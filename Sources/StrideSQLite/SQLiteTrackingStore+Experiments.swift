@@ -1,75 +1,73 @@
-import SQLiteNIO
+import GRDB
 public import StrideDomain
 public import StrideStore
 
 extension SQLiteTrackingStore {
     public func ensureDefaultExperiment(project: String, artifactLocation: String, at time: Int64) async throws {
-        try await database.write { connection in
-            let projectID = try await self.projectID(named: project, on: connection)
-            try await connection.execute(
-                """
-                INSERT INTO experiments (experiment_id, project_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
-                VALUES (?, ?, 'Default', ?, 'active', ?, ?) ON CONFLICT DO NOTHING
-                """,
-                [.integer(Int(ExperimentID.defaultExperiment.value)), .integer(Int(projectID)), .text(artifactLocation),
-                 .integer(Int(time)), .integer(Int(time))])
+        try await pool.write { db in
+            let projectID = try Self.projectID(named: project, in: db)
+            try db.execute(
+                sql: """
+                    INSERT INTO experiments (experiment_id, project_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+                    VALUES (?, ?, 'Default', ?, 'active', ?, ?) ON CONFLICT DO NOTHING
+                    """,
+                arguments: [ExperimentID.defaultExperiment.value, projectID, artifactLocation, time, time])
         }
     }
 
     public func createExperiment(_ experiment: NewExperiment) async throws -> ExperimentID {
-        try await database.write { connection in
-            let projectID = try await self.projectID(named: experiment.project, on: connection)
-            let existing = try await connection.query(
-                "SELECT 1 FROM experiments WHERE project_id = ? AND name = ?", [.integer(Int(projectID)), .text(experiment.name)])
-            guard existing.isEmpty else {
+        try await pool.write { db in
+            let projectID = try Self.projectID(named: experiment.project, in: db)
+            let taken = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM experiments WHERE project_id = ? AND name = ?", arguments: [projectID, experiment.name]) ?? false
+            guard !taken else {
                 throw StrideError(.resourceAlreadyExists, "Experiment(name=\(experiment.name)) already exists.")
             }
-            let placeholderLocation: String
-            if case .fixed(let location) = experiment.artifactLocation { placeholderLocation = location } else { placeholderLocation = "" }
-            let inserted = try await connection.query(
-                """
-                INSERT INTO experiments (project_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
-                VALUES (?, ?, ?, 'active', ?, ?) RETURNING experiment_id
-                """,
-                [.integer(Int(projectID)), .text(experiment.name), .text(placeholderLocation),
-                 .integer(Int(experiment.creationTime)), .integer(Int(experiment.creationTime))])
-            let id = ExperimentID(try inserted[0].int("experiment_id"))
+            let fixedLocation: String
+            if case .fixed(let location) = experiment.artifactLocation { fixedLocation = location } else { fixedLocation = "" }
+            try db.execute(
+                sql: """
+                    INSERT INTO experiments (project_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+                    VALUES (?, ?, ?, 'active', ?, ?)
+                    """,
+                arguments: [projectID, experiment.name, fixedLocation, experiment.creationTime, experiment.creationTime])
+            let id = ExperimentID(db.lastInsertedRowID)
             if case .derived(let rule) = experiment.artifactLocation {
-                try await connection.execute(
-                    "UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?", [.text(rule(id)), .integer(Int(id.value))])
+                try db.execute(
+                    sql: "UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?", arguments: [rule(id), id.value])
             }
-            if !experiment.tags.isEmpty {
-                try await upsertExperimentTags(experiment.tags, experimentID: id, on: connection)
-            }
+            try Self.upsertExperimentTags(experiment.tags, experimentID: id, in: db)
             return id
         }
     }
 
     public func experiment(id: ExperimentID) async throws -> Experiment? {
-        try await database.read { connection in
-            let rows = try await connection.query(Self.experimentSelect + " WHERE e.experiment_id = ?", [.integer(Int(id.value))])
-            return try await self.experiments(from: rows, on: connection).first
+        try await pool.read { db in
+            try Self.experiments(
+                from: Row.fetchAll(db, sql: Self.experimentSelect + " WHERE e.experiment_id = ?", arguments: [id.value]), in: db
+            ).first
         }
     }
 
     public func experiment(named name: String, project: String) async throws -> Experiment? {
-        try await database.read { connection in
-            let rows = try await connection.query(
-                Self.experimentSelect + " WHERE p.name = ? AND e.name = ?", [.text(project), .text(name)])
-            return try await self.experiments(from: rows, on: connection).first
+        try await pool.read { db in
+            try Self.experiments(
+                from: Row.fetchAll(db, sql: Self.experimentSelect + " WHERE p.name = ? AND e.name = ?", arguments: [project, name]),
+                in: db
+            ).first
         }
     }
 
     public func searchExperiments(_ query: ExperimentQuery) async throws -> ResultPage<Experiment> {
         var conditions = ["p.name = ?"]
-        var binds: [SQLiteData] = [.text(query.project)]
+        var arguments: [DatabaseValue] = [query.project.databaseValue]
         let stages = query.viewType.stages.map(\.rawValue)
-        conditions.append("e.lifecycle_stage IN (\([SQLiteData].placeholders(stages.count)))")
-        binds += stages.map { .text($0) }
+        conditions.append("e.lifecycle_stage IN (\(placeholders(stages.count)))")
+        arguments += stages.map(\.databaseValue)
         for clause in query.filter {
-            let (condition, clauseBinds) = Self.sql(for: clause)
+            let (condition, clauseArguments) = Self.sql(for: clause)
             conditions.append(condition)
-            binds += clauseBinds
+            arguments += clauseArguments
         }
         var orderTerms = query.order.map { "e.\($0.column.rawValue) \($0.ascending ? "ASC" : "DESC")" }
         if query.order.isEmpty { orderTerms.append("e.creation_time DESC") }
@@ -77,63 +75,54 @@ extension SQLiteTrackingStore {
         // One row more than asked tells whether a next page exists.
         let sql = Self.experimentSelect + " WHERE " + conditions.joined(separator: " AND ")
             + " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ? OFFSET ?"
-        binds += [.integer(query.maxResults + 1), .integer(query.offset)]
-        return try await database.read { connection in
-            let rows = try await connection.query(sql, binds)
+        arguments += [(query.maxResults + 1).databaseValue, query.offset.databaseValue]
+        let finalArguments = arguments
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(finalArguments))
             let hasMore = rows.count > query.maxResults
-            let items = try await self.experiments(from: Array(rows.prefix(query.maxResults)), on: connection)
+            let items = try Self.experiments(from: Array(rows.prefix(query.maxResults)), in: db)
             return ResultPage(items: items, nextOffset: hasMore ? query.offset + query.maxResults : nil)
         }
     }
 
     public func renameExperiment(id: ExperimentID, to name: String, at time: Int64) async throws {
-        try await database.write { connection in
-            let project = try await self.requireExperiment(id, on: connection).projectID
-            let clash = try await connection.query(
-                "SELECT 1 FROM experiments WHERE project_id = ? AND name = ? AND experiment_id != ?",
-                [.integer(Int(project)), .text(name), .integer(Int(id.value))])
-            guard clash.isEmpty else {
+        try await pool.write { db in
+            let project = try Self.requireExperiment(id, in: db).projectID
+            let clash = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM experiments WHERE project_id = ? AND name = ? AND experiment_id != ?",
+                arguments: [project, name, id.value]) ?? false
+            guard !clash else {
                 throw StrideError(.resourceAlreadyExists, "Experiment(name=\(name)) already exists.")
             }
-            try await connection.execute(
-                "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?",
-                [.text(name), .integer(Int(time)), .integer(Int(id.value))])
+            try db.execute(
+                sql: "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", arguments: [name, time, id.value])
         }
     }
 
     public func setExperimentLifecycle(id: ExperimentID, to stage: LifecycleStage, at time: Int64) async throws {
-        try await database.write { connection in
-            _ = try await self.requireExperiment(id, on: connection)
-            try await connection.execute(
-                "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
-                [.text(stage.rawValue), .integer(Int(time)), .integer(Int(id.value))])
+        try await pool.write { db in
+            _ = try Self.requireExperiment(id, in: db)
+            try db.execute(
+                sql: "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
+                arguments: [stage.rawValue, time, id.value])
             // Runs follow their experiment, as in MLflow.
-            try await connection.execute(
-                "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?",
-                [.text(stage.rawValue), stage == .deleted ? .integer(Int(time)) : .null, .integer(Int(id.value))])
+            try db.execute(
+                sql: "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?",
+                arguments: [stage.rawValue, stage == .deleted ? time : nil, id.value])
         }
     }
 
     public func setExperimentTag(id: ExperimentID, tag: Tag) async throws {
-        try await database.write { connection in
-            let experiment = try await self.requireExperiment(id, on: connection)
-            guard experiment.stage == .active else {
-                throw StrideError.invalidParameter(
-                    "The experiment \(id) must be in the 'active' state. Current state is \(experiment.stage.rawValue).")
-            }
-            try await self.upsertExperimentTags([tag], experimentID: id, on: connection)
+        try await pool.write { db in
+            try Self.requireActiveExperiment(id, in: db)
+            try Self.upsertExperimentTags([tag], experimentID: id, in: db)
         }
     }
 
     public func deleteExperimentTag(id: ExperimentID, key: String) async throws {
-        try await database.write { connection in
-            let experiment = try await self.requireExperiment(id, on: connection)
-            guard experiment.stage == .active else {
-                throw StrideError.invalidParameter(
-                    "The experiment \(id) must be in the 'active' state. Current state is \(experiment.stage.rawValue).")
-            }
-            try await connection.execute(
-                "DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", [.integer(Int(id.value)), .text(key)])
+        try await pool.write { db in
+            try Self.requireActiveExperiment(id, in: db)
+            try db.execute(sql: "DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", arguments: [id.value, key])
         }
     }
 
@@ -146,23 +135,22 @@ extension SQLiteTrackingStore {
         """
 
     /// Builds experiments from rows, loading all their tags with one query.
-    func experiments(from rows: [SQLiteRow], on connection: SQLiteConnection) async throws -> [Experiment] {
+    static func experiments(from rows: [Row], in db: Database) throws -> [Experiment] {
         guard !rows.isEmpty else { return [] }
-        var experiments = try rows.map { row in
+        var experiments = rows.map { row in
             Experiment(
-                id: ExperimentID(try row.int("experiment_id")), name: try row.text("name"),
-                artifactLocation: try row.text("artifact_location"),
-                lifecycleStage: LifecycleStage(rawValue: try row.text("lifecycle_stage")) ?? .active,
-                creationTime: try row.int("creation_time"), lastUpdateTime: try row.int("last_update_time"),
-                tags: [], project: try row.text("project"))
+                id: ExperimentID(row.int("experiment_id")), name: row.text("name"), artifactLocation: row.text("artifact_location"),
+                lifecycleStage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active,
+                creationTime: row.int("creation_time"), lastUpdateTime: row.int("last_update_time"), tags: [],
+                project: row.text("project"))
         }
-        let ids = experiments.map { SQLiteData.integer(Int($0.id.value)) }
-        let tagRows = try await connection.query(
-            "SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (\([SQLiteData].placeholders(ids.count))) ORDER BY key",
-            ids)
+        let ids = experiments.map(\.id.value)
         var tagsByExperiment: [Int64: [Tag]] = [:]
-        for row in tagRows {
-            tagsByExperiment[try row.int("experiment_id"), default: []].append(Tag(key: try row.text("key"), value: try row.text("value")))
+        for row in try Row.fetchAll(
+            db, sql: "SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (\(placeholders(ids.count))) ORDER BY key",
+            arguments: StatementArguments(ids))
+        {
+            tagsByExperiment[row.int("experiment_id"), default: []].append(Tag(key: row.text("key"), value: row.text("value")))
         }
         for index in experiments.indices {
             experiments[index].tags = tagsByExperiment[experiments[index].id.value] ?? []
@@ -175,69 +163,76 @@ extension SQLiteTrackingStore {
         var stage: LifecycleStage
     }
 
-    func requireExperiment(_ id: ExperimentID, on connection: SQLiteConnection) async throws -> ExperimentRef {
-        let rows = try await connection.query(
-            "SELECT project_id, lifecycle_stage FROM experiments WHERE experiment_id = ?", [.integer(Int(id.value))])
-        guard let row = rows.first else {
+    static func requireExperiment(_ id: ExperimentID, in db: Database) throws -> ExperimentRef {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT project_id, lifecycle_stage FROM experiments WHERE experiment_id = ?", arguments: [id.value])
+        else {
             throw StrideError.notFound("No Experiment with id=\(id) exists")
         }
-        return ExperimentRef(projectID: try row.int("project_id"), stage: LifecycleStage(rawValue: try row.text("lifecycle_stage")) ?? .active)
+        return ExperimentRef(projectID: row.int("project_id"), stage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active)
     }
 
-    func projectID(named name: String, on connection: SQLiteConnection) async throws -> Int64 {
-        let rows = try await connection.query("SELECT project_id FROM projects WHERE name = ?", [.text(name)])
-        guard let row = rows.first else {
+    static func requireActiveExperiment(_ id: ExperimentID, in db: Database) throws {
+        let experiment = try requireExperiment(id, in: db)
+        guard experiment.stage == .active else {
+            throw StrideError.invalidParameter(
+                "The experiment \(id) must be in the 'active' state. Current state is \(experiment.stage.rawValue).")
+        }
+    }
+
+    static func projectID(named name: String, in db: Database) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT project_id FROM projects WHERE name = ?", arguments: [name]) else {
             throw StrideError.notFound("Project '\(name)' does not exist.")
         }
-        return try row.int("project_id")
+        return id
     }
 
-    private func upsertExperimentTags(_ tags: [Tag], experimentID: ExperimentID, on connection: SQLiteConnection) async throws {
-        var binds: [SQLiteData] = []
+    private static func upsertExperimentTags(_ tags: [Tag], experimentID: ExperimentID, in db: Database) throws {
+        guard !tags.isEmpty else { return }
+        var arguments: [DatabaseValue] = []
         for tag in tags {
-            binds += [.integer(Int(experimentID.value)), .text(tag.key), .text(tag.value)]
+            arguments += [experimentID.value.databaseValue, tag.key.databaseValue, tag.value.databaseValue]
         }
-        let rows = Array(repeating: "(?, ?, ?)", count: tags.count).joined(separator: ", ")
-        try await connection.execute(
-            "INSERT INTO experiment_tags (experiment_id, key, value) VALUES \(rows) ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value",
-            binds)
+        try db.execute(
+            sql: """
+                INSERT INTO experiment_tags (experiment_id, key, value) VALUES \(valueRows(tags.count, columns: 3))
+                ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value
+                """,
+            arguments: StatementArguments(arguments))
     }
 
     /// SQL for one experiment filter clause, with its values as bound parameters.
-    private static func sql(for clause: ExperimentFilterClause) -> (String, [SQLiteData]) {
+    private static func sql(for clause: ExperimentFilterClause) -> (String, [DatabaseValue]) {
         switch clause {
         case .name(let op, let value):
             return stringComparison("e.name", op, value)
         case .experimentIDs(let op, let ids):
             let negated = op == .notIn || op == .notEqual
-            let binds = ids.map { SQLiteData.text($0) }
-            return ("CAST(e.experiment_id AS TEXT) \(negated ? "NOT IN" : "IN") (\([SQLiteData].placeholders(ids.count)))", binds)
+            return ("CAST(e.experiment_id AS TEXT) \(negated ? "NOT IN" : "IN") (\(placeholders(ids.count)))", ids.map(\.databaseValue))
         case .time(let column, let op, let value):
-            return ("e.\(column.rawValue) \(op.rawValue) ?", [.integer(Int(value))])
+            return ("e.\(column.rawValue) \(op.rawValue) ?", [value.databaseValue])
         case .tag(let key, let op, let value):
+            let tagExists = "SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = ?"
             switch op {
             case .isNull:
-                return ("NOT EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = ?)", [.text(key)])
+                return ("NOT EXISTS (\(tagExists))", [key.databaseValue])
             case .isNotNull:
-                return ("EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = ?)", [.text(key)])
+                return ("EXISTS (\(tagExists))", [key.databaseValue])
             default:
-                let (condition, binds) = stringComparison("t.value", op, value ?? "")
-                return (
-                    "EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = ? AND \(condition))",
-                    [.text(key)] + binds
-                )
+                let (condition, arguments) = stringComparison("t.value", op, value ?? "")
+                return ("EXISTS (\(tagExists) AND \(condition))", [key.databaseValue] + arguments)
             }
         }
     }
 
     /// `=` and `LIKE` are case-sensitive and `ILIKE` is not, as in MLflow. SQLite's own LIKE
     /// ignores case, so a case-sensitive LIKE runs as GLOB with the pattern translated.
-    static func stringComparison(_ column: String, _ op: FilterOperator, _ value: String) -> (String, [SQLiteData]) {
+    static func stringComparison(_ column: String, _ op: FilterOperator, _ value: String) -> (String, [DatabaseValue]) {
         switch op {
-        case .like: ("\(column) GLOB ?", [.text(LikePattern.glob(fromLike: value))])
-        case .iLike: ("\(column) LIKE ?", [.text(value)])
-        case .notEqual: ("\(column) != ?", [.text(value)])
-        default: ("\(column) = ?", [.text(value)])
+        case .like: ("\(column) GLOB ?", [LikePattern.glob(fromLike: value).databaseValue])
+        case .iLike: ("\(column) LIKE ?", [value.databaseValue])
+        case .notEqual: ("\(column) != ?", [value.databaseValue])
+        default: ("\(column) = ?", [value.databaseValue])
         }
     }
 }

@@ -175,8 +175,11 @@ public struct TrackingService: Sendable {
     /// The one write primitive behind `log_metrics`, `log_params`, `set_tags` and autologging.
     public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
         try EntityValidation.validateBatchLimits(metrics: metrics.count, params: params.count, tags: tags.count)
-        for (index, metric) in metrics.enumerated() {
+        // A batch repeats a few keys many times (one per step); each distinct key is checked once.
+        var checkedKeys = Set<String>()
+        for (index, metric) in metrics.enumerated() where metric.timestamp < 0 || !checkedKeys.contains(metric.key) {
             try EntityValidation.validateMetric(metric, path: "metrics[\(index)]")
+            checkedKeys.insert(metric.key)
         }
         var validParams: [Param] = []
         validParams.reserveCapacity(params.count)
