@@ -161,23 +161,29 @@ extension SQLiteTrackingStore {
     struct ExperimentRef {
         var projectID: Int64
         var stage: LifecycleStage
+        var artifactLocation: String
     }
 
     static func requireExperiment(_ id: ExperimentID, in db: Database) throws -> ExperimentRef {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT project_id, lifecycle_stage FROM experiments WHERE experiment_id = ?", arguments: [id.value])
+            db.cachedStatement(sql: "SELECT project_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?"),
+            arguments: [id.value])
         else {
             throw StrideError.notFound("No Experiment with id=\(id) exists")
         }
-        return ExperimentRef(projectID: row.int("project_id"), stage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active)
+        return ExperimentRef(
+            projectID: row.int("project_id"), stage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active,
+            artifactLocation: row.text("artifact_location"))
     }
 
-    static func requireActiveExperiment(_ id: ExperimentID, in db: Database) throws {
+    @discardableResult
+    static func requireActiveExperiment(_ id: ExperimentID, in db: Database) throws -> ExperimentRef {
         let experiment = try requireExperiment(id, in: db)
         guard experiment.stage == .active else {
             throw StrideError.invalidParameter(
                 "The experiment \(id) must be in the 'active' state. Current state is \(experiment.stage.rawValue).")
         }
+        return experiment
     }
 
     static func projectID(named name: String, in db: Database) throws -> Int64 {

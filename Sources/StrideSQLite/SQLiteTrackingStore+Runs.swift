@@ -5,8 +5,11 @@ public import StrideStore
 extension SQLiteTrackingStore {
     public func createRun(_ run: NewRun) async throws -> Run {
         try await pool.write { db in
-            try Self.requireActiveExperiment(run.info.experimentID, in: db)
-            let info = run.info
+            let experiment = try Self.requireActiveExperiment(run.experimentID, in: db)
+            let info = RunInfo(
+                runID: run.runID, experimentID: run.experimentID, runName: run.runName, userID: run.userID, status: .running,
+                startTime: run.startTime, endTime: nil, artifactURI: run.artifactURI(experiment.artifactLocation),
+                lifecycleStage: .active)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)

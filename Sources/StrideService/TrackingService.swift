@@ -100,11 +100,7 @@ public struct TrackingService: Sendable {
     /// Creates a run named by `runName`, else by its `mlflow.runName` tag, else by a generated name;
     /// the tag is added when absent so name and tag always agree.
     public func createRun(experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag]) async throws -> Run {
-        let experiment = try await self.experiment(id: experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? ExperimentID.defaultExperiment.description)
-        if experiment.lifecycleStage != .active {
-            throw StrideError.invalidParameter(
-                "The experiment \(experiment.id) must be in the 'active' state. Current state is \(experiment.lifecycleStage.rawValue).")
-        }
+        let experimentID = try ExperimentID(parsing: experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? ExperimentID.defaultExperiment.description)
         var tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
         let tagName = tags.last(where: { $0.key == ReservedTag.runName })?.value
         let givenName = runName.flatMap { $0.isEmpty ? nil : $0 }
@@ -118,12 +114,10 @@ public struct TrackingService: Sendable {
             tags.append(Tag(key: ReservedTag.runName, value: name))
         }
         let runID = RunIDGenerator.make()
-        let info = RunInfo(
-            runID: runID, experimentID: experiment.id, runName: name, userID: userID ?? "", status: .running,
-            startTime: startTime, endTime: nil,
-            artifactURI: artifacts.runLocation(experimentLocation: experiment.artifactLocation, runID: runID),
-            lifecycleStage: .active)
-        return try await store.createRun(NewRun(info: info, tags: uniqueByKey(tags)))
+        let artifacts = self.artifacts
+        return try await store.createRun(NewRun(
+            runID: runID, experimentID: experimentID, runName: name, userID: userID ?? "", startTime: startTime,
+            tags: uniqueByKey(tags), artifactURI: { artifacts.runLocation(experimentLocation: $0, runID: runID) }))
     }
 
     public func run(id: String) async throws -> Run {

@@ -23,14 +23,29 @@ public struct NewExperiment: Sendable {
     }
 }
 
-/// A fully prepared run: ids, name and artifact URI are decided before the store sees it.
+/// A run ready to insert: id and name are decided before the store sees it. The artifact URI
+/// derives from the experiment's artifact location, which the store reads in the same transaction
+/// that checks the experiment is active.
 public struct NewRun: Sendable {
-    public var info: RunInfo
+    public var runID: String
+    public var experimentID: ExperimentID
+    public var runName: String
+    public var userID: String
+    public var startTime: Int64?
     public var tags: [Tag]
+    public var artifactURI: @Sendable (_ experimentArtifactLocation: String) -> String
 
-    public init(info: RunInfo, tags: [Tag]) {
-        self.info = info
+    public init(
+        runID: String, experimentID: ExperimentID, runName: String, userID: String, startTime: Int64?, tags: [Tag],
+        artifactURI: @escaping @Sendable (_ experimentArtifactLocation: String) -> String
+    ) {
+        self.runID = runID
+        self.experimentID = experimentID
+        self.runName = runName
+        self.userID = userID
+        self.startTime = startTime
         self.tags = tags
+        self.artifactURI = artifactURI
     }
 }
 

@@ -8,10 +8,9 @@ extension TrackingStore {
     }
 
     func makeRun(in experiment: ExperimentID, id: String = RunIDGenerator.make(), name: String = "run", startTime: Int64 = 1) async throws -> String {
-        let info = RunInfo(
-            runID: id, experimentID: experiment, runName: name, userID: "tester", status: .running, startTime: startTime,
-            endTime: nil, artifactURI: "mlflow-artifacts:/\(experiment)/\(id)/artifacts", lifecycleStage: .active)
-        _ = try await createRun(NewRun(info: info, tags: [Tag(key: ReservedTag.runName, value: name)]))
+        _ = try await createRun(NewRun(
+            runID: id, experimentID: experiment, runName: name, userID: "tester", startTime: startTime,
+            tags: [Tag(key: ReservedTag.runName, value: name)], artifactURI: { "\($0)/\(id)/artifacts" }))
         return id
     }
 }
