@@ -15,11 +15,25 @@ public struct MLflowAPI: Sendable {
         self.tracking = tracking
     }
 
+    /// Every path this API serves, for telling "wrong method" (405) from "no such route" (404).
+    public var routePaths: Set<String> {
+        var paths: Set<String> = ["/health", "/version", "/ajax-api/2.0/mlflow/metrics/get-history-bulk"]
+        for endpoint in allEndpoints() {
+            for prefix in ["/api", "/ajax-api"] {
+                paths.insert("\(prefix)/\(endpoint.version)/mlflow\(endpoint.path)")
+            }
+        }
+        return paths
+    }
+
+    private func allEndpoints() -> [MLflowEndpoint] {
+        experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints()
+    }
+
     /// Registers every endpoint under `/api/<v>/mlflow` and `/ajax-api/<v>/mlflow`, and the
     /// server-level routes.
     public func register<Context: RequestContext>(on router: Router<Context>) {
-        let endpoints = experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints()
-        for endpoint in endpoints {
+        for endpoint in allEndpoints() {
             let handler = endpoint.handler
             for prefix in ["/api", "/ajax-api"] {
                 router.on(RouterPath("\(prefix)/\(endpoint.version)/mlflow\(endpoint.path)"), method: endpoint.method) { request, _ in

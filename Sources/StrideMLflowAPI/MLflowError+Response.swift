@@ -5,9 +5,13 @@ import StrideDomain
 
 extension StrideError.Code {
     /// MLflow's `ERROR_CODE_TO_HTTP_STATUS`: which HTTP status goes with each error code.
+    ///
+    /// One deliberate difference: MLflow answers `INVALID_STATE` (e.g. renaming a deleted
+    /// experiment) with 500, which the client retries for minutes; Stride answers 400 with the
+    /// same error code, which is what the client's exception carries.
     var httpStatus: HTTPResponse.Status {
         switch self {
-        case .invalidParameterValue, .badRequest, .resourceAlreadyExists: .badRequest
+        case .invalidParameterValue, .badRequest, .resourceAlreadyExists, .invalidState: .badRequest
         case .resourceDoesNotExist, .endpointNotFound: .notFound
         case .unauthenticated: .unauthorized
         case .permissionDenied: .forbidden

@@ -7,7 +7,12 @@ import StrideDomain
 ///
 /// Client errors keep 4xx statuses: the mlflow client retries 5xx answers for minutes.
 public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    /// Paths that exist with some method: a miss on one of them is 405, as in MLflow, not 404.
+    let knownPaths: Set<String>
+
+    public init(knownPaths: Set<String>) {
+        self.knownPaths = knownPaths
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -16,7 +21,11 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return MLflowErrorResponse.make(error)
         } catch let error as HTTPError {
             switch error.status {
-            case .notFound, .methodNotAllowed:
+            case .notFound where knownPaths.contains(request.uri.path), .methodNotAllowed:
+                return MLflowErrorResponse.make(
+                    code: StrideError.Code.endpointNotFound.rawValue,
+                    message: "Method \(request.method.rawValue) is not allowed for \(request.uri.path)", status: .methodNotAllowed)
+            case .notFound:
                 return MLflowErrorResponse.make(
                     code: StrideError.Code.endpointNotFound.rawValue,
                     message: "No API endpoint for \(request.method.rawValue) \(request.uri.path)", status: .notFound)

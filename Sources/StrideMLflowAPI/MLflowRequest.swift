@@ -19,7 +19,9 @@ struct MLflowRequest: Sendable {
             return MLflowRequest(fields: RequestFields(query: parseQuery(query)), bodySize: 0)
         }
         if request.method == .post || request.method == .put {
-            let contentType = request.headers[.contentType] ?? ""
+            guard let contentType = request.headers[.contentType] else {
+                throw StrideError.invalidParameter("Bad Request. Content-Type header is missing.")
+            }
             guard contentType.lowercased().hasPrefix("application/json") else {
                 throw StrideError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
             }

@@ -87,12 +87,16 @@ extension SQLiteTrackingStore {
 
     public func renameExperiment(id: ExperimentID, to name: String, at time: Int64) async throws {
         try await pool.write { db in
-            let project = try Self.requireExperiment(id, in: db).projectID
+            let experiment = try Self.requireExperiment(id, in: db)
+            guard experiment.stage == .active else {
+                throw StrideError(.invalidState, "Cannot rename a non-active experiment.")
+            }
             let clash = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM experiments WHERE project_id = ? AND name = ? AND experiment_id != ?",
-                arguments: [project, name, id.value]) ?? false
+                arguments: [experiment.projectID, name, id.value]) ?? false
             guard !clash else {
-                throw StrideError(.resourceAlreadyExists, "Experiment(name=\(name)) already exists.")
+                // MLflow reports this one as a uniqueness failure (BAD_REQUEST), unlike create.
+                throw StrideError(.badRequest, "Experiment(name=\(name)) already exists.")
             }
             try db.execute(
                 sql: "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", arguments: [name, time, id.value])
@@ -101,11 +105,15 @@ extension SQLiteTrackingStore {
 
     public func setExperimentLifecycle(id: ExperimentID, to stage: LifecycleStage, at time: Int64) async throws {
         try await pool.write { db in
-            _ = try Self.requireExperiment(id, in: db)
+            // Deleting looks among active experiments and restoring among deleted ones, as in MLflow.
+            let current = try Self.requireExperiment(id, in: db)
+            guard current.stage != stage else {
+                throw StrideError.notFound("No Experiment with id=\(id) exists")
+            }
             try db.execute(
                 sql: "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
                 arguments: [stage.rawValue, time, id.value])
-            // Runs follow their experiment, as in MLflow.
+            // Runs follow their experiment.
             try db.execute(
                 sql: "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?",
                 arguments: [stage.rawValue, stage == .deleted ? time : nil, id.value])
@@ -123,6 +131,9 @@ extension SQLiteTrackingStore {
         try await pool.write { db in
             try Self.requireActiveExperiment(id, in: db)
             try db.execute(sql: "DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", arguments: [id.value, key])
+            guard db.changesCount > 0 else {
+                throw StrideError.notFound("No tag with name: \(key) in experiment with id \(id)")
+            }
         }
     }
 

@@ -7,10 +7,11 @@ extension SQLiteTrackingStore {
         -> (metrics: [Metric], next: MetricCursor?)
     {
         try await pool.read { db in
-            let run = try Self.requireRun(runID, in: db)
-            guard let keyID = try Self.metricKeyID(key, in: db) else { return ([], nil) }
+            guard let runPK = try Int64.fetchOne(db.cachedStatement(sql: "SELECT run_pk FROM runs WHERE run_uuid = ?"), arguments: [runID]),
+                  let keyID = try Self.metricKeyID(key, in: db)
+            else { return ([], nil) }
             var sql = "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key_id = ?"
-            var arguments: StatementArguments = [run.pk, keyID]
+            var arguments: StatementArguments = [runPK, keyID]
             if let cursor {
                 // Keyset paging over the primary key: each page is an index range scan, however deep.
                 sql += " AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)"

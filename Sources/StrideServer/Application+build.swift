@@ -44,10 +44,11 @@ public enum StrideApplication {
     /// The HTTP routes over a tracking service; tests drive this router without a socket.
     public static func buildRouter(tracking: TrackingService) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        let api = MLflowAPI(tracking: tracking)
         // Middleware wraps the routes added after it, so it goes first.
-        router.add(middleware: MLflowErrorMiddleware())
+        router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths))
         router.add(middleware: LogRequestsMiddleware(.debug))
-        MLflowAPI(tracking: tracking).register(on: router)
+        api.register(on: router)
         return router
     }
 }

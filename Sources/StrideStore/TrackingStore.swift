@@ -24,12 +24,13 @@ public protocol TrackingStore: Sendable {
 
     func renameExperiment(id: ExperimentID, to name: String, at time: Int64) async throws
 
-    /// Deletes or restores an experiment together with its runs.
+    /// Deletes an active or restores a deleted experiment together with its runs; anything else is
+    /// `RESOURCE_DOES_NOT_EXIST`, as MLflow looks only in the matching view.
     func setExperimentLifecycle(id: ExperimentID, to stage: LifecycleStage, at time: Int64) async throws
 
     func setExperimentTag(id: ExperimentID, tag: Tag) async throws
 
-    /// Removes a tag; a missing experiment fails, a missing tag is a no-op as in MLflow.
+    /// Removes a tag; a missing experiment or tag is `RESOURCE_DOES_NOT_EXIST`.
     func deleteExperimentTag(id: ExperimentID, key: String) async throws
 
     // MARK: Runs
@@ -54,7 +55,8 @@ public protocol TrackingStore: Sendable {
 
     // MARK: Metric history
 
-    /// Points of one metric in (step, timestamp, value) order, resuming after `cursor`.
+    /// Points of one metric in (step, timestamp, value) order, resuming after `cursor`. An unknown
+    /// run has no points, as in MLflow.
     func metricHistory(runID: String, key: String, limit: Int?, after cursor: MetricCursor?) async throws
         -> (metrics: [Metric], next: MetricCursor?)
 

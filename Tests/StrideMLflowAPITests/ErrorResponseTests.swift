@@ -126,4 +126,57 @@ struct ErrorResponseTests {
             #expect((try json(response)["message"] as? String)?.contains("max_results") == true)
         }
     }
+
+    @Test("a known path with the wrong method is 405, an unknown path 404")
+    func wrongMethod() async throws {
+        try await withTestClient { client in
+            let response = try await client.execute(uri: "/api/2.0/mlflow/runs/get?run_id=x", method: .put)
+            #expect(response.status == .methodNotAllowed)
+            #expect(try json(response)["error_code"] as? String == "ENDPOINT_NOT_FOUND")
+        }
+    }
+
+    @Test("a POST without Content-Type gets MLflow's missing-header message")
+    func missingContentType() async throws {
+        try await withTestClient { client in
+            let response = try await client.execute(
+                uri: "/api/2.0/mlflow/experiments/create", method: .post, body: ByteBuffer(string: #"{"name":"x"}"#))
+            #expect(response.status == .badRequest)
+            #expect(try json(response)["message"] as? String == "Bad Request. Content-Type header is missing.")
+        }
+    }
+
+    @Test("deleting a deleted experiment or restoring an active one is 404, as MLflow looks only in that view")
+    func lifecycleViews() async throws {
+        try await withTestClient { client in
+            let created = try json(try await client.post("/api/2.0/mlflow/experiments/create", #"{"name":"twice"}"#))
+            let id = try #require(created["experiment_id"] as? String)
+            #expect(try await client.post("/api/2.0/mlflow/experiments/restore", #"{"experiment_id":"\#(id)"}"#).status == .notFound)
+            #expect(try await client.post("/api/2.0/mlflow/experiments/delete", #"{"experiment_id":"\#(id)"}"#).status == .ok)
+            let again = try await client.post("/api/2.0/mlflow/experiments/delete", #"{"experiment_id":"\#(id)"}"#)
+            #expect(again.status == .notFound)
+            #expect(try json(again)["message"] as? String == "No Experiment with id=\(id) exists")
+        }
+    }
+
+    @Test("renaming a deleted experiment is INVALID_STATE with a 4xx status, so the client does not retry")
+    func renameDeleted() async throws {
+        try await withTestClient { client in
+            let created = try json(try await client.post("/api/2.0/mlflow/experiments/create", #"{"name":"old"}"#))
+            let id = try #require(created["experiment_id"] as? String)
+            _ = try await client.post("/api/2.0/mlflow/experiments/delete", #"{"experiment_id":"\#(id)"}"#)
+            let response = try await client.post("/api/2.0/mlflow/experiments/update", #"{"experiment_id":"\#(id)","new_name":"new"}"#)
+            #expect(response.status == .badRequest)
+            #expect(try json(response)["error_code"] as? String == "INVALID_STATE")
+        }
+    }
+
+    @Test("metric history of an unknown run is empty, as in MLflow")
+    func historyOfUnknownRun() async throws {
+        try await withTestClient { client in
+            let response = try await client.get("/api/2.0/mlflow/metrics/get-history?run_id=nope&metric_key=m")
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body) == "{}")
+        }
+    }
 }

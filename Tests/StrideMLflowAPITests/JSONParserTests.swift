@@ -1,3 +1,4 @@
+import StrideDomain
 import Testing
 @testable import StrideMLflowAPI
 
@@ -56,5 +57,38 @@ struct JSONParserTests {
         #expect(parsed["d"] == .double(0.1))
         #expect(parsed["nan"] == .string("NaN"))
         #expect(parsed["list"] == .array([.bool(true), .double(1e-7)]))
+    }
+}
+
+@Suite("Request fields follow protobuf-JSON's lenient rules")
+struct RequestFieldsTests {
+    @Test("query booleans accept any case of true/false and refuse anything else with MLflow's message")
+    func queryBooleans() throws {
+        for (text, expected) in [("True", true), ("true", true), ("FALSE", false)] {
+            #expect(try RequestFields(query: [("flag", text)]).bool("flag") == expected)
+        }
+        #expect(throws: StrideError.invalidParameter("Invalid boolean value: maybe, must be 'true' or 'false'.")) {
+            try RequestFields(query: [("flag", "maybe")]).bool("flag")
+        }
+    }
+
+    @Test("int64 fields take numbers or numeric strings; doubles also take NaN and Infinity strings")
+    func numbers() throws {
+        let fields = RequestFields(json: [
+            ("a", .integer(12)), ("b", .string("34")), ("c", .string("NaN")), ("d", .string("-Infinity")), ("e", .double(2.5)),
+        ])
+        #expect(try fields.int64("a") == 12)
+        #expect(try fields.int64("b") == 34)
+        #expect(try fields.double("c")?.isNaN == true)
+        #expect(try fields.double("d") == -.infinity)
+        #expect(throws: StrideError.self) { try fields.int64("e") }
+        #expect(try fields.int64("missing") == nil)
+    }
+
+    @Test("repeated query keys form a list and camelCase names are accepted")
+    func repeatedAndCamel() throws {
+        let fields = RequestFields(query: [("run_ids", "a"), ("run_ids", "b"), ("metricKey", "loss")])
+        #expect(try fields.strings("run_ids") == ["a", "b"])
+        #expect(try fields.string("metric_key") == "loss")
     }
 }
