@@ -17,6 +17,25 @@ extension MLflowAPI {
             MLflowEndpoint(method: .get, path: "/runs/get") { request in
                 Self.runResponse(try await tracking.run(id: try request.fields.runID()))
             },
+            MLflowEndpoint(method: .post, path: "/runs/search") { request in
+                let fields = request.fields
+                let page = try await tracking.searchRuns(
+                    experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"),
+                    orderBy: try fields.strings("order_by"),
+                    viewType: try fields.enumeration("run_view_type", ViewType.init(wireValue:)) ?? .activeOnly,
+                    maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
+                var writer = JSONWriter(capacity: 1024 * page.runs.count + 64)
+                writer.beginObject()
+                if !page.runs.isEmpty {
+                    writer.key("runs")
+                    writer.beginArray()
+                    for run in page.runs { writer.write(run) }
+                    writer.endArray()
+                }
+                if let token = page.nextPageToken { writer.field("next_page_token", token) }
+                writer.endObject()
+                return JSONResponse.make(writer)
+            },
             MLflowEndpoint(method: .post, path: "/runs/update") { request in
                 let fields = request.fields
                 let info = try await tracking.updateRun(

@@ -29,7 +29,7 @@ extension SQLiteTrackingStore {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.runSelect + " WHERE run_uuid = ?"), arguments: [id]) else {
                 return nil
             }
-            return try Self.loadRun(info: Self.runInfo(from: row), runPK: row.int("run_pk"), in: db)
+            return try Self.loadRuns([row], in: db).first
         }
     }
 
@@ -143,54 +143,6 @@ extension SQLiteTrackingStore {
             userID: row.text("user_id"), status: RunStatus(number: Int(row.int("status"))) ?? .running,
             startTime: row["start_time"], endTime: row["end_time"], artifactURI: row.text("artifact_uri"),
             lifecycleStage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active)
-    }
-
-    /// Loads a run's params, tags, latest metrics, inputs and outputs: one query per table.
-    static func loadRun(info: RunInfo, runPK: Int64, in db: Database) throws -> Run {
-        let pk: StatementArguments = [runPK]
-        let params = try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM params WHERE run_pk = ? ORDER BY key"), arguments: pk)
-            .map { Param(key: $0.text("key"), value: $0.text("value")) }
-        let tags = try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM run_tags WHERE run_pk = ? ORDER BY key"), arguments: pk)
-            .map { Tag(key: $0.text("key"), value: $0.text("value")) }
-        let metrics = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT k.key, l.step, l.timestamp, l.value, l.is_nan
-                FROM latest_metrics l JOIN metric_keys k ON k.key_id = l.key_id
-                WHERE l.run_pk = ? ORDER BY k.key
-                """),
-            arguments: pk
-        ).map { row in
-            Metric(
-                key: row.text("key"), value: StoredMetricValue.decode(value: row.double("value"), isNaN: row.int("is_nan")),
-                timestamp: row.int("timestamp"), step: row.int("step"))
-        }
-        let datasetRows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
-                FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk
-                WHERE i.run_pk = ? ORDER BY d.dataset_pk
-                """),
-            arguments: pk)
-        var inputs: [DatasetInput] = []
-        if !datasetRows.isEmpty {
-            var tagsByDataset: [Int64: [Tag]] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT dataset_pk, key, value FROM run_input_tags WHERE run_pk = ? ORDER BY key", arguments: pk)
-            {
-                tagsByDataset[row.int("dataset_pk"), default: []].append(Tag(key: row.text("key"), value: row.text("value")))
-            }
-            inputs = datasetRows.map { row in
-                DatasetInput(
-                    dataset: Dataset(
-                        name: row.text("name"), digest: row.text("digest"), sourceType: row.text("source_type"),
-                        source: row.text("source"), schema: row["schema"], profile: row["profile"]),
-                    tags: tagsByDataset[row.int("dataset_pk")] ?? [])
-            }
-        }
-        let outputs = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT model_id, step FROM run_outputs WHERE run_pk = ? ORDER BY step, model_id"), arguments: pk
-        ).map { ModelOutput(modelID: $0.text("model_id"), step: $0.int("step")) }
-        return Run(info: info, latestMetrics: metrics, params: params, tags: tags, datasetInputs: inputs, modelOutputs: outputs)
     }
 
     struct RunRef {

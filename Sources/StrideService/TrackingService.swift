@@ -127,6 +127,24 @@ public struct TrackingService: Sendable {
         return run
     }
 
+    /// Searches runs of one or more experiments with MLflow's filter and order_by language.
+    public func searchRuns(
+        experimentIDs: [String], filter: String?, orderBy: [String], viewType: ViewType, maxResults: Int?, pageToken: String?
+    ) async throws -> (runs: [Run], nextPageToken: String?) {
+        let maxResults = maxResults ?? Limits.defaultSearchRunsMaxResults
+        guard maxResults >= 1, maxResults <= Limits.maxSearchResults else {
+            throw StrideError.invalidParameter(
+                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(Limits.maxSearchResults) and positive.")
+        }
+        let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        let clauses = try RunFilterClause.parse(filter ?? "")
+        let order = try RunOrder.parse(orderBy)
+        let offset = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in try PageToken.decodeOffset(token) } ?? 0
+        let page = try await store.searchRuns(
+            RunQuery(experimentIDs: ids, filter: clauses, order: order, viewType: viewType, maxResults: maxResults, offset: offset))
+        return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+    }
+
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?) async throws -> RunInfo {
         let name = name.flatMap { $0.isEmpty ? nil : EntityValidation.truncated($0, limit: Limits.maxTagValueLength) }
         return try await store.updateRun(id: id, RunUpdate(status: status, endTime: endTime, name: name))

@@ -123,6 +123,27 @@ public struct ExperimentQuery: Sendable {
     }
 }
 
+/// A `runs/search` request after parsing.
+public struct RunQuery: Sendable {
+    public var experimentIDs: [ExperimentID]
+    public var filter: [RunFilterClause]
+    public var order: [RunOrder]
+    public var viewType: ViewType
+    public var maxResults: Int
+    public var offset: Int
+
+    public init(
+        experimentIDs: [ExperimentID], filter: [RunFilterClause], order: [RunOrder], viewType: ViewType, maxResults: Int, offset: Int
+    ) {
+        self.experimentIDs = experimentIDs
+        self.filter = filter
+        self.order = order
+        self.viewType = viewType
+        self.maxResults = maxResults
+        self.offset = offset
+    }
+}
+
 /// One page of results and, when more exist, the offset of the next page.
 public struct ResultPage<Item: Sendable>: Sendable {
     public var items: [Item]

@@ -39,6 +39,9 @@ public protocol TrackingStore: Sendable {
 
     func run(id: String) async throws -> Run?
 
+    /// One page of runs matching the query, fully loaded; runs missing an order key sort last.
+    func searchRuns(_ query: RunQuery) async throws -> ResultPage<Run>
+
     /// Applies the fields that are set; the run must not be deleted.
     func updateRun(id: String, _ update: RunUpdate) async throws -> RunInfo
 

@@ -1,0 +1,72 @@
+import GRDB
+import StrideDomain
+
+extension SQLiteTrackingStore {
+    /// Builds full runs from `runs` rows: params, tags, latest metrics, inputs and outputs for all of
+    /// them with one query per table, whatever the number of runs.
+    static func loadRuns(_ rows: [Row], in db: Database) throws -> [Run] {
+        guard !rows.isEmpty else { return [] }
+        let pks = rows.map { $0.int("run_pk") }
+        let inList = "(\(placeholders(pks.count)))"
+        let arguments = StatementArguments(pks)
+
+        var params: [Int64: [Param]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT run_pk, key, value FROM params WHERE run_pk IN \(inList) ORDER BY key", arguments: arguments) {
+            params[row.int("run_pk"), default: []].append(Param(key: row.text("key"), value: row.text("value")))
+        }
+        var tags: [Int64: [Tag]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT run_pk, key, value FROM run_tags WHERE run_pk IN \(inList) ORDER BY key", arguments: arguments) {
+            tags[row.int("run_pk"), default: []].append(Tag(key: row.text("key"), value: row.text("value")))
+        }
+        var metrics: [Int64: [Metric]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT l.run_pk, k.key, l.step, l.timestamp, l.value, l.is_nan
+                FROM latest_metrics l JOIN metric_keys k ON k.key_id = l.key_id
+                WHERE l.run_pk IN \(inList) ORDER BY k.key
+                """,
+            arguments: arguments)
+        {
+            metrics[row.int("run_pk"), default: []].append(Metric(
+                key: row.text("key"), value: StoredMetricValue.decode(value: row.double("value"), isNaN: row.int("is_nan")),
+                timestamp: row.int("timestamp"), step: row.int("step")))
+        }
+        var inputTags: [Int64: [Int64: [Tag]]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT run_pk, dataset_pk, key, value FROM run_input_tags WHERE run_pk IN \(inList) ORDER BY key", arguments: arguments)
+        {
+            inputTags[row.int("run_pk"), default: [:]][row.int("dataset_pk"), default: []]
+                .append(Tag(key: row.text("key"), value: row.text("value")))
+        }
+        var inputs: [Int64: [DatasetInput]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+                FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk
+                WHERE i.run_pk IN \(inList) ORDER BY d.dataset_pk
+                """,
+            arguments: arguments)
+        {
+            let runPK = row.int("run_pk")
+            inputs[runPK, default: []].append(DatasetInput(
+                dataset: Dataset(
+                    name: row.text("name"), digest: row.text("digest"), sourceType: row.text("source_type"), source: row.text("source"),
+                    schema: row["schema"], profile: row["profile"]),
+                tags: inputTags[runPK]?[row.int("dataset_pk")] ?? []))
+        }
+        var outputs: [Int64: [ModelOutput]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk IN \(inList) ORDER BY step, model_id", arguments: arguments)
+        {
+            outputs[row.int("run_pk"), default: []].append(ModelOutput(modelID: row.text("model_id"), step: row.int("step")))
+        }
+        return rows.map { row in
+            let pk = row.int("run_pk")
+            return Run(
+                info: runInfo(from: row), latestMetrics: metrics[pk] ?? [], params: params[pk] ?? [], tags: tags[pk] ?? [],
+                datasetInputs: inputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
+        }
+    }
+}
