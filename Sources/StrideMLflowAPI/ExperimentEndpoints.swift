@@ -81,16 +81,6 @@ extension MLflowAPI {
         let page = try await tracking.searchExperiments(
             filter: try fields.string("filter"), orderBy: try fields.strings("order_by"), viewType: viewType,
             maxResults: maxResults, pageToken: try fields.string("page_token"), project: project)
-        var writer = JSONWriter(capacity: 256 * page.experiments.count + 64)
-        writer.beginObject()
-        if !page.experiments.isEmpty {
-            writer.key("experiments")
-            writer.beginArray()
-            for experiment in page.experiments { writer.write(experiment) }
-            writer.endArray()
-        }
-        if let token = page.nextPageToken { writer.field("next_page_token", token) }
-        writer.endObject()
-        return JSONResponse.make(writer)
+        return JSONResponse.page("experiments", page.experiments, nextPageToken: page.nextPageToken, bytesPerItem: 256) { $0.write($1) }
     }
 }

@@ -46,6 +46,24 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
+    /// `{"<key>": [...], "next_page_token": "..."}` with the list and the token omitted when empty.
+    static func page<Item>(
+        _ key: String, _ items: [Item], nextPageToken: String? = nil, bytesPerItem: Int,
+        write: (inout JSONWriter, Item) -> Void
+    ) -> Response {
+        var writer = JSONWriter(capacity: bytesPerItem * items.count + 64)
+        writer.beginObject()
+        if !items.isEmpty {
+            writer.key(key)
+            writer.beginArray()
+            for item in items { write(&writer, item) }
+            writer.endArray()
+        }
+        if let nextPageToken { writer.field("next_page_token", nextPageToken) }
+        writer.endObject()
+        return make(writer)
+    }
+
     /// `{}`, the answer of every MLflow write endpoint.
     static func empty() -> Response {
         Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))

@@ -12,17 +12,7 @@ extension MLflowAPI {
                 let page = try await tracking.metricHistory(
                     runID: try fields.runID(), key: key, maxResults: try fields.int("max_results"),
                     pageToken: try fields.string("page_token"))
-                var writer = JSONWriter(capacity: 80 * page.metrics.count + 64)
-                writer.beginObject()
-                if !page.metrics.isEmpty {
-                    writer.key("metrics")
-                    writer.beginArray()
-                    for metric in page.metrics { writer.write(metric) }
-                    writer.endArray()
-                }
-                if let token = page.nextPageToken { writer.field("next_page_token", token) }
-                writer.endObject()
-                return JSONResponse.make(writer)
+                return JSONResponse.page("metrics", page.metrics, nextPageToken: page.nextPageToken, bytesPerItem: 80) { $0.write($1) }
             },
             MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval") { request in
                 let fields = request.fields
@@ -55,15 +45,6 @@ extension MLflowAPI {
     }
 
     static func runMetricsResponse(_ points: [RunMetric]) -> Response {
-        var writer = JSONWriter(capacity: 120 * points.count + 32)
-        writer.beginObject()
-        if !points.isEmpty {
-            writer.key("metrics")
-            writer.beginArray()
-            for point in points { writer.write(point.metric, runID: point.runID) }
-            writer.endArray()
-        }
-        writer.endObject()
-        return JSONResponse.make(writer)
+        JSONResponse.page("metrics", points, bytesPerItem: 120) { $0.write($1.metric, runID: $1.runID) }
     }
 }

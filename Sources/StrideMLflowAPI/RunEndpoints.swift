@@ -24,17 +24,7 @@ extension MLflowAPI {
                     orderBy: try fields.strings("order_by"),
                     viewType: try fields.enumeration("run_view_type", ViewType.init(wireValue:)) ?? .activeOnly,
                     maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
-                var writer = JSONWriter(capacity: 1024 * page.runs.count + 64)
-                writer.beginObject()
-                if !page.runs.isEmpty {
-                    writer.key("runs")
-                    writer.beginArray()
-                    for run in page.runs { writer.write(run) }
-                    writer.endArray()
-                }
-                if let token = page.nextPageToken { writer.field("next_page_token", token) }
-                writer.endObject()
-                return JSONResponse.make(writer)
+                return JSONResponse.page("runs", page.runs, nextPageToken: page.nextPageToken, bytesPerItem: 1024) { $0.write($1) }
             },
             MLflowEndpoint(method: .post, path: "/runs/update") { request in
                 let fields = request.fields
