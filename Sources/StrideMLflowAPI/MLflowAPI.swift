@@ -17,32 +17,22 @@ public struct MLflowAPI: Sendable {
 
     /// Every path this API serves, for telling "wrong method" (405) from "no such route" (404).
     public var routePaths: Set<String> {
-        var paths: Set<String> = ["/health", "/version", "/ajax-api/2.0/mlflow/metrics/get-history-bulk"]
-        for endpoint in allEndpoints() {
-            for prefix in ["/api", "/ajax-api"] {
-                paths.insert("\(prefix)/\(endpoint.version)/mlflow\(endpoint.path)")
-            }
-        }
-        return paths
+        Set(allEndpoints().flatMap(\.routePaths) + ["/health", "/version"])
     }
 
     private func allEndpoints() -> [MLflowEndpoint] {
         experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints()
     }
 
-    /// Registers every endpoint under `/api/<v>/mlflow` and `/ajax-api/<v>/mlflow`, and the
-    /// server-level routes.
+    /// Registers every endpoint and the server-level routes.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         for endpoint in allEndpoints() {
             let handler = endpoint.handler
-            for prefix in ["/api", "/ajax-api"] {
-                router.on(RouterPath("\(prefix)/\(endpoint.version)/mlflow\(endpoint.path)"), method: endpoint.method) { request, _ in
+            for path in endpoint.routePaths {
+                router.on(RouterPath(path), method: endpoint.method) { request, _ in
                     try await handler(try await MLflowRequest.decode(request))
                 }
             }
-        }
-        router.get("/ajax-api/2.0/mlflow/metrics/get-history-bulk") { request, _ in
-            try await self.getHistoryBulk(try await MLflowRequest.decode(request))
         }
         router.get("/health") { _, _ in "OK" }
         router.get("/version") { _, _ in Self.reportedMLflowVersion }

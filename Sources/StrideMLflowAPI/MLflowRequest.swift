@@ -70,5 +70,12 @@ struct MLflowEndpoint: Sendable {
     var method: HTTPRequest.Method
     var path: String
     var version: String = "2.0"
+    /// MLflow serves every REST endpoint for the client (`/api`) and for its web UI (`/ajax-api`).
+    var prefixes: [String] = ["/api", "/ajax-api"]
     var handler: MLflowHandler
+
+    /// The full paths this endpoint answers on.
+    var routePaths: [String] {
+        prefixes.map { "\($0)/\(version)/mlflow\(path)" }
+    }
 }

@@ -22,11 +22,14 @@ extension MLflowAPI {
                     endStep: try fields.int64("end_step"))
                 return Self.runMetricsResponse(points)
             },
+            MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk", prefixes: ["/ajax-api"]) { request in
+                try await Self.getHistoryBulk(request, tracking: tracking)
+            },
         ]
     }
 
     /// The legacy UI endpoint: full histories of one key for several runs, capped at 25,000 points.
-    func getHistoryBulk(_ request: MLflowRequest) async throws -> Response {
+    static func getHistoryBulk(_ request: MLflowRequest, tracking: TrackingService) async throws -> Response {
         let fields = request.fields
         let runIDs = try fields.strings("run_id")
         guard !runIDs.isEmpty else { throw StrideError.missingValue("run_id") }

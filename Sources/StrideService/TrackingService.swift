@@ -75,11 +75,7 @@ public struct TrackingService: Sendable {
     }
 
     public func deleteExperiment(id: String) async throws {
-        let parsed = try ExperimentID(parsing: id)
-        if parsed == .defaultExperiment {
-            throw StrideError.invalidParameter("Cannot delete the default experiment '0'. This is an internally reserved experiment.")
-        }
-        try await store.setExperimentLifecycle(id: parsed, to: .deleted, at: clock.nowMilliseconds())
+        try await store.setExperimentLifecycle(id: try ExperimentID(parsing: id), to: .deleted, at: clock.nowMilliseconds())
     }
 
     public func restoreExperiment(id: String) async throws {

@@ -72,5 +72,6 @@ struct ServerCommand: AsyncParsableCommand {
         let built = try await StrideApplication.build(configuration, logger: logger)
         logger.info("Stride listening on http://\(configuration.host):\(configuration.port) (store: \(configuration.backendStoreURI))")
         try await built.run()
+        logger.info("Stride stopped")
     }
 }
