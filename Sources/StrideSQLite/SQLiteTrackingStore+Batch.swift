@@ -21,7 +21,7 @@ extension SQLiteTrackingStore {
                 try Self.upsertRunTags(batch.tags, runPK: run.pk, in: db)
             }
             if let name = batch.newRunName {
-                try db.execute(sql: "UPDATE runs SET name = ? WHERE run_pk = ?", arguments: [name, run.pk])
+                try db.cachedStatement(sql: "UPDATE runs SET name = ? WHERE run_pk = ?").execute(arguments: [name, run.pk])
             }
             return newKeys
         }
@@ -34,8 +34,8 @@ extension SQLiteTrackingStore {
     private static func insertParams(_ params: [Param], runID: String, runPK: Int64, in db: Database) throws {
         var logged: [String: String] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT key, value FROM params WHERE run_pk = ? AND key IN (\(placeholders(params.count)))",
-            arguments: StatementArguments([runPK.databaseValue] + params.map(\.key.databaseValue)))
+            db.cachedStatement(sql: "SELECT key, value FROM params WHERE run_pk = ? AND key IN (SELECT value FROM json_each(?))"),
+            arguments: [runPK, JSONArrayLiteral.strings(params.map(\.key))])
         {
             logged[row.text("key")] = row.text("value")
         }

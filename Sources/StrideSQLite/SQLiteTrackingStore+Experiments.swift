@@ -42,17 +42,18 @@ extension SQLiteTrackingStore {
     }
 
     public func experiment(id: ExperimentID) async throws -> Experiment? {
-        try await pool.read { db in
+        try readNow { db in
             try Self.experiments(
-                from: Row.fetchAll(db, sql: Self.experimentSelect + " WHERE e.experiment_id = ?", arguments: [id.value]), in: db
+                from: Row.fetchAll(db.cachedStatement(sql: Self.experimentSelect + " WHERE e.experiment_id = ?"), arguments: [id.value]), in: db
             ).first
         }
     }
 
     public func experiment(named name: String, project: String) async throws -> Experiment? {
-        try await pool.read { db in
+        try readNow { db in
             try Self.experiments(
-                from: Row.fetchAll(db, sql: Self.experimentSelect + " WHERE p.name = ? AND e.name = ?", arguments: [project, name]),
+                from: Row.fetchAll(
+                    db.cachedStatement(sql: Self.experimentSelect + " WHERE p.name = ? AND e.name = ?"), arguments: [project, name]),
                 in: db
             ).first
         }
@@ -77,7 +78,7 @@ extension SQLiteTrackingStore {
             + " ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ? OFFSET ?"
         arguments += [(query.maxResults + 1).databaseValue, query.offset.databaseValue]
         let finalArguments = arguments
-        return try await pool.read { db in
+        return try readNow { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(finalArguments))
             let hasMore = rows.count > query.maxResults
             let items = try Self.experiments(from: Array(rows.prefix(query.maxResults)), in: db)
@@ -155,11 +156,14 @@ extension SQLiteTrackingStore {
                 creationTime: row.int("creation_time"), lastUpdateTime: row.int("last_update_time"), tags: [],
                 project: row.text("project"))
         }
-        let ids = experiments.map(\.id.value)
+        let ids = "[" + experiments.map { String($0.id.value) }.joined(separator: ",") + "]"
         var tagsByExperiment: [Int64: [Tag]] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT experiment_id, key, value FROM experiment_tags WHERE experiment_id IN (\(placeholders(ids.count))) ORDER BY key",
-            arguments: StatementArguments(ids))
+            db.cachedStatement(sql: """
+                SELECT experiment_id, key, value FROM experiment_tags
+                WHERE experiment_id IN (SELECT value FROM json_each(?)) ORDER BY key
+                """),
+            arguments: [ids])
         {
             tagsByExperiment[row.int("experiment_id"), default: []].append(Tag(key: row.text("key"), value: row.text("value")))
         }

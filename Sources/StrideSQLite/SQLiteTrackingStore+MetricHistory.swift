@@ -6,7 +6,7 @@ extension SQLiteTrackingStore {
     public func metricHistory(runID: String, key: String, limit: Int?, after cursor: MetricCursor?) async throws
         -> (metrics: [Metric], next: MetricCursor?)
     {
-        try await pool.read { db in
+        try readNow { db in
             guard let runPK = try Int64.fetchOne(db.cachedStatement(sql: "SELECT run_pk FROM runs WHERE run_uuid = ?"), arguments: [runID]),
                   let keyID = try Self.metricKeyID(key, in: db)
             else { return ([], nil) }
@@ -37,7 +37,7 @@ extension SQLiteTrackingStore {
     public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
         async throws -> [RunMetric]
     {
-        try await pool.read { db in
+        try readNow { db in
             let runs = try runIDs.map { (id: $0, pk: try Self.requireRun($0, in: db).pk) }
             guard let keyID = try Self.metricKeyID(key, in: db) else { return [] }
             let range = steps == nil ? "" : " AND step BETWEEN ? AND ?"

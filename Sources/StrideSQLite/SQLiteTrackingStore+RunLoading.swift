@@ -6,26 +6,26 @@ extension SQLiteTrackingStore {
     /// them with one query per table, whatever the number of runs.
     static func loadRuns(_ rows: [Row], in db: Database) throws -> [Run] {
         guard !rows.isEmpty else { return [] }
-        let pks = rows.map { $0.int("run_pk") }
-        let inList = "(\(placeholders(pks.count)))"
-        let arguments = StatementArguments(pks)
+        // The page's run keys travel as one JSON array, so each statement has a single shape and
+        // comes from the statement cache: GRDB's per-prepare authorizer cost ~15 % of a runs/get.
+        let inList = "(SELECT value FROM json_each(?))"
+        let arguments: StatementArguments = ["[" + rows.map { String($0.int("run_pk")) }.joined(separator: ",") + "]"]
 
         var params: [Int64: [Param]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT run_pk, key, value FROM params WHERE run_pk IN \(inList) ORDER BY key", arguments: arguments) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT run_pk, key, value FROM params WHERE run_pk IN \(inList) ORDER BY key"), arguments: arguments) {
             params[row.int("run_pk"), default: []].append(Param(key: row.text("key"), value: row.text("value")))
         }
         var tags: [Int64: [Tag]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT run_pk, key, value FROM run_tags WHERE run_pk IN \(inList) ORDER BY key", arguments: arguments) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT run_pk, key, value FROM run_tags WHERE run_pk IN \(inList) ORDER BY key"), arguments: arguments) {
             tags[row.int("run_pk"), default: []].append(Tag(key: row.text("key"), value: row.text("value")))
         }
         var metrics: [Int64: [Metric]] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT l.run_pk, k.key, l.step, l.timestamp, l.value, l.is_nan
                 FROM latest_metrics l JOIN metric_keys k ON k.key_id = l.key_id
                 WHERE l.run_pk IN \(inList) ORDER BY k.key
-                """,
+                """),
             arguments: arguments)
         {
             metrics[row.int("run_pk"), default: []].append(Metric(
@@ -34,19 +34,19 @@ extension SQLiteTrackingStore {
         }
         var inputTags: [Int64: [Int64: [Tag]]] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT run_pk, dataset_pk, key, value FROM run_input_tags WHERE run_pk IN \(inList) ORDER BY key", arguments: arguments)
+            db.cachedStatement(sql: "SELECT run_pk, dataset_pk, key, value FROM run_input_tags WHERE run_pk IN \(inList) ORDER BY key"),
+            arguments: arguments)
         {
             inputTags[row.int("run_pk"), default: [:]][row.int("dataset_pk"), default: []]
                 .append(Tag(key: row.text("key"), value: row.text("value")))
         }
         var inputs: [Int64: [DatasetInput]] = [:]
         for row in try Row.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
                 FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk
                 WHERE i.run_pk IN \(inList) ORDER BY d.dataset_pk
-                """,
+                """),
             arguments: arguments)
         {
             let runPK = row.int("run_pk")
@@ -58,7 +58,8 @@ extension SQLiteTrackingStore {
         }
         var outputs: [Int64: [ModelOutput]] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk IN \(inList) ORDER BY step, model_id", arguments: arguments)
+            db.cachedStatement(sql: "SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk IN \(inList) ORDER BY step, model_id"),
+            arguments: arguments)
         {
             outputs[row.int("run_pk"), default: []].append(ModelOutput(modelID: row.text("model_id"), step: row.int("step")))
         }

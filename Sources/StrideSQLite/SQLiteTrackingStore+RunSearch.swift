@@ -59,7 +59,7 @@ extension SQLiteTrackingStore {
             """
         arguments += [(query.maxResults + 1).databaseValue, query.offset.databaseValue]
         let finalArguments = arguments
-        return try await pool.read { db in
+        return try readNow { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(finalArguments))
             let hasMore = rows.count > query.maxResults
             let runs = try Self.loadRuns(Array(rows.prefix(query.maxResults)), in: db)

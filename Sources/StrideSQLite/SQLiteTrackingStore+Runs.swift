@@ -25,7 +25,7 @@ extension SQLiteTrackingStore {
     }
 
     public func run(id: String) async throws -> Run? {
-        try await pool.read { db in
+        try readNow { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.runSelect + " WHERE run_uuid = ?"), arguments: [id]) else {
                 return nil
             }

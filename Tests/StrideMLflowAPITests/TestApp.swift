@@ -12,7 +12,7 @@ func withTestClient(_ body: @Sendable (any TestClientProtocol) async throws -> V
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-http-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let store = try await SQLiteTrackingStore.open(
-        path: directory.appendingPathComponent("stride.db").path, readerCount: 2, logger: Logger(label: "test"))
+        path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
     let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
     do {
         try await tracking.bootstrap()

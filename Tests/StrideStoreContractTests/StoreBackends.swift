@@ -16,7 +16,7 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-contract-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let store = try await SQLiteTrackingStore.open(
-                path: directory.appendingPathComponent("stride.db").path, readerCount: 2, logger: Logger(label: "test"))
+                path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
             return (store, {
                 try await store.close()
                 try? FileManager.default.removeItem(at: directory)
