@@ -116,36 +116,7 @@ public enum EntityValidation {
 
     /// MLflow's `invalid_value` message; the value is shown as JSON.
     static func invalidValueMessage(_ value: String, field: String, quoted: Bool = true, _ detail: String) -> String {
-        let shown = quoted ? "\"\(jsonEscaped(value))\"" : value
+        let shown = quoted ? JSONText.quoted(value) : value
         return "Invalid value \(shown) for parameter '\(field)' supplied: \(detail)"
-    }
-
-    private static func jsonEscaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value > 0x7E {
-                    out += scalar.value > 0xFFFF ? surrogateEscapes(scalar) : "\\u" + hex4(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
-
-    private static func surrogateEscapes(_ scalar: Unicode.Scalar) -> String {
-        let value = scalar.value - 0x10000
-        return "\\u" + hex4(0xD800 + (value >> 10)) + "\\u" + hex4(0xDC00 + (value & 0x3FF))
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

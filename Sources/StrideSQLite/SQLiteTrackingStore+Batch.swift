@@ -35,7 +35,7 @@ extension SQLiteTrackingStore {
         var logged: [String: String] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(sql: "SELECT key, value FROM params WHERE run_pk = ? AND key IN (SELECT value FROM json_each(?))"),
-            arguments: [runPK, JSONArrayLiteral.strings(params.map(\.key))])
+            arguments: [runPK, JSONText.array(params.map(\.key))])
         {
             logged[row.text("key")] = row.text("value")
         }

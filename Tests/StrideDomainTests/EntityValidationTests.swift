@@ -100,3 +100,13 @@ struct PosixPathTests {
         #expect(PosixPath.normalize(input) == expected)
     }
 }
+
+@Suite("JSON text as Python's json.dumps writes it")
+struct JSONTextTests {
+    @Test("quotes, escapes and keeps output ASCII")
+    func quoting() {
+        #expect(JSONText.quoted("a\"b\\c\nd") == #""a\"b\\c\nd""#)
+        #expect(JSONText.quoted("é😀") == #""\u00e9\ud83d\ude00""#)
+        #expect(JSONText.array(["x", "y z"]) == #"["x","y z"]"#)
+    }
+}
