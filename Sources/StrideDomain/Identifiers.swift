@@ -41,14 +41,6 @@ public enum RunIDGenerator {
         }
         return String(decoding: out, as: UTF8.self)
     }
-
-    /// MLflow's run id rule: a letter or digit, then up to 255 word characters or dashes.
-    public static func isValid(_ id: String) -> Bool {
-        let scalars = id.unicodeScalars
-        guard let first = scalars.first, scalars.count <= 256 else { return false }
-        guard first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
-        return scalars.dropFirst().allSatisfy { $0 == "_" || $0 == "-" || isWordCharacter($0) }
-    }
 }
 
 /// Python's `\w` for `str` patterns: Unicode letters, digits and the underscore.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import Logging
-public import StrideDomain
+import StrideDomain
 public import StrideStore
 import Synchronization
 

@@ -1,4 +1,4 @@
-public import StrideDomain
+import StrideDomain
 
 /// MLflow's limits on dataset inputs (`runs/log-inputs`).
 enum DatasetValidation {

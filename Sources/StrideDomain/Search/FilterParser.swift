@@ -106,7 +106,6 @@ public enum FilterParser {
             }
             value = .list(items)
         case .identifier(nil, let bare):
-            value = .string(bare)
             throw .invalidParameter(
                 "Invalid filter: the value '\(bare)' at position \(valueToken.offset) must be a quoted string or a number.")
         default:
