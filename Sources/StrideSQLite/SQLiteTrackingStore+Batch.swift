@@ -73,25 +73,35 @@ extension SQLiteTrackingStore {
         -> [String: Int64]
     {
         var keyIDs = knownKeys
-        let missing = Set(metrics.lazy.map(\.key).filter { knownKeys[$0] == nil })
+        var missing = Set<String>()
+        for metric in metrics where knownKeys[metric.key] == nil {
+            missing.insert(metric.key)
+        }
         var newKeys: [String: Int64] = [:]
         if !missing.isEmpty {
             newKeys = try resolveMetricKeys(Array(missing), in: db)
             keyIDs.merge(newKeys) { old, _ in old }
         }
         let run = runPK.databaseValue
-        func row(_ metric: Metric) -> [DatabaseValue] {
+        func appendRow(_ metric: Metric, to values: inout [DatabaseValue]) {
             let stored = StoredMetricValue.encode(metric.value)
-            return [run, keyIDs[metric.key]!.databaseValue, metric.step.databaseValue, metric.timestamp.databaseValue,
-                    stored.value.databaseValue, stored.isNaN.databaseValue]
+            values.append(run)
+            values.append(keyIDs[metric.key]!.databaseValue)
+            values.append(metric.step.databaseValue)
+            values.append(metric.timestamp.databaseValue)
+            values.append(stored.value.databaseValue)
+            values.append(stored.isNaN.databaseValue)
         }
         var values: [DatabaseValue] = []
         values.reserveCapacity(metrics.count * 6)
-        for metric in metrics { values += row(metric) }
+        for metric in metrics { appendRow(metric, to: &values) }
         try metricInsert.execute(values, in: db)
 
         // One candidate per key, so the upsert touches each latest row once.
-        try latestUpsert.execute(Metric.latestPerKey(metrics).flatMap(row), in: db)
+        let latest = Metric.latestPerKey(metrics)
+        values.removeAll(keepingCapacity: true)
+        for metric in latest { appendRow(metric, to: &values) }
+        try latestUpsert.execute(values, in: db)
         return newKeys
     }
 
