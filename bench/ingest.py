@@ -325,6 +325,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
+        if self.proc is None:
+            return
         # stragglers of the same session (e.g. mlflow's job-runner children)
         for _ in range(50):
             if not session_pids(self.proc.pid):
@@ -725,6 +727,9 @@ def main() -> int:
         ap.error(f"unknown server/op: {bad}")
     if shutil.which(args.wrk) is None:
         ap.error(f"wrk not found ({args.wrk}); apt-get install wrk")
+    # Servers start in their data directory, so binaries are named by absolute path.
+    args.stride_bin, args.mlflow_bin, args.fml_bin = (
+        os.path.abspath(b) if os.sep in b else b for b in (args.stride_bin, args.mlflow_bin, args.fml_bin))
     for s, b in (("stride", args.stride_bin), ("mlflow", args.mlflow_bin), ("fml", args.fml_bin)):
         if s in args.servers and not os.access(b, os.X_OK):
             ap.error(f"{s} binary not found or not executable: {b}")

@@ -40,9 +40,11 @@ if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.vers
   "$VENV/bin/pip" install -q --no-deps "fasttrackml==$FML_VERSION"
 fi
 
-# 3. Stride release build (only when stride is benchmarked and no binary was given)
+# 3. Stride release build (only when stride is benchmarked and no binary was given): the
+#    production build, with the Swift runtime linked statically (README, "For a production build").
 if [[ ",$servers," == *",stride,"* && -z "$stride_bin" ]]; then
-  swift build -c release --product stride
+  swift build -c release --static-swift-stdlib --scratch-path .build-static --product stride
+  set -- "$@" --stride-bin .build-static/release/stride
 fi
 
 # 4. run
