@@ -91,39 +91,16 @@ public struct ExperimentOrder: Sendable, Hashable {
     public static func parse(_ clauses: [String]) throws(StrideError) -> [ExperimentOrder] {
         var orders: [ExperimentOrder] = []
         for clause in clauses {
-            let parts = clause.split(whereSeparator: \.isWhitespace)
-            guard !parts.isEmpty, parts.count <= 2 else {
-                throw .invalidParameter("Invalid order_by clause '\(clause)'.")
-            }
-            var ascending = true
-            if parts.count == 2 {
-                switch parts[1].uppercased() {
-                case "ASC": ascending = true
-                case "DESC": ascending = false
-                default: throw .invalidParameter("Invalid ordering key in order_by clause '\(clause)'.")
-                }
-            }
-            var name = String(parts[0])
-            for prefix in ["attribute.", "attributes.", "attr."] where name.lowercased().hasPrefix(prefix) {
-                name = String(name.dropFirst(prefix.count))
-            }
-            name = name.trimmingBackticks()
-            guard let column = Column(rawValue: name) else {
+            let term = try OrderByTerm.parse(clause)
+            guard term.entity == .attribute, let column = Column(rawValue: term.key) else {
                 throw .invalidParameter(
-                    "Invalid attribute key '\(name)' specified. Valid keys are '['name', 'experiment_id', 'creation_time', 'last_update_time']'")
+                    "Invalid attribute key '\(term.key)' specified. Valid keys are '['name', 'experiment_id', 'creation_time', 'last_update_time']'")
             }
             if orders.contains(where: { $0.column == column }) {
                 throw .invalidParameter("`order_by` contains duplicate fields: \(clauses)")
             }
-            orders.append(ExperimentOrder(column: column, ascending: ascending))
+            orders.append(ExperimentOrder(column: column, ascending: term.ascending))
         }
         return orders
-    }
-}
-
-extension String {
-    fileprivate func trimmingBackticks() -> String {
-        guard count >= 2, hasPrefix("`"), hasSuffix("`") else { return self }
-        return String(dropFirst().dropLast())
     }
 }

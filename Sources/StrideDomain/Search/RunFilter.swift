@@ -150,30 +150,16 @@ public struct RunOrder: Sendable, Hashable {
     public static func parse(_ clauses: [String]) throws(StrideError) -> [RunOrder] {
         var orders: [RunOrder] = []
         for clause in clauses {
-            var tokens = try FilterLexer.tokenize(clause)
-            var ascending = true
-            if let last = tokens.last, case .identifier(nil, let word) = last.kind, ["ASC", "DESC"].contains(word.uppercased()) {
-                ascending = word.uppercased() == "ASC"
-                tokens.removeLast()
-            }
-            guard tokens.count == 1, case .identifier(let prefix, let name) = tokens[0].kind else {
-                throw .invalidParameter("Invalid order_by clause '\(clause)'.")
-            }
-            let entity = try prefix.map { (prefix) throws(StrideError) -> FilterEntity in
-                guard let entity = FilterEntity(prefix: prefix) else {
-                    throw .invalidParameter("Invalid order_by entity type '\(prefix)' in '\(clause)'.")
-                }
-                return entity
-            } ?? .attribute
+            let term = try OrderByTerm.parse(clause)
             let key: Key
-            switch entity {
-            case .metric: key = .metric(name)
-            case .param: key = .param(name)
-            case .tag: key = .tag(name)
+            switch term.entity {
+            case .metric: key = .metric(term.key)
+            case .param: key = .param(term.key)
+            case .tag: key = .tag(term.key)
             case .attribute:
-                guard let attribute = RunAttribute(searchKey: name) else {
+                guard let attribute = RunAttribute(searchKey: term.key) else {
                     throw .invalidParameter(
-                        "Invalid order_by attribute key '\(name)' specified. Valid keys are \(RunAttribute.searchKeyList)")
+                        "Invalid order_by attribute key '\(term.key)' specified. Valid keys are \(RunAttribute.searchKeyList)")
                 }
                 key = .attribute(attribute)
             case .dataset:
@@ -182,7 +168,7 @@ public struct RunOrder: Sendable, Hashable {
             if orders.contains(where: { $0.key == key }) {
                 throw .invalidParameter("`order_by` contains duplicate fields: \(clauses)")
             }
-            orders.append(RunOrder(key: key, ascending: ascending))
+            orders.append(RunOrder(key: key, ascending: term.ascending))
         }
         return orders
     }

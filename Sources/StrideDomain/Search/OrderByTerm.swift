@@ -1,0 +1,24 @@
+/// One `order_by` entry, `[entity.]key [ASC|DESC]`, read with the filter language's identifier
+/// rules (backticks, double quotes, `entity.key.with.dots`). Ascending unless it says DESC.
+struct OrderByTerm: Equatable {
+    var entity: FilterEntity
+    var key: String
+    var ascending: Bool
+
+    static func parse(_ clause: String) throws(StrideError) -> OrderByTerm {
+        var tokens = try FilterLexer.tokenize(clause)
+        var ascending = true
+        if let last = tokens.last, case .identifier(nil, let word) = last.kind, ["ASC", "DESC"].contains(word.uppercased()) {
+            ascending = word.uppercased() == "ASC"
+            tokens.removeLast()
+        }
+        guard tokens.count == 1, case .identifier(let prefix, let key) = tokens[0].kind else {
+            throw .invalidParameter("Invalid order_by clause '\(clause)'.")
+        }
+        guard let prefix else { return OrderByTerm(entity: .attribute, key: key, ascending: ascending) }
+        guard let entity = FilterEntity(prefix: prefix) else {
+            throw .invalidParameter("Invalid order_by entity type '\(prefix)' in '\(clause)'.")
+        }
+        return OrderByTerm(entity: entity, key: key, ascending: ascending)
+    }
+}
