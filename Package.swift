@@ -24,8 +24,11 @@ let package = Package(
     targets: [
         // Entities, validation, the search language and errors; no I/O.
         .target(name: "StrideDomain", swiftSettings: strictSettings),
-        // Store protocols and the values they exchange.
-        .target(name: "StrideStore", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
+        // Store protocols and the values they exchange; artifact bodies travel as NIO ByteBuffers.
+        .target(
+            name: "StrideStore",
+            dependencies: ["StrideDomain", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings),
         // The embedded SQLite store.
         .target(
             name: "StrideSQLite",
@@ -35,8 +38,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
+        // Artifacts on local disk, streamed through NIO's file system.
+        .target(
+            name: "StrideLocalArtifacts",
+            dependencies: [
+                "StrideDomain", "StrideStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // Use cases: validation, MLflow's rules, calls to the store protocols.
-        .target(name: "StrideService", dependencies: ["StrideDomain", "StrideStore"], swiftSettings: strictSettings),
+        .target(
+            name: "StrideService",
+            dependencies: ["StrideDomain", "StrideStore", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strictSettings),
         // MLflow's wire format over the service.
         .target(
             name: "StrideMLflowAPI",
@@ -52,7 +68,7 @@ let package = Package(
         .target(
             name: "StrideServer",
             dependencies: [
-                "StrideMLflowAPI", "StrideService", "StrideSQLite",
+                "StrideMLflowAPI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,9 +90,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "StrideLocalArtifactsTests",
+            dependencies: [
+                "StrideDomain", "StrideStore", "StrideLocalArtifacts",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "StrideMLflowAPITests",
             dependencies: [
-                "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain",
+                "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

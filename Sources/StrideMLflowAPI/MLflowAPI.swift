@@ -6,22 +6,32 @@ public import StrideService
 /// MLflow's REST API: maps wire requests to service calls and service results to MLflow's JSON.
 public struct MLflowAPI: Sendable {
     let tracking: TrackingService
+    /// The artifact routes; nil leaves artifacts unserved (router tests that need only tracking).
+    let artifactRoutes: ArtifactRoutes?
 
     /// The MLflow release whose API Stride speaks. `GET /version` reports a 3.x release below 3.4
     /// on purpose: clients switch trace export to OTLP from 3.4 on, which Stride does not serve.
     public static let reportedMLflowVersion = "3.3.2"
 
-    public init(tracking: TrackingService) {
+    /// - Parameter servesArtifacts: false with `--no-serve-artifacts`: the proxy API answers 503 and
+    ///   server-info says artifacts are not served.
+    public init(tracking: TrackingService, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true) {
         self.tracking = tracking
+        self.artifactRoutes = artifacts.map { ArtifactRoutes(artifacts: $0, isServing: servesArtifacts) }
     }
 
     /// Every path this API serves, for telling "wrong method" (405) from "no such route" (404).
     public var routePaths: Set<String> {
-        Set(allEndpoints().flatMap(\.routePaths) + ["/health", "/version"])
+        Set(allEndpoints().flatMap(\.routePaths) + ["/health", "/version"] + (artifactRoutes?.exactPaths ?? []))
+    }
+
+    /// Path prefixes under which every path is served with some method (artifact paths).
+    public var routePathPrefixes: [String] {
+        artifactRoutes?.pathPrefixes ?? []
     }
 
     private func allEndpoints() -> [MLflowEndpoint] {
-        experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints()
+        experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints() + loggedModelSearchEndpoints()
     }
 
     /// Registers every endpoint and the server-level routes.
@@ -34,6 +44,7 @@ public struct MLflowAPI: Sendable {
                 }
             }
         }
+        artifactRoutes?.register(on: router)
         router.get("/health") { _, _ in "OK" }
         router.get("/version") { _, _ in Self.reportedMLflowVersion }
     }

@@ -9,9 +9,16 @@ import StrideDomain
 public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths that exist with some method: a miss on one of them is 405, as in MLflow, not 404.
     let knownPaths: Set<String>
+    /// Prefixes under which every path exists with some method (artifact paths are URL tails).
+    let knownPathPrefixes: [String]
 
-    public init(knownPaths: Set<String>) {
+    public init(knownPaths: Set<String>, knownPathPrefixes: [String] = []) {
         self.knownPaths = knownPaths
+        self.knownPathPrefixes = knownPathPrefixes
+    }
+
+    private func isKnown(_ path: String) -> Bool {
+        knownPaths.contains(path) || knownPathPrefixes.contains { path.hasPrefix($0) }
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -21,7 +28,7 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return MLflowErrorResponse.make(error)
         } catch let error as HTTPError {
             switch error.status {
-            case .notFound where knownPaths.contains(request.uri.path), .methodNotAllowed:
+            case .notFound where isKnown(request.uri.path), .methodNotAllowed:
                 return MLflowErrorResponse.make(
                     code: StrideError.Code.endpointNotFound.rawValue,
                     message: "Method \(request.method.rawValue) is not allowed for \(request.uri.path)", status: .methodNotAllowed)

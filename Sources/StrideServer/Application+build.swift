@@ -1,6 +1,7 @@
 public import Hummingbird
 import Foundation
 public import Logging
+import StrideLocalArtifacts
 import StrideMLflowAPI
 import StrideSQLite
 public import StrideService
@@ -30,10 +31,10 @@ public enum StrideApplication {
             tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
             closeStore = { try await store.close() }
         }
-        try FileManager.default.createDirectory(atPath: configuration.artifactsDestination, withIntermediateDirectories: true)
         try await tracking.bootstrap()
+        let artifacts = try await artifactService(configuration, tracking: tracking)
 
-        let router = buildRouter(tracking: tracking)
+        let router = buildRouter(tracking: tracking, artifacts: artifacts, servesArtifacts: configuration.serveArtifacts)
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stride"),
@@ -41,12 +42,28 @@ public enum StrideApplication {
         return Built(application: application, shutdown: closeStore)
     }
 
-    /// The HTTP routes over a tracking service; tests drive this router without a socket.
-    public static func buildRouter(tracking: TrackingService) -> Router<BasicRequestContext> {
+    /// The artifact store at the destination, and the service that also reads runs' artifact URIs.
+    ///
+    /// The registry does not exist yet, so no `ModelVersionArtifactSource` is passed: the
+    /// model-version download helper answers 501 until the registry provides one.
+    static func artifactService(_ configuration: ServerConfiguration, tracking: TrackingService) async throws -> ArtifactService {
+        let destination = try configuration.artifactsDestinationDirectory()
+        let store = try await LocalArtifactStore.open(directory: destination)
+        let destinationURL = URL(fileURLWithPath: destination).standardizedFileURL
+        // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
+        let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
+        return ArtifactService(store: store, tracking: tracking, resolver: resolver)
+    }
+
+    /// The HTTP routes over a tracking service and, when given, the artifact service; tests drive
+    /// this router without a socket.
+    public static func buildRouter(
+        tracking: TrackingService, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true
+    ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let api = MLflowAPI(tracking: tracking)
+        let api = MLflowAPI(tracking: tracking, artifacts: artifacts, servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
-        router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths))
+        router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))
         api.register(on: router)
         return router

@@ -6,7 +6,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var port: Int
     /// `sqlite:///relative.db`, `sqlite:////absolute.db`, or a plain file path.
     public var backendStoreURI: String
-    /// Where proxied artifacts are stored on disk.
+    /// Where proxied artifacts are stored on disk: a folder path or a `file:` URI.
     public var artifactsDestination: String
     /// The root written into experiments' artifact locations; nil means `mlflow-artifacts:` when
     /// artifacts are served, the destination itself otherwise.
@@ -33,7 +33,21 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var effectiveArtifactRoot: String {
         if let defaultArtifactRoot, !defaultArtifactRoot.isEmpty { return defaultArtifactRoot }
         if serveArtifacts { return "mlflow-artifacts:" }
-        return URL(fileURLWithPath: artifactsDestination).standardizedFileURL.absoluteString
+        let directory = (try? artifactsDestinationDirectory()) ?? artifactsDestination
+        return URL(fileURLWithPath: directory).standardizedFileURL.absoluteString
+    }
+
+    /// The absolute folder `--artifacts-destination` names, whether given as a path or a `file:` URI.
+    public func artifactsDestinationDirectory() throws -> String {
+        let text = artifactsDestination
+        let unsupported = UnsupportedURI(
+            flag: "--artifacts-destination", uri: text, advice: "use a folder path or a file: URI (S3-compatible storage is planned).")
+        if text.hasPrefix("file:") {
+            guard let url = URL(string: text), url.isFileURL else { throw unsupported }
+            return url.standardizedFileURL.path
+        }
+        if text.contains("://") { throw unsupported }
+        return URL(fileURLWithPath: text).standardizedFileURL.path
     }
 
     /// The backend a store URI names.
@@ -41,11 +55,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         case sqlite(path: String)
     }
 
-    public struct UnsupportedBackend: Error, CustomStringConvertible {
+    /// A storage URI whose scheme Stride does not support (yet).
+    public struct UnsupportedURI: Error, CustomStringConvertible {
+        public var flag: String
         public var uri: String
-        public var description: String {
-            "Unsupported --backend-store-uri '\(uri)': use sqlite:///<path> (PostgreSQL support is planned)."
-        }
+        public var advice: String
+        public var description: String { "Unsupported \(flag) '\(uri)': \(advice)" }
     }
 
     /// Reads `--backend-store-uri` with SQLAlchemy's convention: `sqlite:///x` is relative,
@@ -56,7 +71,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             return .sqlite(path: String(uri.dropFirst("sqlite:///".count)))
         }
         if uri.contains("://") {
-            throw UnsupportedBackend(uri: uri)
+            throw UnsupportedURI(
+                flag: "--backend-store-uri", uri: uri, advice: "use sqlite:///<path> (PostgreSQL support is planned).")
         }
         return .sqlite(path: uri)
     }

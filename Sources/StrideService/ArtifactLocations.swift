@@ -16,7 +16,16 @@ public struct ArtifactLocations: Sendable {
 
     /// A run's artifacts live in `<experiment location>/<run id>/artifacts`.
     public func runLocation(experimentLocation: String, runID: String) -> String {
-        let base = experimentLocation.hasSuffix("/") ? String(experimentLocation.dropLast()) : experimentLocation
-        return "\(base)/\(runID)/artifacts"
+        "\(Self.trimmed(experimentLocation))/\(runID)/artifacts"
+    }
+
+    /// A logged model's artifacts live in `<experiment location>/models/<model id>/artifacts`, as
+    /// MLflow's SQL store builds them (for the logged-model API of the registry work).
+    public func loggedModelLocation(experimentLocation: String, modelID: String) -> String {
+        "\(Self.trimmed(experimentLocation))/models/\(modelID)/artifacts"
+    }
+
+    private static func trimmed(_ location: String) -> String {
+        location.hasSuffix("/") ? String(location.dropLast()) : location
     }
 }

@@ -27,10 +27,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "The artifact root new experiments get (default: mlflow-artifacts:, served by this server).")
     var defaultArtifactRoot: String?
 
-    @Option(help: "The folder where served artifacts are stored (default: ./stride-data/artifacts).")
+    @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
     var artifactsDestination: String?
 
-    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs (default: on).")
+    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs (default: on). With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
     var serveArtifacts: Bool = true
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info).")
@@ -66,6 +66,7 @@ struct ServerCommand: AsyncParsableCommand {
 
         do {
             _ = try configuration.backend()
+            _ = try configuration.artifactsDestinationDirectory()
         } catch {
             throw ValidationError(String(describing: error))
         }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import StrideLocalArtifacts
 import StrideSQLite
 import StrideServer
 import StrideService
@@ -16,7 +17,10 @@ func withTestClient(_ body: @Sendable (any TestClientProtocol) async throws -> V
     let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
     do {
         try await tracking.bootstrap()
-        let app = Application(router: StrideApplication.buildRouter(tracking: tracking))
+        let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
+        let artifacts = ArtifactService(
+            store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]))
+        let app = Application(router: StrideApplication.buildRouter(tracking: tracking, artifacts: artifacts))
         try await app.test(.router, body)
     } catch {
         try await store.close()

@@ -90,7 +90,7 @@ struct WireFormatTests {
             #expect(String(buffer: version.body).split(separator: ".").count == 3)
             let info = try json(try await client.get("/api/3.0/mlflow/server-info"))
             #expect(info["artifact_serving_enabled"] as? Bool == true)
-            #expect(info["multipart_uploads_enabled"] as? Bool == false)
+            #expect(info["multipart_uploads_enabled"] as? Bool == true)
         }
     }
 

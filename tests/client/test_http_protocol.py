@@ -49,7 +49,6 @@ def test_server_info_answers_a_json_object(api):
     info = resp.json()
     assert isinstance(info, dict)
     assert info["store_type"] == "SqlStore"
-    assert info.get("multipart_uploads_enabled", False) is False
     assert info.get("workspaces_enabled", False) is False
 
 
