@@ -90,6 +90,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "StrideSQLiteTests",
+            dependencies: ["StrideDomain", "StrideStore", "StrideSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "StrideLocalArtifactsTests",
             dependencies: [
                 "StrideDomain", "StrideStore", "StrideLocalArtifacts",

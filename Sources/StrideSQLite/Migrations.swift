@@ -132,6 +132,14 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ]),
+        // Search reads the leading order key from an index in order (see RunSearchPlan).
+        Migration(version: 2, statements: [
+            "CREATE INDEX latest_metrics_by_value ON latest_metrics (key_id, is_nan, value)",
+            "CREATE INDEX params_by_value ON params (key, value)",
+            "CREATE INDEX run_tags_by_value ON run_tags (key, value)",
+            // Runs are ordered by start time without a NULL case; MLflow stores 0 when it is unset.
+            "UPDATE runs SET start_time = 0 WHERE start_time IS NULL",
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

@@ -65,11 +65,9 @@ extension SQLiteTrackingStore {
         let stages = query.viewType.stages.map(\.rawValue)
         conditions.append("e.lifecycle_stage IN (\(placeholders(stages.count)))")
         arguments += stages.map(\.databaseValue)
-        for clause in query.filter {
-            let (condition, clauseArguments) = Self.sql(for: clause)
-            conditions.append(condition)
-            arguments += clauseArguments
-        }
+        let filter = FilterSQL.condition(query.filter, clause: Self.sql(for:))
+        conditions.append(filter.sql)
+        arguments += filter.arguments
         var orderTerms = query.order.map { "e.\($0.column.rawValue) \($0.ascending ? "ASC" : "DESC")" }
         if query.order.isEmpty { orderTerms.append("e.creation_time DESC") }
         if !query.order.contains(where: { $0.column == .experimentID }) { orderTerms.append("e.experiment_id ASC") }
@@ -223,37 +221,18 @@ extension SQLiteTrackingStore {
     }
 
     /// SQL for one experiment filter clause, with its values as bound parameters.
-    private static func sql(for clause: ExperimentFilterClause) -> (String, [DatabaseValue]) {
+    private static func sql(for clause: ExperimentFilterClause) -> SQLFragment {
         switch clause {
         case .name(let op, let value):
-            return stringComparison("e.name", op, value)
+            return FilterSQL.stringComparison("e.name", op, [value])
         case .experimentIDs(let op, let ids):
             let negated = op == .notIn || op == .notEqual
-            return ("CAST(e.experiment_id AS TEXT) \(negated ? "NOT IN" : "IN") (\(placeholders(ids.count)))", ids.map(\.databaseValue))
+            return SQLFragment("CAST(e.experiment_id AS TEXT) \(negated ? "NOT IN" : "IN") (\(placeholders(ids.count)))", ids.map(\.databaseValue))
         case .time(let column, let op, let value):
-            return ("e.\(column.rawValue) \(op.rawValue) ?", [value.databaseValue])
-        case .tag(let key, let op, let value):
-            let tagExists = "SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = ?"
-            switch op {
-            case .isNull:
-                return ("NOT EXISTS (\(tagExists))", [key.databaseValue])
-            case .isNotNull:
-                return ("EXISTS (\(tagExists))", [key.databaseValue])
-            default:
-                let (condition, arguments) = stringComparison("t.value", op, value ?? "")
-                return ("EXISTS (\(tagExists) AND \(condition))", [key.databaseValue] + arguments)
-            }
-        }
-    }
-
-    /// `=` and `LIKE` are case-sensitive and `ILIKE` is not, as in MLflow. SQLite's own LIKE
-    /// ignores case, so a case-sensitive LIKE runs as GLOB with the pattern translated.
-    static func stringComparison(_ column: String, _ op: FilterOperator, _ value: String) -> (String, [DatabaseValue]) {
-        switch op {
-        case .like: ("\(column) GLOB ?", [LikePattern.glob(fromLike: value).databaseValue])
-        case .iLike: ("\(column) LIKE ?", [value.databaseValue])
-        case .notEqual: ("\(column) != ?", [value.databaseValue])
-        default: ("\(column) = ?", [value.databaseValue])
+            return SQLFragment("e.\(column.rawValue) \(op.rawValue) ?", [value.databaseValue])
+        case .tag(let key, let op, let values):
+            return FilterSQL.keyValueCondition(
+                table: "experiment_tags", ownerColumn: "experiment_id", owner: "e.experiment_id", key: key, op: op, values: values)
         }
     }
 }

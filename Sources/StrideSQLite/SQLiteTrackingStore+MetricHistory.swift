@@ -34,41 +34,82 @@ extension SQLiteTrackingStore {
         }
     }
 
+    /// Up to `maxResultsPerRun` points per run, evenly spaced over the run's steps, first and
+    /// last point always kept.
+    ///
+    /// MLflow numbers every point (NTILE over the whole history) and keeps each bucket's first,
+    /// which reads all million points of a long run. Here each bucket is a range of steps and its
+    /// first point is one seek into the primary key, so the cost grows with `maxResultsPerRun`,
+    /// not with the history. When the range holds no more points than asked, all of them come back,
+    /// as in MLflow; and as there, the last point replaces the last sample when the page is full.
     public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
         async throws -> [RunMetric]
     {
         try readNow { db in
             let runs = try runIDs.map { (id: $0, pk: try Self.requireRun($0, in: db).pk) }
             guard let keyID = try Self.metricKeyID(key, in: db) else { return [] }
-            let range = steps == nil ? "" : " AND step BETWEEN ? AND ?"
-            // Every stride-th point by position, plus the last one; the stride makes at most
-            // `maxResultsPerRun` points in all (at least 3, so first, middle and last survive).
-            let statement = try db.cachedStatement(sql: """
-                WITH ranked AS (
-                    SELECT step, timestamp, value, is_nan,
-                           ROW_NUMBER() OVER (ORDER BY step, timestamp, value, is_nan) AS position,
-                           COUNT(*) OVER () AS total
-                    FROM metrics WHERE run_pk = ? AND key_id = ?\(range)
-                )
-                SELECT step, timestamp, value, is_nan FROM ranked
-                WHERE position = total OR total <= ? OR (position - 1) % ((total + ? - 3) / (? - 2)) = 0
-                ORDER BY position
-                """)
-            let slots = max(maxResultsPerRun, 3)
             var result: [RunMetric] = []
             for run in runs {
-                var arguments: StatementArguments = [run.pk, keyID]
-                if let steps { arguments += [steps.lowerBound, steps.upperBound] }
-                arguments += [maxResultsPerRun, slots, slots]
-                let rows = try Row.fetchCursor(statement, arguments: arguments)
-                while let row = try rows.next() {
-                    result.append(RunMetric(
-                        runID: run.id,
-                        metric: Metric(key: key, value: StoredMetricValue.decode(value: row[2], isNaN: row[3]), timestamp: row[1], step: row[0])))
-                }
+                let points = try Self.sampledPoints(run: run.pk, key: keyID, limit: maxResultsPerRun, steps: steps, in: db)
+                result += points.map { RunMetric(runID: run.id, metric: Metric(key: key, value: $0.value, timestamp: $0.timestamp, step: $0.step)) }
             }
             return result
         }
+    }
+
+    private struct Point: Equatable {
+        var step: Int64
+        var timestamp: Int64
+        var value: Double
+    }
+
+    private static let pointColumns = "step, timestamp, value, is_nan"
+    private static let pointOrder = "step, timestamp, value, is_nan"
+
+    private static func points(_ statement: Statement, _ arguments: StatementArguments) throws -> [Point] {
+        try Row.fetchAll(statement, arguments: arguments).map {
+            Point(step: $0[0], timestamp: $0[1], value: StoredMetricValue.decode(value: $0[2], isNaN: $0[3]))
+        }
+    }
+
+    private static func sampledPoints(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Database) throws -> [Point] {
+        let low = steps?.lowerBound ?? Int64.min
+        let high = steps?.upperBound ?? Int64.max
+        let scope: StatementArguments = [run, key, low, high]
+        let inRange = "run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?"
+
+        // Few enough points: all of them (reads at most limit + 1 rows).
+        let head = try points(
+            db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY \(pointOrder) LIMIT ?"),
+            scope + [limit + 1])
+        guard head.count > limit, let first = head.first else { return head }
+        guard let last = try points(
+            db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY step DESC, timestamp DESC, value DESC, is_nan DESC LIMIT 1"),
+            scope
+        ).first else { return head }
+
+        // Bucket i covers steps from first + i * width; its sample is the first point at or after that.
+        let span = Double(last.step) - Double(first.step) + 1
+        var sample = try points(
+            db.cachedStatement(sql: """
+                WITH RECURSIVE bucket(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM bucket WHERE i + 1 < ?),
+                starts(step) AS (
+                    SELECT (SELECT step FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? + CAST(i * ? AS INTEGER) AND ?
+                            ORDER BY step LIMIT 1)
+                    FROM bucket
+                ),
+                firsts AS (
+                    SELECT \(pointColumns), ROW_NUMBER() OVER (PARTITION BY step ORDER BY timestamp, value, is_nan) AS rank
+                    FROM metrics WHERE run_pk = ? AND key_id = ? AND step IN (SELECT step FROM starts)
+                )
+                SELECT \(pointColumns) FROM firsts WHERE rank = 1 ORDER BY \(pointOrder)
+                """),
+            [limit, run, key, first.step, span / Double(limit), last.step, run, key])
+        if sample.last != last {
+            if sample.count >= limit { sample.removeLast() }
+            sample.append(last)
+        }
+        return sample
     }
 
     static func metricKeyID(_ key: String, in db: Database) throws -> Int64? {

@@ -112,7 +112,9 @@ public struct TrackingService: Sendable {
         let runID = RunIDGenerator.make()
         let artifacts = self.artifacts
         return try await store.createRun(NewRun(
-            runID: runID, experimentID: experimentID, runName: name, userID: userID ?? "", startTime: startTime,
+            runID: runID, experimentID: experimentID, runName: name, userID: userID ?? "",
+            // MLflow reads an absent start_time as the proto default, 0; search relies on it being set.
+            startTime: startTime ?? 0,
             tags: uniqueByKey(tags), artifactURI: { artifacts.runLocation(experimentLocation: $0, runID: runID) }))
     }
 
@@ -135,10 +137,10 @@ public struct TrackingService: Sendable {
         let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
         let clauses = try RunFilterClause.parse(filter ?? "")
         let order = try RunOrder.parse(orderBy)
-        let offset = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in try PageToken.decodeOffset(token) } ?? 0
+        let cursor = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in try PageToken.decodeRunCursor(token) }
         let page = try await store.searchRuns(
-            RunQuery(experimentIDs: ids, filter: clauses, order: order, viewType: viewType, maxResults: maxResults, offset: offset))
-        return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+            RunQuery(experimentIDs: ids, filter: clauses, order: order, viewType: viewType, maxResults: maxResults, after: cursor))
+        return (page.runs, page.next.map(PageToken.encode))
     }
 
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?) async throws -> RunInfo {

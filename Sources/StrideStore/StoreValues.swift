@@ -104,38 +104,17 @@ public struct ParamValueConflict: Error, Sendable, Equatable {
 /// An `experiments/search` request after parsing.
 public struct ExperimentQuery: Sendable {
     public var project: String
-    public var filter: [ExperimentFilterClause]
+    public var filter: FilterTree<ExperimentFilterClause>
     public var order: [ExperimentOrder]
     public var viewType: ViewType
     public var maxResults: Int
     public var offset: Int
 
     public init(
-        project: String, filter: [ExperimentFilterClause], order: [ExperimentOrder], viewType: ViewType,
+        project: String, filter: FilterTree<ExperimentFilterClause>, order: [ExperimentOrder], viewType: ViewType,
         maxResults: Int, offset: Int
     ) {
         self.project = project
-        self.filter = filter
-        self.order = order
-        self.viewType = viewType
-        self.maxResults = maxResults
-        self.offset = offset
-    }
-}
-
-/// A `runs/search` request after parsing.
-public struct RunQuery: Sendable {
-    public var experimentIDs: [ExperimentID]
-    public var filter: [RunFilterClause]
-    public var order: [RunOrder]
-    public var viewType: ViewType
-    public var maxResults: Int
-    public var offset: Int
-
-    public init(
-        experimentIDs: [ExperimentID], filter: [RunFilterClause], order: [RunOrder], viewType: ViewType, maxResults: Int, offset: Int
-    ) {
-        self.experimentIDs = experimentIDs
         self.filter = filter
         self.order = order
         self.viewType = viewType

@@ -40,7 +40,7 @@ public protocol TrackingStore: Sendable {
     func run(id: String) async throws -> Run?
 
     /// One page of runs matching the query, fully loaded; runs missing an order key sort last.
-    func searchRuns(_ query: RunQuery) async throws -> ResultPage<Run>
+    func searchRuns(_ query: RunQuery) async throws -> RunPage
 
     /// Applies the fields that are set; the run must not be deleted.
     func updateRun(id: String, _ update: RunUpdate) async throws -> RunInfo

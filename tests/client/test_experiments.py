@@ -319,7 +319,19 @@ def test_search_experiments_last_page_has_no_token(client):
     assert not page.token
 
 
-def test_search_experiments_rejects_or_in_filter(client):
+@pytest.mark.skipif(TARGET == "mlflow", reason="Stride extension: MLflow accepts only AND")
+def test_search_experiments_accepts_or_and_parentheses_as_a_stride_extension(client):
+    prefix = unique_name("or")
+    for suffix in ("a", "b", "c"):
+        client.create_experiment(f"{prefix}-{suffix}")
+    found = client.search_experiments(
+        filter_string=f"(name = '{prefix}-a' OR name = '{prefix}-b') AND NOT name = '{prefix}-b'"
+    )
+    assert [e.name for e in found] == [f"{prefix}-a"]
+
+
+@pytest.mark.skipif(TARGET != "mlflow", reason="what real MLflow does with OR")
+def test_mlflow_rejects_or_in_experiment_filter(client):
     with pytest.raises(MlflowException) as exc:
         client.search_experiments(filter_string="name = 'a' OR name = 'b'")
     assert exc.value.error_code == "INVALID_PARAMETER_VALUE"

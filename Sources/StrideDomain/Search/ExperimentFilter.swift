@@ -6,8 +6,9 @@ public enum ExperimentFilterClause: Sendable, Hashable {
     case experimentIDs(FilterOperator, [String])
     /// `creation_time` or `last_update_time` compared numerically.
     case time(column: TimeColumn, FilterOperator, Int64)
-    /// `tags.<key>` compared with a string, or tested for presence.
-    case tag(key: String, FilterOperator, String?)
+    /// `tags.<key>` compared with one string, with a list (`IN`, `NOT IN`, a Stride extension) or
+    /// tested for presence (`IS [NOT] NULL`, no values).
+    case tag(key: String, FilterOperator, [String])
 
     public enum TimeColumn: String, Sendable, Hashable {
         case creationTime = "creation_time"
@@ -15,7 +16,7 @@ public enum ExperimentFilterClause: Sendable, Hashable {
     }
 
     /// Parses and checks a filter against the identifiers experiments support.
-    public static func parse(_ filter: String) throws(StrideError) -> [ExperimentFilterClause] {
+    public static func parse(_ filter: String) throws(StrideError) -> FilterTree<ExperimentFilterClause> {
         try FilterParser.parse(filter).map { (comparison) throws(StrideError) in try clause(comparison) }
     }
 
@@ -52,9 +53,11 @@ public enum ExperimentFilterClause: Sendable, Hashable {
         case .tag:
             switch (comparison.op, comparison.value) {
             case (.isNull, _), (.isNotNull, _):
-                return .tag(key: comparison.key, comparison.op, nil)
+                return .tag(key: comparison.key, comparison.op, [])
+            case (.in, .list(let items)), (.notIn, .list(let items)):
+                return .tag(key: comparison.key, comparison.op, items)
             case (let op, .string(let text)) where stringOperators.contains(op):
-                return .tag(key: comparison.key, op, text)
+                return .tag(key: comparison.key, op, [text])
             default:
                 throw invalidComparison(comparison, expected: "a quoted string with =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL")
             }

@@ -37,7 +37,7 @@ struct FilterLexer {
             position += 1
             return FilterToken(kind: .comma, offset: start)
         case "'", "\"":
-            return FilterToken(kind: .string(try readQuoted(closing: scalar)), offset: start)
+            return FilterToken(kind: .string(try readQuoted(closing: scalar)), offset: start, isDoubleQuoted: scalar == "\"")
         case "=", "!", "<", ">":
             return FilterToken(kind: .comparison(try readComparison()), offset: start)
         case "`":

@@ -1,27 +1,90 @@
-/// Parses MLflow's search filter language: comparisons joined by `AND`.
+/// Parses the search filter language into a ``FilterTree`` of comparisons.
 ///
-/// The result is a flat conjunction; each search (runs, experiments, models) then checks which
-/// entities, keys and operators it allows.
+/// MLflow's grammar is comparisons joined by `AND` (a trailing `AND` is tolerated). Stride adds
+/// `OR`, `NOT` and parentheses with the usual precedence: `NOT` binds tightest, then `AND`, then
+/// `OR`. Each search (runs, experiments, models) then checks which entities, keys and operators
+/// it allows. Errors name the 0-based character position of the problem.
 public enum FilterParser {
-    public static func parse(_ filter: String) throws(StrideError) -> [FilterComparison] {
+    public static func parse(_ filter: String) throws(StrideError) -> FilterTree<FilterComparison> {
         let tokens = try FilterLexer.tokenize(filter)
         var cursor = 0
-        var clauses: [FilterComparison] = []
-        while cursor < tokens.count {
-            clauses.append(try parseComparison(tokens, &cursor))
+        guard !tokens.isEmpty else { return .matchAll }
+        let tree = try parseDisjunction(tokens, &cursor)
+        if cursor < tokens.count {
+            throw invalidClause(tokens[cursor])
+        }
+        // A flat MLflow filter always comes back as a conjunction, even with one clause.
+        if case .clause = tree { return .all([tree]) }
+        return tree
+    }
+
+    private static func parseDisjunction(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterTree<FilterComparison> {
+        var children = [try parseConjunction(tokens, &cursor)]
+        while cursor < tokens.count, tokens[cursor].kind == .keyword("OR") {
+            let orToken = tokens[cursor]
+            cursor += 1
+            guard cursor < tokens.count else {
+                throw .invalidParameter("Invalid filter: expected a condition after 'OR' at position \(orToken.offset).")
+            }
+            children.append(try parseConjunction(tokens, &cursor))
+        }
+        return children.count == 1 ? children[0] : .any(children)
+    }
+
+    private static func parseConjunction(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterTree<FilterComparison> {
+        var children = [try parseUnary(tokens, &cursor)]
+        while cursor < tokens.count, tokens[cursor].kind == .keyword("AND") {
+            cursor += 1
+            // MLflow tolerates a trailing AND.
             guard cursor < tokens.count else { break }
-            let token = tokens[cursor]
-            guard token.kind == .keyword("AND") else {
-                throw invalidClause(token, in: filter)
+            children.append(try parseUnary(tokens, &cursor))
+        }
+        let flattened = children.flatMap { child -> [FilterTree<FilterComparison>] in
+            if case .all(let grandchildren) = child { return grandchildren }
+            return [child]
+        }
+        return flattened.count == 1 ? flattened[0] : .all(flattened)
+    }
+
+    private static func parseUnary(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterTree<FilterComparison> {
+        let token = tokens[cursor]
+        switch token.kind {
+        case .keyword("NOT"):
+            cursor += 1
+            guard cursor < tokens.count else {
+                throw .invalidParameter("Invalid filter: expected a condition after 'NOT' at position \(token.offset).")
+            }
+            return .not(try parseUnary(tokens, &cursor))
+        case .leftParen:
+            cursor += 1
+            guard cursor < tokens.count else {
+                throw .invalidParameter("Invalid filter: '(' at position \(token.offset) is never closed.")
+            }
+            let inner = try parseDisjunction(tokens, &cursor)
+            guard cursor < tokens.count else {
+                throw .invalidParameter("Invalid filter: '(' at position \(token.offset) is never closed.")
+            }
+            guard tokens[cursor].kind == .rightParen else {
+                throw invalidClause(tokens[cursor])
             }
             cursor += 1
+            return inner
+        default:
+            return .clause(try parseComparison(tokens, &cursor))
         }
-        return clauses
     }
 
     private static func parseComparison(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterComparison {
         let first = tokens[cursor]
-        guard case .identifier(let prefix, let key) = first.kind else {
+        let prefix: String?
+        let key: String
+        switch first.kind {
+        case .identifier(let entity, let name):
+            (prefix, key) = (entity, name)
+        case .string(let name) where first.isDoubleQuoted:
+            // `"run name" = 'x'`: a double-quoted attribute name.
+            (prefix, key) = (nil, name)
+        default:
             throw .invalidParameter("Invalid filter: expected an identifier at position \(first.offset).")
         }
         let entity: FilterEntity
@@ -118,14 +181,17 @@ public enum FilterParser {
         return FilterComparison(entity: entity, key: name, op: op, value: value, offset: first.offset)
     }
 
-    private static func invalidClause(_ token: FilterToken, in filter: String) -> StrideError {
+    private static func invalidClause(_ token: FilterToken) -> StrideError {
         let word: String
         switch token.kind {
         case .keyword(let keyword): word = keyword
         case .identifier(let entity, let key): word = entity.map { "\($0).\(key)" } ?? key
         case .leftParen: word = "("
         case .rightParen: word = ")"
-        default: word = "token"
+        case .comma: word = ","
+        case .comparison(let symbol): word = symbol
+        case .string(let text): word = text
+        case .number(let number): word = String(number)
         }
         return .invalidParameter("Invalid clause(s) in filter string: '\(word)' at position \(token.offset).")
     }

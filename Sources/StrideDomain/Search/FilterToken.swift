@@ -14,4 +14,6 @@ struct FilterToken: Equatable, Sendable {
 
     var kind: Kind
     var offset: Int
+    /// SQL reads `"text"` as an identifier and `'text'` as a value; MLflow accepts both readings.
+    var isDoubleQuoted = false
 }

@@ -2,10 +2,12 @@
 public enum RunFilterClause: Sendable, Hashable {
     /// The latest value of a metric compared with a number; runs without the metric never match.
     case metric(key: String, FilterOperator, Double)
-    /// A param compared with a string (`= != LIKE ILIKE`) or tested for presence (value nil).
-    case param(key: String, FilterOperator, String?)
-    /// A tag compared with a string or tested for presence (value nil).
-    case tag(key: String, FilterOperator, String?)
+    /// A param compared with one string (`= != LIKE ILIKE`), with a list (`IN`, `NOT IN`, a
+    /// Stride extension) or tested for presence (`IS [NOT] NULL`, no values). Runs lacking the
+    /// param match only `IS NULL`.
+    case param(key: String, FilterOperator, [String])
+    /// A tag, with the same operators and values as a param.
+    case tag(key: String, FilterOperator, [String])
     /// A string attribute of the run; `IN`/`NOT IN` only for `run_id`.
     case stringAttribute(RunAttribute, FilterOperator, [String])
     /// `start_time` or `end_time` compared with a number.
@@ -20,7 +22,7 @@ public enum RunFilterClause: Sendable, Hashable {
     }
 
     /// Parses and checks a filter against what run search supports, with MLflow's rules.
-    public static func parse(_ filter: String) throws(StrideError) -> [RunFilterClause] {
+    public static func parse(_ filter: String) throws(StrideError) -> FilterTree<RunFilterClause> {
         try FilterParser.parse(filter).map { (comparison) throws(StrideError) in try clause(comparison) }
     }
 
@@ -38,15 +40,16 @@ public enum RunFilterClause: Sendable, Hashable {
             return .metric(key: comparison.key, op, number)
         case .param, .tag:
             let kind = comparison.entity == .param ? "parameter" : "tag"
-            let value: String?
+            let values: [String]
             switch (op, comparison.value) {
-            case (.isNull, _), (.isNotNull, _): value = nil
-            case (_, .string(let text)) where stringOperators.contains(op): value = text
+            case (.isNull, _), (.isNotNull, _): values = []
+            case (.in, .list(let items)), (.notIn, .list(let items)): values = items
+            case (_, .string(let text)) where stringOperators.contains(op): values = [text]
             case (_, .number) where stringOperators.contains(op):
                 throw .invalidParameter("Expected a quoted string value for \(kind) '\(comparison.key)' (position \(comparison.offset)).")
             default: throw invalidComparator(comparison, kind)
             }
-            return comparison.entity == .param ? .param(key: comparison.key, op, value) : .tag(key: comparison.key, op, value)
+            return comparison.entity == .param ? .param(key: comparison.key, op, values) : .tag(key: comparison.key, op, values)
         case .attribute:
             guard let attribute = RunAttribute(searchKey: comparison.key) else {
                 throw .invalidParameter(
