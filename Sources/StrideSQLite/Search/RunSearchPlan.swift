@@ -29,8 +29,7 @@ struct RunSearchPlan {
     private(set) var segments: [Segment] = []
     private let scope: SQLFragment
 
-    static let runColumns =
-        "r.run_pk, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage"
+    static let runColumns = SQLiteTrackingStore.runColumns.map { "r.\($0)" }.joined(separator: ", ")
 
     init(_ query: RunQuery) {
         var scopeParts = [
