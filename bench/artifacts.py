@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import filecmp
-import json
 import os
 import shutil
 import statistics
@@ -39,6 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ingest  # noqa: E402
 from ingest import HOST, PortAllocator, Server, log, machine_meta, tree_hwm_kb, tree_rss_kb  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -265,15 +265,8 @@ def parse_args() -> argparse.Namespace:
 
 def write_results(out_dir: str, stem: str, report: str, meta: dict, args, sessions: list[dict]) -> int:
     """Prints the report and saves it as <stem>.md with the raw numbers in <stem>.json."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{stem}.md").write_text(report)
-    (out / f"{stem}.json").write_text(json.dumps({"meta": meta, "args": vars(args), "sessions": sessions},
-                                                 indent=1, default=str))
-    print(report)
-    log(f"wrote {out / (stem + '.md')} and .json")
     failed = any("error" in s for s in sessions) or any("error" in o for s in sessions for o in s["ops"])
-    return 1 if failed else 0
+    return ingest.write_results(out_dir, stem, report, meta, args, sessions, failed)
 
 
 def main() -> int:

@@ -281,12 +281,13 @@ class Server:
         self.sampler: RssSampler | None = None
         self.startup_s: float | None = None
 
-    def start(self) -> None:
-        if self.data.exists():
+    def start(self, fresh: bool = True) -> None:
+        """Start and wait for /health. fresh=False keeps the data dir (a restart on existing data)."""
+        if fresh and self.data.exists():
             shutil.rmtree(self.data)
-        (self.data / "artifacts").mkdir(parents=True)
+        (self.data / "artifacts").mkdir(parents=True, exist_ok=True)
         cmd, env = server_command(self.name, self.args, self.port, self.data)
-        self.logf = open(self.data / "server.log", "wb")
+        self.logf = open(self.data / "server.log", "wb" if fresh else "ab")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=self.data, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self.logf, stderr=subprocess.STDOUT, start_new_session=True)
@@ -683,17 +684,15 @@ def machine_meta(args) -> dict:
     return {"cpu": cpu, "ncpu": os.cpu_count(), "kernel": platform.release(), "versions": versions, "wrk": wrkv}
 
 
-def main() -> int:
+# --------------------------------------------------------------------------------------------
+# Command line and output pieces shared with search.py
+# --------------------------------------------------------------------------------------------
+
+def add_server_args(ap: argparse.ArgumentParser, stride_bin: Path, base_port: int) -> None:
+    """Options choosing the servers and how they are started (read by server_command and Server)."""
     venv_bin = BENCH_DIR / ".venv" / "bin"
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--servers", default="stride,mlflow,fml", help="comma list of stride,mlflow,fml")
-    ap.add_argument("--ops", default="create-run,log-metric,log-batch")
-    ap.add_argument("--clients", default="1,4", help="comma list of connection counts")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--duration", type=int, default=10, help="seconds of wrk per cell (wrk takes whole seconds)")
-    ap.add_argument("--warmup", type=int, default=2, help="seconds of discarded warm-up per cell (0 = none)")
-    ap.add_argument("--wrk-threads", type=int, default=2, help="max wrk threads (-t = min(clients, this))")
-    ap.add_argument("--stride-bin", default=str(REPO_DIR / ".build" / "release" / "stride"))
+    ap.add_argument("--stride-bin", default=str(stride_bin))
     ap.add_argument("--mlflow-bin", default=str(venv_bin / "mlflow"))
     ap.add_argument("--fml-bin", default=str(venv_bin / "fml"))
     ap.add_argument("--mlflow-workers", type=int, default=1)
@@ -701,38 +700,79 @@ def main() -> int:
                     help="MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false (no huey job-runner processes)")
     ap.add_argument("--default-server-logging", action="store_true",
                     help="keep mlflow's access log and fml's per-request info log (default: quieted)")
-    ap.add_argument("--wrk", default="wrk")
-    ap.add_argument("--base-port", type=int, default=5610)
+    ap.add_argument("--base-port", type=int, default=base_port)
     ap.add_argument("--startup-timeout", type=float, default=120)
     ap.add_argument("--idle-settle", type=float, default=30,
                     help="max seconds to wait after readiness for the server tree to go CPU-idle "
                          "before idle RSS is read and the load starts")
-    ap.add_argument("--no-verify", dest="verify", action="store_false",
-                    help="skip the check that acknowledged writes were stored")
-    ap.add_argument("--data-root", default=str(BENCH_DIR / ".data"))
-    ap.add_argument("--keep-data", action="store_true")
-    ap.add_argument("--out-dir", default=str(BENCH_DIR / "results"))
-    ap.add_argument("--report-from", metavar="JSON",
-                    help="only rebuild and print the markdown report from a saved results/<timestamp>.json")
-    args = ap.parse_args()
-    if args.report_from:
-        saved = json.loads(Path(args.report_from).read_text())
-        print(build_report(saved["sessions"], argparse.Namespace(**saved["args"]), saved["meta"]))
-        return 0
+
+
+def check_server_args(ap: argparse.ArgumentParser, args, extra_bad: list[str]) -> None:
+    """Split --servers, name the binaries by absolute path (servers start in their data directory)
+    and check that the chosen ones exist."""
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
-    args.ops = [s.strip() for s in args.ops.split(",") if s.strip()]
-    args.clients = [int(c) for c in args.clients.split(",")]
-    bad = [s for s in args.servers if s not in ALL_SERVERS] + [o for o in args.ops if o not in OPS]
+    bad = [s for s in args.servers if s not in ALL_SERVERS] + extra_bad
     if bad:
-        ap.error(f"unknown server/op: {bad}")
-    if shutil.which(args.wrk) is None:
-        ap.error(f"wrk not found ({args.wrk}); apt-get install wrk")
-    # Servers start in their data directory, so binaries are named by absolute path.
+        ap.error(f"unknown server/op/scenario: {bad}")
     args.stride_bin, args.mlflow_bin, args.fml_bin = (
         os.path.abspath(b) if os.sep in b else b for b in (args.stride_bin, args.mlflow_bin, args.fml_bin))
     for s, b in (("stride", args.stride_bin), ("mlflow", args.mlflow_bin), ("fml", args.fml_bin)):
         if s in args.servers and not os.access(b, os.X_OK):
             ap.error(f"{s} binary not found or not executable: {b}")
+
+
+def add_output_args(ap: argparse.ArgumentParser, stem: str) -> None:
+    ap.add_argument("--out-dir", default=str(BENCH_DIR / "results"))
+    ap.add_argument("--report-from", metavar="JSON",
+                    help=f"only rebuild and print the markdown report from a saved results/{stem}.json")
+
+
+def load_results(path: str) -> tuple[list[dict], argparse.Namespace, dict]:
+    """(sessions, args, meta) saved by write_results."""
+    saved = json.loads(Path(path).read_text())
+    return saved["sessions"], argparse.Namespace(**saved["args"]), saved["meta"]
+
+
+def write_results(out_dir: str, stem: str, report: str, meta: dict, args, sessions: list[dict],
+                  failed: bool | None = None) -> int:
+    """Print the report, save it as <stem>.md with the raw numbers in <stem>.json. Returns the exit code:
+    1 when `failed`, or by default when a session recorded an error."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.md").write_text(report)
+    (out / f"{stem}.json").write_text(json.dumps({"meta": meta, "args": vars(args), "sessions": sessions},
+                                                 indent=1, default=str))
+    print(report)
+    log(f"wrote {out / (stem + '.md')} and .json")
+    if failed is None:
+        failed = any("error" in s for s in sessions)
+    return 1 if failed else 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_server_args(ap, REPO_DIR / ".build" / "release" / "stride", 5610)
+    ap.add_argument("--ops", default="create-run,log-metric,log-batch")
+    ap.add_argument("--clients", default="1,4", help="comma list of connection counts")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--duration", type=int, default=10, help="seconds of wrk per cell (wrk takes whole seconds)")
+    ap.add_argument("--warmup", type=int, default=2, help="seconds of discarded warm-up per cell (0 = none)")
+    ap.add_argument("--wrk-threads", type=int, default=2, help="max wrk threads (-t = min(clients, this))")
+    ap.add_argument("--wrk", default="wrk")
+    ap.add_argument("--no-verify", dest="verify", action="store_false",
+                    help="skip the check that acknowledged writes were stored")
+    ap.add_argument("--data-root", default=str(BENCH_DIR / ".data"))
+    ap.add_argument("--keep-data", action="store_true")
+    add_output_args(ap, "<timestamp>")
+    args = ap.parse_args()
+    if args.report_from:
+        print(build_report(*load_results(args.report_from)))
+        return 0
+    args.ops = [s.strip() for s in args.ops.split(",") if s.strip()]
+    args.clients = [int(c) for c in args.clients.split(",")]
+    check_server_args(ap, args, [o for o in args.ops if o not in OPS])
+    if shutil.which(args.wrk) is None:
+        ap.error(f"wrk not found ({args.wrk}); apt-get install wrk")
 
     t_start = time.monotonic()
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -748,15 +788,7 @@ def main() -> int:
             sessions.append(bench_server(name, args, ports, rep))
     meta["wall_s"] = time.monotonic() - t_start
 
-    report = build_report(sessions, args, meta)
-    out = Path(args.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{stamp}.md").write_text(report)
-    (out / f"{stamp}.json").write_text(json.dumps({"meta": meta, "args": vars(args), "sessions": sessions},
-                                                  indent=1, default=str))
-    print(report)
-    log(f"wrote {out / (stamp + '.md')} and .json")
-    return 1 if any("error" in s for s in sessions) else 0
+    return write_results(args.out_dir, stamp, build_report(sessions, args, meta), meta, args, sessions)
 
 
 if __name__ == "__main__":
