@@ -13,7 +13,8 @@ public struct LocalArtifactStore: ArtifactStore {
     let fileSystem: FileSystem
     let threadPool: NIOThreadPool
 
-    /// Bytes read from disk per response chunk; NIO reads up to eight chunks ahead of the socket.
+    /// Bytes read from disk per response chunk. Chunks are read one at a time: NIOFileSystem's
+    /// read-ahead (`readChunks`) let tens of MB queue in front of a fast loopback socket.
     static let readChunkBytes: Int64 = 512 * 1024
     /// Bytes gathered from the request before each write to disk.
     static let writeBufferBytes: Int64 = 1024 * 1024
@@ -68,7 +69,12 @@ public struct LocalArtifactStore: ArtifactStore {
         guard case .file = location.item else { throw StrideError.notFound("No such artifact: '\(path)'") }
         guard !range.isEmpty else { return }
         try await fileSystem.withFileHandle(forReadingAt: FilePath(location.filePath)) { handle in
-            for try await chunk in handle.readChunks(in: range, chunkLength: .bytes(Self.readChunkBytes)) {
+            var offset = range.lowerBound
+            while offset < range.upperBound {
+                let length = min(Self.readChunkBytes, range.upperBound - offset)
+                let chunk = try await handle.readChunk(fromAbsoluteOffset: offset, length: .bytes(length))
+                guard chunk.readableBytes > 0 else { break }
+                offset += Int64(chunk.readableBytes)
                 try await sink(chunk)
             }
         }

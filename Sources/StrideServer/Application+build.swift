@@ -21,6 +21,7 @@ public enum StrideApplication {
     }
 
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> Built {
+        AllocatorTuning.returnLargeBlocksToTheSystem()
         let tracking: TrackingService
         let closeStore: @Sendable () async throws -> Void
         switch try configuration.backend() {
