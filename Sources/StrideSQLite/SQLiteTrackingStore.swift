@@ -36,9 +36,6 @@ public final class SQLiteTrackingStore: TrackingStore {
             // The writer gets a large page cache for index locality on ingest; readers keep the default.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // Pages are read through a memory map instead of one pread copy each: a search page
-            // touches thousands of pages, and the copies were a tenth of its time.
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
