@@ -9,9 +9,13 @@ extension MLflowAPI {
             MLflowEndpoint(method: .get, path: "/metrics/get-history") { request in
                 let fields = request.fields
                 let key = try fields.requiredString("metric_key")
-                let page = try await tracking.metricHistory(
-                    runID: try fields.runID(), key: key, maxResults: try fields.int("max_results"),
-                    pageToken: try fields.string("page_token"))
+                let runID = try fields.runID()
+                let maxResults = try fields.int("max_results")
+                let pageToken = try fields.string("page_token")
+                guard maxResults != nil else {
+                    return try await Self.wholeHistory(runID: runID, key: key, pageToken: pageToken, tracking: tracking)
+                }
+                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken)
                 return JSONResponse.page("metrics", page.metrics, nextPageToken: page.nextPageToken, bytesPerItem: 80) { $0.write($1) }
             },
             MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval") { request in
@@ -26,6 +30,38 @@ extension MLflowAPI {
                 try await Self.getHistoryBulk(request, tracking: tracking)
             },
         ]
+    }
+
+    /// Points read and sent at a time when a history is answered whole.
+    static let historyChunk = 10_000
+
+    /// Without `max_results` MLflow answers every point at once. Stride reads and sends the points a
+    /// chunk at a time, so a million-point history streams in constant memory.
+    static func wholeHistory(runID: String, key: String, pageToken: String?, tracking: TrackingService) async throws -> Response {
+        let first = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: pageToken)
+        guard let second = first.nextPageToken else {
+            return JSONResponse.page("metrics", first.metrics, bytesPerItem: 80) { $0.write($1) }
+        }
+        let body = ResponseBody { writer in
+            var json = JSONWriter(capacity: historyChunk * 80)
+            json.beginObject()
+            json.key("metrics")
+            json.beginArray()
+            var points = first.metrics
+            var token: String? = second
+            while true {
+                for point in points { json.write(point) }
+                try await writer.write(ByteBuffer(bytes: json.takeBytes()))
+                guard let current = token else { break }
+                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: current)
+                (points, token) = (page.metrics, page.nextPageToken)
+            }
+            json.endArray()
+            json.endObject()
+            try await writer.write(ByteBuffer(bytes: json.takeBytes()))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
     }
 
     /// The legacy UI endpoint: full histories of one key for several runs, capped at 25,000 points.
