@@ -24,7 +24,7 @@ extension MLflowAPI {
                     orderBy: try fields.strings("order_by"),
                     viewType: try fields.enumeration("run_view_type", ViewType.init(wireValue:)) ?? .activeOnly,
                     maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
-                return JSONResponse.page("runs", page.runs, nextPageToken: page.nextPageToken, bytesPerItem: 1024) { $0.write($1) }
+                return JSONResponse.page("runs", page.runs, nextPageToken: page.nextPageToken, bytesPerItem: 2048) { $0.write($1) }
             },
             MLflowEndpoint(method: .post, path: "/runs/update") { request in
                 let fields = request.fields
