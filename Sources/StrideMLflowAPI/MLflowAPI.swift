@@ -6,6 +6,8 @@ public import StrideService
 /// MLflow's REST API: maps wire requests to service calls and service results to MLflow's JSON.
 public struct MLflowAPI: Sendable {
     let tracking: TrackingService
+    /// The model registry; nil leaves the registry routes unserved (router tests of tracking alone).
+    let registry: RegistryService?
     /// The artifact routes; nil leaves artifacts unserved (router tests that need only tracking).
     let artifactRoutes: ArtifactRoutes?
 
@@ -15,8 +17,9 @@ public struct MLflowAPI: Sendable {
 
     /// - Parameter servesArtifacts: false with `--no-serve-artifacts`: the proxy API answers 503 and
     ///   server-info says artifacts are not served.
-    public init(tracking: TrackingService, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true) {
+    public init(tracking: TrackingService, registry: RegistryService? = nil, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true) {
         self.tracking = tracking
+        self.registry = registry
         self.artifactRoutes = artifacts.map { ArtifactRoutes(artifacts: $0, isServing: servesArtifacts) }
     }
 
@@ -31,7 +34,11 @@ public struct MLflowAPI: Sendable {
     }
 
     private func allEndpoints() -> [MLflowEndpoint] {
-        experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints() + loggedModelSearchEndpoints()
+        var endpoints = experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints() + loggedModelSearchEndpoints()
+        if let registry {
+            endpoints += registeredModelEndpoints(registry) + modelVersionEndpoints(registry)
+        }
+        return endpoints
     }
 
     /// Registers every endpoint and the server-level routes.

@@ -140,6 +140,63 @@ enum Migrations {
             // Runs are ordered by start time without a NULL case; MLflow stores 0 when it is unset.
             "UPDATE runs SET start_time = 0 WHERE start_time IS NULL",
         ]),
+        // The model registry. Versions, tags and aliases hang off the model's surrogate key, so a
+        // rename touches one row. A deleted version stays (deleted = 1) to keep its number taken.
+        Migration(version: 3, statements: [
+            """
+            CREATE TABLE registered_models (
+                model_pk INTEGER PRIMARY KEY,
+                project_id INTEGER NOT NULL REFERENCES projects (project_id),
+                name TEXT NOT NULL,
+                description TEXT,
+                creation_time INTEGER NOT NULL,
+                last_updated_time INTEGER NOT NULL,
+                UNIQUE (project_id, name)
+            )
+            """,
+            """
+            CREATE TABLE registered_model_tags (
+                model_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE model_versions (
+                model_pk INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                creation_time INTEGER NOT NULL,
+                last_updated_time INTEGER NOT NULL,
+                current_stage TEXT NOT NULL,
+                description TEXT,
+                source TEXT NOT NULL,
+                storage_location TEXT NOT NULL,
+                run_id TEXT,
+                run_link TEXT,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (model_pk, version)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX model_versions_by_run ON model_versions (run_id)",
+            """
+            CREATE TABLE model_version_tags (
+                model_pk INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_pk, version, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE registered_model_aliases (
+                model_pk INTEGER NOT NULL,
+                alias TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                PRIMARY KEY (model_pk, alias)
+            ) WITHOUT ROWID
+            """,
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

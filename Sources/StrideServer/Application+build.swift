@@ -23,6 +23,7 @@ public enum StrideApplication {
     public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> Built {
         AllocatorTuning.returnLargeBlocksToTheSystem()
         let tracking: TrackingService
+        let registry: RegistryService
         let closeStore: @Sendable () async throws -> Void
         switch try configuration.backend() {
         case .sqlite(let path):
@@ -30,12 +31,15 @@ public enum StrideApplication {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let store = try await SQLiteTrackingStore.open(path: path, logger: logger)
             tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
+            // The registry shares the tracking store's database, so one pool serves both.
+            registry = RegistryService(store: store, tracking: tracking)
             closeStore = { try await store.close() }
         }
         try await tracking.bootstrap()
-        let artifacts = try await artifactService(configuration, tracking: tracking)
+        let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
 
-        let router = buildRouter(tracking: tracking, artifacts: artifacts, servesArtifacts: configuration.serveArtifacts)
+        let router = buildRouter(
+            tracking: tracking, registry: registry, artifacts: artifacts, servesArtifacts: configuration.serveArtifacts)
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stride"),
@@ -43,26 +47,26 @@ public enum StrideApplication {
         return Built(application: application, shutdown: closeStore)
     }
 
-    /// The artifact store at the destination, and the service that also reads runs' artifact URIs.
-    ///
-    /// The registry does not exist yet, so no `ModelVersionArtifactSource` is passed: the
-    /// model-version download helper answers 501 until the registry provides one.
-    static func artifactService(_ configuration: ServerConfiguration, tracking: TrackingService) async throws -> ArtifactService {
+    /// The artifact store at the destination, and the service that also reads runs' and model
+    /// versions' artifact URIs.
+    static func artifactService(
+        _ configuration: ServerConfiguration, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource
+    ) async throws -> ArtifactService {
         let destination = try configuration.artifactsDestinationDirectory()
         let store = try await LocalArtifactStore.open(directory: destination)
         let destinationURL = URL(fileURLWithPath: destination).standardizedFileURL
         // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
         let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
-        return ArtifactService(store: store, tracking: tracking, resolver: resolver)
+        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions)
     }
 
-    /// The HTTP routes over a tracking service and, when given, the artifact service; tests drive
-    /// this router without a socket.
+    /// The HTTP routes over a tracking service and, when given, the registry and artifact
+    /// services; tests drive this router without a socket.
     public static func buildRouter(
-        tracking: TrackingService, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true
+        tracking: TrackingService, registry: RegistryService? = nil, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let api = MLflowAPI(tracking: tracking, artifacts: artifacts, servesArtifacts: servesArtifacts)
+        let api = MLflowAPI(tracking: tracking, registry: registry, artifacts: artifacts, servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
         router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))

@@ -272,14 +272,4 @@ public struct TrackingService: Sendable {
         }
         return try await store.sampledMetricHistory(runIDs: runIDs, key: key, maxResultsPerRun: maxResults, steps: steps)
     }
-
-    /// Keeps the last value for each key, in first-seen order.
-    private func uniqueByKey(_ tags: [Tag]) -> [Tag] {
-        var lastValue: [String: String] = [:]
-        for tag in tags { lastValue[tag.key] = tag.value }
-        var seen = Set<String>()
-        return tags.compactMap { tag in
-            seen.insert(tag.key).inserted ? Tag(key: tag.key, value: lastValue[tag.key]!) : nil
-        }
-    }
 }

@@ -93,12 +93,25 @@ struct ArtifactEndpointTests {
         }
     }
 
-    @Test("model-version downloads answer 501 until the registry exists")
-    func modelVersionSeam() async throws {
+    @Test("model-version downloads read the version's files, wherever its source points")
+    func modelVersionArtifact() async throws {
         try await withTestClient { client in
-            let response = try await client.get("/model-versions/get-artifact?name=m&version=1&path=MLmodel")
-            #expect(response.status == .notImplemented)
-            #expect(try json(response)["error_code"] as? String == "NOT_IMPLEMENTED")
+            let runID = try await client.createRun()
+            _ = try await client.execute(
+                uri: "\(Self.api)/0/\(runID)/artifacts/model/MLmodel", method: .put, body: ByteBuffer(string: "flavors: {}"))
+            _ = try await client.post("/api/2.0/mlflow/registered-models/create", #"{"name":"m"}"#)
+            _ = try await client.post(
+                "/api/2.0/mlflow/model-versions/create", #"{"name":"m","source":"runs:/\#(runID)/model","run_id":"\#(runID)"}"#)
+            _ = try await client.post(
+                "/api/2.0/mlflow/model-versions/create", #"{"name":"m","source":"mlflow-artifacts:/0/\#(runID)/artifacts/model"}"#)
+            for version in [1, 2] {
+                let response = try await client.get("/model-versions/get-artifact?name=m&version=\(version)&path=MLmodel")
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "flavors: {}")
+            }
+            let missing = try await client.get("/model-versions/get-artifact?name=m&version=3&path=MLmodel")
+            #expect(missing.status == .notFound)
+            #expect(try json(missing)["error_code"] as? String == "RESOURCE_DOES_NOT_EXIST")
         }
     }
 

@@ -370,13 +370,6 @@ def test_raw_multipart_abort_discards_the_parts(api, run):
     assert api.get(ARTIFACTS_API, params={"path": store_path(run)}).json() == {}
 
 
-@stride_only
-def test_model_version_artifacts_wait_for_the_registry(api):
-    resp = api.get("/model-versions/get-artifact", params={"name": "m", "version": "1", "path": "MLmodel"})
-    assert resp.status_code == 501
-    assert resp.json()["error_code"] == "NOT_IMPLEMENTED"
-
-
 # --- helpers ------------------------------------------------------------------------------------------
 
 

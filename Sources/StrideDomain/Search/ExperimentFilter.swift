@@ -29,7 +29,7 @@ public enum ExperimentFilterClause: Sendable, Hashable {
             switch comparison.key {
             case "name":
                 guard stringOperators.contains(comparison.op), case .string(let text) = comparison.value else {
-                    throw invalidComparison(comparison, expected: "a quoted string with =, !=, LIKE or ILIKE")
+                    throw comparison.invalid(expecting: "a quoted string with =, !=, LIKE or ILIKE")
                 }
                 return .name(comparison.op, text)
             case "experiment_id":
@@ -39,11 +39,11 @@ public enum ExperimentFilterClause: Sendable, Hashable {
                 case (.equal, .string(let id)), (.notEqual, .string(let id)):
                     return .experimentIDs(comparison.op, [id])
                 default:
-                    throw invalidComparison(comparison, expected: "=, !=, IN or NOT IN with quoted ids")
+                    throw comparison.invalid(expecting: "=, !=, IN or NOT IN with quoted ids")
                 }
             case "creation_time", "last_update_time":
                 guard numericOperators.contains(comparison.op), case .number(let number) = comparison.value else {
-                    throw invalidComparison(comparison, expected: "a numeric value")
+                    throw comparison.invalid(expecting: "a numeric value")
                 }
                 return .time(column: TimeColumn(rawValue: comparison.key)!, comparison.op, Int64(number))
             default:
@@ -59,17 +59,12 @@ public enum ExperimentFilterClause: Sendable, Hashable {
             case (let op, .string(let text)) where stringOperators.contains(op):
                 return .tag(key: comparison.key, op, [text])
             default:
-                throw invalidComparison(comparison, expected: "a quoted string with =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL")
+                throw comparison.invalid(expecting: "a quoted string with =, !=, LIKE, ILIKE, IS NULL or IS NOT NULL")
             }
         default:
             throw .invalidParameter(
                 "Invalid entity type '\(comparison.entity.rawValue)' at position \(comparison.offset). Experiments can be filtered by attributes and tags only.")
         }
-    }
-
-    private static func invalidComparison(_ comparison: FilterComparison, expected: String) -> StrideError {
-        .invalidParameter(
-            "Invalid comparison for '\(comparison.key)' at position \(comparison.offset): '\(comparison.op.rawValue)' expects \(expected).")
     }
 }
 
@@ -92,18 +87,12 @@ public struct ExperimentOrder: Sendable, Hashable {
 
     /// Parses `"<attribute> [ASC|DESC]"`; tags and other entities are rejected as in MLflow.
     public static func parse(_ clauses: [String]) throws(StrideError) -> [ExperimentOrder] {
-        var orders: [ExperimentOrder] = []
-        for clause in clauses {
-            let term = try OrderByTerm.parse(clause)
+        try OrderByTerm.parseUnique(clauses) { (term) throws(StrideError) -> Column in
             guard term.entity == .attribute, let column = Column(rawValue: term.key) else {
                 throw .invalidParameter(
                     "Invalid attribute key '\(term.key)' specified. Valid keys are '['name', 'experiment_id', 'creation_time', 'last_update_time']'")
             }
-            if orders.contains(where: { $0.column == column }) {
-                throw .invalidParameter("`order_by` contains duplicate fields: \(clauses)")
-            }
-            orders.append(ExperimentOrder(column: column, ascending: term.ascending))
-        }
-        return orders
+            return column
+        }.map { ExperimentOrder(column: $0.column, ascending: $0.ascending) }
     }
 }

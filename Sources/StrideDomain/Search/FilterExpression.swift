@@ -60,3 +60,10 @@ public struct FilterComparison: Sendable, Hashable {
         self.offset = offset
     }
 }
+
+extension FilterComparison {
+    /// The error for a value or operator the identifier does not take.
+    func invalid(expecting expected: String) -> StrideError {
+        .invalidParameter("Invalid comparison for '\(key)' at position \(offset): '\(op.rawValue)' expects \(expected).")
+    }
+}

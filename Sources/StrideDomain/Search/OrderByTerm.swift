@@ -21,4 +21,22 @@ struct OrderByTerm: Equatable {
         }
         return OrderByTerm(entity: entity, key: key, ascending: ascending)
     }
+
+    /// Parses every clause with `column` naming (or refusing) each term's column; a column named
+    /// twice is refused, as in MLflow.
+    static func parseUnique<Column: Hashable>(
+        _ clauses: [String], column: (OrderByTerm) throws(StrideError) -> Column
+    ) throws(StrideError) -> [(column: Column, ascending: Bool)] {
+        var seen = Set<Column>()
+        var orders: [(column: Column, ascending: Bool)] = []
+        for clause in clauses {
+            let term = try parse(clause)
+            let named = try column(term)
+            guard seen.insert(named).inserted else {
+                throw .invalidParameter("`order_by` contains duplicate fields: \(clauses)")
+            }
+            orders.append((named, term.ascending))
+        }
+        return orders
+    }
 }

@@ -1,0 +1,166 @@
+import GRDB
+import StrideDomain
+import StrideStore
+
+/// Reading registry rows into entities: each list of models or versions loads its tags, aliases
+/// and latest versions with one query per table, whatever the page size.
+extension SQLiteTrackingStore {
+    static let modelSelect = """
+        SELECT m.model_pk, m.name, m.description, m.creation_time, m.last_updated_time, p.name AS project
+        FROM registered_models m JOIN projects p ON p.project_id = m.project_id
+        """
+
+    static let versionSelect = """
+        SELECT v.model_pk, m.name, v.version, v.creation_time, v.last_updated_time, v.current_stage, v.description,
+               v.source, v.run_id, v.run_link
+        FROM model_versions v JOIN registered_models m ON m.model_pk = v.model_pk
+        """
+
+    /// A model row's key and project, as writes need them.
+    struct ModelRef {
+        var pk: Int64
+        var name: String
+    }
+
+    static func requireModel(named name: String, project: String, in db: Database) throws -> ModelRef {
+        guard let pk = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT m.model_pk FROM registered_models m JOIN projects p ON p.project_id = m.project_id
+                WHERE p.name = ? AND m.name = ?
+                """),
+            arguments: [project, name])
+        else {
+            throw StrideError.notFound("Registered Model with name=\(name) not found")
+        }
+        return ModelRef(pk: pk, name: name)
+    }
+
+    /// Checks the version exists and is not deleted.
+    static func requireVersion(_ version: Int64, of model: ModelRef, in db: Database) throws {
+        let exists = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM model_versions WHERE model_pk = ? AND version = ? AND deleted = 0"),
+            arguments: [model.pk, version]) ?? false
+        guard exists else {
+            throw StrideError.notFound("Model Version (name=\(model.name), version=\(version)) not found")
+        }
+    }
+
+    static func loadModel(pk: Int64, in db: Database) throws -> RegisteredModel {
+        try registeredModels(from: Row.fetchAll(db.cachedStatement(sql: modelSelect + " WHERE m.model_pk = ?"), arguments: [pk]), in: db)[0]
+    }
+
+    static func loadVersion(_ version: Int64, of model: ModelRef, in db: Database) throws -> ModelVersion {
+        try requireVersion(version, of: model, in: db)
+        return try modelVersions(
+            from: Row.fetchAll(db.cachedStatement(sql: versionSelect + " WHERE v.model_pk = ? AND v.version = ?"), arguments: [model.pk, version]),
+            in: db)[0]
+    }
+
+    /// Runs a search statement (its `LIMIT ? OFFSET ?` bound here) and loads one page: one row
+    /// more than the page tells whether a next page exists.
+    func registryPage<Item>(
+        _ sql: String, _ filter: SQLFragment, maxResults: Int, offset: Int, load: (ArraySlice<Row>, Database) throws -> [Item]
+    ) throws -> ResultPage<Item> {
+        let arguments = filter.arguments + [(maxResults + 1).databaseValue, offset.databaseValue]
+        return try readNow { db in
+            let rows = try Row.fetchAll(db, sql: sql + " LIMIT ? OFFSET ?", arguments: StatementArguments(arguments))
+            let items = try load(rows.prefix(maxResults), db)
+            return ResultPage(items: items, nextOffset: rows.count > maxResults ? offset + maxResults : nil)
+        }
+    }
+
+    static func registeredModels(from rows: [Row], in db: Database) throws -> [RegisteredModel] {
+        guard !rows.isEmpty else { return [] }
+        let pks = rows.map { $0.int("model_pk") }
+        let keys = jsonArray(pks)
+        var tags: [Int64: [Tag]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT model_pk, key, value FROM registered_model_tags WHERE model_pk IN (SELECT value FROM json_each(?)) ORDER BY key"),
+            arguments: [keys])
+        {
+            tags[row.int("model_pk"), default: []].append(Tag(key: row.text("key"), value: row.text("value")))
+        }
+        var aliases: [Int64: [ModelAlias]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT model_pk, alias, version FROM registered_model_aliases WHERE model_pk IN (SELECT value FROM json_each(?)) ORDER BY alias"),
+            arguments: [keys])
+        {
+            aliases[row.int("model_pk"), default: []].append(ModelAlias(alias: row.text("alias"), version: row.int("version")))
+        }
+        // The newest live version in each stage, as MLflow's `latest_versions`.
+        let latestRows = try Row.fetchAll(
+            db.cachedStatement(sql: versionSelect + """
+                 WHERE (v.model_pk, v.version) IN (
+                    SELECT model_pk, MAX(version) FROM model_versions
+                    WHERE model_pk IN (SELECT value FROM json_each(?)) AND deleted = 0
+                    GROUP BY model_pk, current_stage)
+                ORDER BY v.model_pk, v.version
+                """),
+            arguments: [keys])
+        var latest: [Int64: [ModelVersion]] = [:]
+        for version in try modelVersions(from: latestRows, in: db, modelAliases: aliases) {
+            latest[version.modelPK, default: []].append(version.entity)
+        }
+        return rows.map { row in
+            let pk = row.int("model_pk")
+            return RegisteredModel(
+                name: row.text("name"), description: row["description"], creationTime: row.int("creation_time"),
+                lastUpdatedTime: row.int("last_updated_time"), latestVersions: latest[pk] ?? [], tags: tags[pk] ?? [],
+                aliases: aliases[pk] ?? [], project: row.text("project"))
+        }
+    }
+
+    static func modelVersions(from rows: [Row], in db: Database) throws -> [ModelVersion] {
+        guard !rows.isEmpty else { return [] }
+        let pks = Array(Set(rows.map { $0.int("model_pk") }))
+        var aliases: [Int64: [ModelAlias]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT model_pk, alias, version FROM registered_model_aliases WHERE model_pk IN (SELECT value FROM json_each(?)) ORDER BY alias"),
+            arguments: [jsonArray(pks)])
+        {
+            aliases[row.int("model_pk"), default: []].append(ModelAlias(alias: row.text("alias"), version: row.int("version")))
+        }
+        return try modelVersions(from: rows, in: db, modelAliases: aliases).map(\.entity)
+    }
+
+    private struct LoadedVersion {
+        var modelPK: Int64
+        var entity: ModelVersion
+    }
+
+    private struct VersionKey: Hashable {
+        var modelPK: Int64
+        var version: Int64
+    }
+
+    private static func modelVersions(from rows: [Row], in db: Database, modelAliases: [Int64: [ModelAlias]]) throws -> [LoadedVersion] {
+        guard !rows.isEmpty else { return [] }
+        let wanted = Set(rows.map { VersionKey(modelPK: $0.int("model_pk"), version: $0.int("version")) })
+        var tags: [VersionKey: [Tag]] = [:]
+        // One query for all versions' tags: the two lists select a superset, trimmed to `wanted`.
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT model_pk, version, key, value FROM model_version_tags
+                WHERE model_pk IN (SELECT value FROM json_each(?)) AND version IN (SELECT value FROM json_each(?)) ORDER BY key
+                """),
+            arguments: [jsonArray(Set(wanted.map(\.modelPK))), jsonArray(Set(wanted.map(\.version)))])
+        {
+            let key = VersionKey(modelPK: row.int("model_pk"), version: row.int("version"))
+            if wanted.contains(key) { tags[key, default: []].append(Tag(key: row.text("key"), value: row.text("value"))) }
+        }
+        return rows.map { row in
+            let key = VersionKey(modelPK: row.int("model_pk"), version: row.int("version"))
+            return LoadedVersion(
+                modelPK: key.modelPK,
+                entity: ModelVersion(
+                    name: row.text("name"), version: key.version, creationTime: row.int("creation_time"),
+                    lastUpdatedTime: row.int("last_updated_time"), stage: ModelStage(rawValue: row.text("current_stage")) ?? .none,
+                    description: row["description"], source: row.text("source"), runID: row["run_id"], runLink: row["run_link"],
+                    tags: tags[key] ?? [], aliases: (modelAliases[key.modelPK] ?? []).filter { $0.version == key.version }.map(\.alias)))
+        }
+    }
+
+    private static func jsonArray<S: Sequence<Int64>>(_ values: S) -> String {
+        "[" + values.map(String.init).joined(separator: ",") + "]"
+    }
+}

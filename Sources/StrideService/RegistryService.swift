@@ -1,0 +1,242 @@
+public import StrideDomain
+public import StrideStore
+
+/// The model registry use cases: MLflow's validation and rules around the registry store.
+public struct RegistryService: Sendable {
+    let store: any RegistryStore
+    let tracking: TrackingService
+    let clock: any TimeSource
+
+    /// Registered models belong to the same project as experiments until projects get routes.
+    public static let defaultProject = TrackingService.defaultProject
+
+    /// The largest `max_results` for registered-model search, as in MLflow.
+    public static let maxModelSearchResults = 1000
+    /// The client asks for 10,000 versions per page; MLflow's threshold is 200,000.
+    public static let maxVersionSearchResults = 200_000
+
+    public init(store: any RegistryStore, tracking: TrackingService, clock: any TimeSource = SystemTimeSource()) {
+        self.store = store
+        self.tracking = tracking
+        self.clock = clock
+    }
+
+    // MARK: Registered models
+
+    public func createRegisteredModel(name: String, description: String?, tags: [Tag], project: String) async throws -> RegisteredModel {
+        try RegistryValidation.validateModelName(name)
+        for tag in tags { try RegistryValidation.validateTag(tag) }
+        return try await store.createRegisteredModel(
+            NewRegisteredModel(project: project, name: name, description: description, tags: uniqueByKey(tags), creationTime: clock.nowMilliseconds()))
+    }
+
+    public func registeredModel(named name: String, project: String) async throws -> RegisteredModel {
+        try RegistryValidation.validateModelName(name)
+        guard let model = try await store.registeredModel(named: name, project: project) else {
+            throw StrideError.notFound("Registered Model with name=\(name) not found")
+        }
+        return model
+    }
+
+    public func renameRegisteredModel(named name: String, to newName: String, project: String) async throws -> RegisteredModel {
+        try RegistryValidation.validateModelName(newName, field: "new_name")
+        return try await store.renameRegisteredModel(named: name, to: newName, project: project, at: clock.nowMilliseconds())
+    }
+
+    public func updateRegisteredModel(named name: String, description: String?, project: String) async throws -> RegisteredModel {
+        try await store.updateRegisteredModel(named: name, description: description, project: project, at: clock.nowMilliseconds())
+    }
+
+    public func deleteRegisteredModel(named name: String, project: String) async throws {
+        try await store.deleteRegisteredModel(named: name, project: project)
+    }
+
+    public func searchRegisteredModels(
+        filter: String?, orderBy: [String], maxResults: Int, pageToken: String?, project: String
+    ) async throws -> (models: [RegisteredModel], nextPageToken: String?) {
+        let query = RegisteredModelQuery(
+            project: project, filter: try RegisteredModelFilterClause.parse(filter ?? ""),
+            order: try RegistryOrder.parse(orderBy, allowing: [.name, .creationTime, .lastUpdatedTime]),
+            maxResults: try Self.checked(maxResults, limit: Self.maxModelSearchResults), offset: try Self.offset(pageToken))
+        let page = try await store.searchRegisteredModels(query)
+        return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+    }
+
+    /// The newest version in each requested stage (every stage when none is named).
+    public func latestVersions(named name: String, stages: [String], project: String) async throws -> [ModelVersion] {
+        let wanted = try Set(stages.map { (stage) throws(StrideError) in try ModelStage(parsing: stage) })
+        let model = try await registeredModel(named: name, project: project)
+        return model.latestVersions.filter { wanted.isEmpty || wanted.contains($0.stage) }
+    }
+
+    public func setRegisteredModelTag(named name: String, tag: Tag, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try RegistryValidation.validateTag(tag)
+        try await store.setRegisteredModelTag(named: name, tag: tag, project: project)
+    }
+
+    public func deleteRegisteredModelTag(named name: String, key: String, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try await store.deleteRegisteredModelTag(named: name, key: key, project: project)
+    }
+
+    // MARK: Aliases
+
+    public func setAlias(_ alias: String, model name: String, version: String, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try RegistryValidation.validateAssignableAlias(alias)
+        try await store.setAlias(alias, model: name, version: try RegistryValidation.version(version), project: project)
+    }
+
+    public func deleteAlias(_ alias: String, model name: String, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try RegistryValidation.validateAliasName(alias)
+        try await store.deleteAlias(alias, model: name, project: project)
+    }
+
+    /// The version an alias names; `latest` is the highest live version. An unknown alias is
+    /// `INVALID_PARAMETER_VALUE` (400), as MLflow answers, not a 404.
+    public func modelVersion(alias: String, model name: String, project: String) async throws -> ModelVersion {
+        try RegistryValidation.validateModelName(name)
+        try RegistryValidation.validateAliasName(alias)
+        if alias.lowercased() == "latest" {
+            let latest = try await registeredModel(named: name, project: project).latestVersions.max { $0.version < $1.version }
+            guard let latest else { throw StrideError.notFound("Latest version not found for model \(name).") }
+            return try await modelVersion(model: name, version: String(latest.version), project: project)
+        }
+        guard let version = try await store.modelVersion(alias: alias, model: name, project: project) else {
+            throw StrideError.invalidParameter("Registered model alias \(alias) not found.")
+        }
+        return version
+    }
+
+    // MARK: Model versions
+
+    /// Creates the next version. A `models:/<name>/<version>` source stores the files' location of
+    /// that version, as MLflow does; a `runs:/<id>/…` source must name the same run as `run_id`,
+    /// and no source may climb with `..` (MLflow's `_validate_source_run`).
+    public func createModelVersion(
+        name: String, source: String, runID: String?, runLink: String?, description: String?, tags: [Tag], project: String
+    ) async throws -> ModelVersion {
+        try RegistryValidation.validateModelName(name)
+        for tag in tags { try RegistryValidation.validateTag(tag) }
+        let runID = runID.flatMap { $0.isEmpty ? nil : $0 }
+        let storageLocation = try await resolvedStorageLocation(of: source, project: project)
+        if let sourceRun = ModelSource.runID(in: source), sourceRun != runID {
+            throw StrideError.invalidParameter(
+                "Invalid model version source: '\(source)'. To use a runs:/ URI as a model version source, the run_id request parameter has to be specified and match the run ID in the URI.")
+        }
+        if source.split(separator: "/").contains("..") {
+            throw StrideError.invalidParameter("Invalid model version source: '\(source)'. Relative paths ('..') are not allowed.")
+        }
+        return try await store.createModelVersion(NewModelVersion(
+            project: project, name: name, source: source, storageLocation: storageLocation, runID: runID,
+            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, description: description, tags: uniqueByKey(tags),
+            creationTime: clock.nowMilliseconds()))
+    }
+
+    public func modelVersion(model name: String, version: String, project: String) async throws -> ModelVersion {
+        try RegistryValidation.validateModelName(name)
+        let number = try RegistryValidation.version(version)
+        guard let found = try await store.modelVersion(model: name, version: number, project: project) else {
+            throw StrideError.notFound("Model Version (name=\(name), version=\(number)) not found")
+        }
+        return found
+    }
+
+    public func updateModelVersion(model name: String, version: String, description: String?, project: String) async throws -> ModelVersion {
+        try RegistryValidation.validateModelName(name)
+        return try await store.updateModelVersion(
+            model: name, version: try RegistryValidation.version(version), description: description, project: project, at: clock.nowMilliseconds())
+    }
+
+    public func transitionModelVersion(
+        model name: String, version: String, stage: String, archiveExistingVersions: Bool, project: String
+    ) async throws -> ModelVersion {
+        try RegistryValidation.validateModelName(name)
+        let number = try RegistryValidation.version(version)
+        let target = try ModelStage(parsing: stage)
+        if archiveExistingVersions && !target.isActive {
+            throw StrideError.invalidParameter(
+                "Model version transition cannot archive existing model versions because '\(stage)' is not an Active stage. Valid stages are ['Staging', 'Production']")
+        }
+        return try await store.transitionModelVersion(
+            model: name, version: number, to: target, archivingOthers: archiveExistingVersions, project: project, at: clock.nowMilliseconds())
+    }
+
+    public func deleteModelVersion(model name: String, version: String, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try await store.deleteModelVersion(
+            model: name, version: try RegistryValidation.version(version), project: project, at: clock.nowMilliseconds())
+    }
+
+    public func searchModelVersions(
+        filter: String?, orderBy: [String], maxResults: Int, pageToken: String?, project: String
+    ) async throws -> (versions: [ModelVersion], nextPageToken: String?) {
+        let query = ModelVersionQuery(
+            project: project, filter: try ModelVersionFilterClause.parse(filter ?? ""),
+            order: try RegistryOrder.parse(orderBy, allowing: [.name, .version, .creationTime, .lastUpdatedTime]),
+            maxResults: try Self.checked(maxResults, limit: Self.maxVersionSearchResults), offset: try Self.offset(pageToken))
+        let page = try await store.searchModelVersions(query)
+        return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+    }
+
+    /// What `get-download-uri` answers: where the version's files are.
+    public func downloadURI(model name: String, version: String, project: String) async throws -> String {
+        try RegistryValidation.validateModelName(name)
+        return try await store.storageLocation(model: name, version: try RegistryValidation.version(version), project: project)
+    }
+
+    public func setModelVersionTag(model name: String, version: String, tag: Tag, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try RegistryValidation.validateTag(tag)
+        try await store.setModelVersionTag(model: name, version: try RegistryValidation.version(version), tag: tag, project: project)
+    }
+
+    public func deleteModelVersionTag(model name: String, version: String, key: String, project: String) async throws {
+        try RegistryValidation.validateModelName(name)
+        try await store.deleteModelVersionTag(model: name, version: try RegistryValidation.version(version), key: key, project: project)
+    }
+
+    // MARK: Helpers
+
+    private static func checked(_ maxResults: Int, limit: Int) throws(StrideError) -> Int {
+        guard maxResults >= 1, maxResults <= limit else {
+            throw .invalidParameter(
+                "Invalid value for request parameter max_results. It must be at most \(limit), but got value \(maxResults)")
+        }
+        return maxResults
+    }
+
+    private static func offset(_ pageToken: String?) throws(StrideError) -> Int {
+        guard let pageToken, !pageToken.isEmpty else { return 0 }
+        return try PageToken.decodeOffset(pageToken)
+    }
+
+    /// A `models:/<name>/<version>` or `models:/<name>@<alias>` source points at a registered
+    /// version's files; any other source is its own location. Logged-model ids (`models:/m-…`)
+    /// need logged models, which Stride does not serve yet.
+    private func resolvedStorageLocation(of source: String, project: String) async throws -> String {
+        guard let reference = ModelSource.registeredReference(in: source) else { return source }
+        let version: ModelVersion
+        switch reference {
+        case .version(let name, let number): version = try await modelVersion(model: name, version: number, project: project)
+        case .alias(let name, let alias): version = try await modelVersion(alias: alias, model: name, project: project)
+        case .loggedModel(let id):
+            throw StrideError.invalidParameter(
+                "Unable to fetch model from model URI source artifact location '\(source)': logged model '\(id)' is not served by Stride yet.")
+        }
+        return try await store.storageLocation(model: version.name, version: version.version, project: project)
+    }
+}
+
+extension RegistryService: ModelVersionArtifactSource {
+    /// The version's files as an artifact URI: a `runs:/<id>/<path>` location becomes the run's
+    /// artifact URI plus the path, so the download route can read it.
+    public func downloadURI(modelName: String, version: String) async throws -> String {
+        let location = try await downloadURI(model: modelName, version: version, project: Self.defaultProject)
+        guard let (runID, path) = ModelSource.runArtifact(in: location) else { return location }
+        let run = try await tracking.run(id: runID)
+        return path.isEmpty ? run.info.artifactURI : run.info.artifactURI + "/" + path
+    }
+}
