@@ -17,6 +17,9 @@ Each server is restarted on its loaded data, then measured (p50/p90 of --reps re
   latest-versions POST registered-models/get-latest-versions for one model, all stages
   get-by-alias    GET registered-models/alias for one model's `champion` alias (Stride only loads it
                   through the API; mlflow's rows include it too)
+Each scenario is then also driven by wrk over one connection for --wrk-seconds, whose latency
+percentiles leave out the Python client's own cost (about half a millisecond per request here),
+which otherwise bounds the ratio of the quick single-model reads.
 Writes bench/results/registry-<timestamp>.md (and .json).
 """
 from __future__ import annotations
@@ -25,17 +28,21 @@ import argparse
 import concurrent.futures as cf
 import datetime as dt
 import random
+import json
 import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest import (  # noqa: E402  (shared harness pieces)
-    REPO_DIR, Api, PortAllocator, Server, add_output_args, add_server_args, check_server_args, log, machine_meta,
-    write_results,
+    API, HOST, REPO_DIR, Api, PortAllocator, Server, add_output_args, add_server_args, check_server_args, log,
+    machine_meta, parse_wrk, write_results,
 )
 
 PROMPT_CLAUSE = "tag.`mlflow.prompt.is_prompt` != 'true'"
@@ -142,7 +149,28 @@ def measure(server: str, port: int, args) -> dict:
             results[name] = {"error": str(exc)[:300]}
             log(f"    {server} {name}: FAILED {exc}")
     api.close()
+    for name, (method, endpoint, payload) in scenarios(args).items():
+        if args.wrk_seconds > 0 and "p50" in results.get(name, {}):
+            results[name]["wrk_p50_ms"] = wrk_p50_ms(port, method, endpoint, payload, args)
+            log(f"    {server} {name}: wrk p50 {results[name]['wrk_p50_ms']:.3f} ms")
     return results
+
+
+def wrk_p50_ms(port: int, method: str, endpoint: str, payload: dict, args) -> float | None:
+    """p50 latency of `wrk -c1` repeating one request for --wrk-seconds."""
+    url = f"http://{HOST}:{port}{API}{endpoint}"
+    lua = f"wrk.method = {json.dumps(method)}\n"
+    if method == "GET":
+        url += "?" + urlencode(payload)
+    else:
+        lua += f"wrk.body = {json.dumps(json.dumps(payload))}\nwrk.headers['Content-Type'] = 'application/json'\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    out = subprocess.run(["wrk", "-t1", "-c1", f"-d{args.wrk_seconds}s", "--latency", "-s", script.name, url],
+                         capture_output=True, text=True, timeout=args.wrk_seconds + 60).stdout
+    Path(script.name).unlink()
+    parsed = parse_wrk(out)
+    return parsed["p50_text_us"] / 1000 if parsed.get("p50_text_us") else None
 
 
 def run_server(name: str, args, ports: PortAllocator) -> dict:
@@ -192,6 +220,14 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
         st, ml = by.get("stride", {}).get(name, {}), by.get("mlflow", {}).get(name, {})
         ratio = f"{ml['p50'] / st['p50']:.0f}x" if "p50" in st and "p50" in ml else "n/a"
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} | {'; '.join(checks)} |")
+    lines += ["", "With wrk (one connection, p50 of every request in the run; the client's own cost left out):", "",
+              "| scenario | " + " | ".join(f"{s['server']} p50 ms" for s in sessions) + " | mlflow ÷ Stride |",
+              "|---|" + "---:|" * len(sessions) + "---:|"]
+    for name in scenarios(args):
+        values = [by[s["server"]].get(name, {}).get("wrk_p50_ms") for s in sessions]
+        st, ml = by.get("stride", {}).get(name, {}).get("wrk_p50_ms"), by.get("mlflow", {}).get(name, {}).get("wrk_p50_ms")
+        ratio = f"{ml / st:.0f}x" if st and ml else "n/a"
+        lines.append(f"| {name} | " + " | ".join(f"{v:.3f}" if v else "n/a" for v in values) + f" | {ratio} |")
     lines += ["", f"Command: `registry.py {' '.join(sys.argv[1:])}`", ""]
     return "\n".join(lines)
 
@@ -205,6 +241,7 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--load-threads", type=int, default=4)
+    ap.add_argument("--wrk-seconds", type=int, default=5, help="seconds of wrk per scenario (0 = skip)")
     ap.add_argument("--data-root", default="/tmp/stride-bench-registry")
     ap.set_defaults(servers="stride,mlflow")
     args = ap.parse_args()
