@@ -1,4 +1,5 @@
 public import Hummingbird
+import Foundation
 import HTTPTypes
 import StrideDomain
 public import StrideService
@@ -8,6 +9,8 @@ public struct MLflowAPI: Sendable {
     let tracking: TrackingService
     /// The model registry; nil leaves the registry routes unserved (router tests of tracking alone).
     let registry: RegistryService?
+    /// MLflow 3 logged models; nil answers their search with an empty page and serves nothing else.
+    let loggedModels: LoggedModelService?
     /// The artifact routes; nil leaves artifacts unserved (router tests that need only tracking).
     let artifactRoutes: ArtifactRoutes?
 
@@ -17,9 +20,13 @@ public struct MLflowAPI: Sendable {
 
     /// - Parameter servesArtifacts: false with `--no-serve-artifacts`: the proxy API answers 503 and
     ///   server-info says artifacts are not served.
-    public init(tracking: TrackingService, registry: RegistryService? = nil, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true) {
+    public init(
+        tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
+        servesArtifacts: Bool = true
+    ) {
         self.tracking = tracking
         self.registry = registry
+        self.loggedModels = loggedModels
         self.artifactRoutes = artifacts.map { ArtifactRoutes(artifacts: $0, isServing: servesArtifacts) }
     }
 
@@ -34,7 +41,8 @@ public struct MLflowAPI: Sendable {
     }
 
     private func allEndpoints() -> [MLflowEndpoint] {
-        var endpoints = experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints() + loggedModelSearchEndpoints()
+        var endpoints = experimentEndpoints() + runEndpoints() + metricEndpoints() + serverInfoEndpoints()
+        endpoints += loggedModels.map(loggedModelEndpoints) ?? emptyLoggedModelSearchEndpoints()
         if let registry {
             endpoints += registeredModelEndpoints(registry) + modelVersionEndpoints(registry)
         }
@@ -46,8 +54,12 @@ public struct MLflowAPI: Sendable {
         for endpoint in allEndpoints() {
             let handler = endpoint.handler
             for path in endpoint.routePaths {
-                router.on(RouterPath(path), method: endpoint.method) { request, _ in
-                    try await handler(try await MLflowRequest.decode(request))
+                router.on(RouterPath(path), method: endpoint.method) { request, context in
+                    var decoded = try await MLflowRequest.decode(request)
+                    for (name, value) in context.parameters {
+                        decoded.pathParameters[String(name)] = String(value).removingPercentEncoding ?? String(value)
+                    }
+                    return try await handler(decoded)
                 }
             }
         }

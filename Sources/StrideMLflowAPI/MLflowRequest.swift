@@ -8,6 +8,14 @@ import StrideDomain
 struct MLflowRequest: Sendable {
     var fields: RequestFields
     var bodySize: Int
+    /// The `:name` segments of the route (`/logged-models/:model_id`), percent-decoded.
+    var pathParameters: [String: String] = [:]
+
+    /// A path parameter the route declares.
+    func pathParameter(_ name: String) throws(StrideError) -> String {
+        guard let value = pathParameters[name], !value.isEmpty else { throw StrideError.missingValue(name) }
+        return value
+    }
 
     /// The largest JSON body any endpoint accepts; dataset profiles may reach 16 MB.
     static let maxBodyBytes = 20 * 1024 * 1024

@@ -197,6 +197,42 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ]),
+        // MLflow 3 logged models, owned by an experiment (hence a project).
+        Migration(version: 4, statements: [
+            """
+            CREATE TABLE logged_models (
+                model_pk INTEGER PRIMARY KEY,
+                model_id TEXT NOT NULL UNIQUE,
+                experiment_id INTEGER NOT NULL REFERENCES experiments (experiment_id),
+                name TEXT NOT NULL,
+                artifact_location TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                last_updated_time INTEGER NOT NULL,
+                model_type TEXT,
+                source_run_id TEXT,
+                status INTEGER NOT NULL,
+                status_message TEXT,
+                deleted INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            "CREATE INDEX logged_models_by_experiment ON logged_models (experiment_id, deleted)",
+            """
+            CREATE TABLE logged_model_tags (
+                model_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE logged_model_params (
+                model_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_pk, key)
+            ) WITHOUT ROWID
+            """,
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

@@ -24,6 +24,7 @@ public enum StrideApplication {
         AllocatorTuning.returnLargeBlocksToTheSystem()
         let tracking: TrackingService
         let registry: RegistryService
+        let loggedModels: LoggedModelService
         let closeStore: @Sendable () async throws -> Void
         switch try configuration.backend() {
         case .sqlite(let path):
@@ -32,14 +33,16 @@ public enum StrideApplication {
             let store = try await SQLiteTrackingStore.open(path: path, logger: logger)
             tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
             // The registry shares the tracking store's database, so one pool serves both.
-            registry = RegistryService(store: store, tracking: tracking)
+            loggedModels = LoggedModelService(store: store, tracking: tracking)
+            registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             closeStore = { try await store.close() }
         }
         try await tracking.bootstrap()
         let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
 
         let router = buildRouter(
-            tracking: tracking, registry: registry, artifacts: artifacts, servesArtifacts: configuration.serveArtifacts)
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts,
+            servesArtifacts: configuration.serveArtifacts)
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stride"),
@@ -63,10 +66,11 @@ public enum StrideApplication {
     /// The HTTP routes over a tracking service and, when given, the registry and artifact
     /// services; tests drive this router without a socket.
     public static func buildRouter(
-        tracking: TrackingService, registry: RegistryService? = nil, artifacts: ArtifactService? = nil, servesArtifacts: Bool = true
+        tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
+        servesArtifacts: Bool = true
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let api = MLflowAPI(tracking: tracking, registry: registry, artifacts: artifacts, servesArtifacts: servesArtifacts)
+        let api = MLflowAPI(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
         router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))

@@ -5,6 +5,8 @@ public import StrideStore
 public struct RegistryService: Sendable {
     let store: any RegistryStore
     let tracking: TrackingService
+    /// Resolves `models:/<model id>` sources; nil refuses them.
+    let loggedModels: LoggedModelService?
     let clock: any TimeSource
 
     /// Registered models belong to the same project as experiments until projects get routes.
@@ -15,9 +17,12 @@ public struct RegistryService: Sendable {
     /// The client asks for 10,000 versions per page; MLflow's threshold is 200,000.
     public static let maxVersionSearchResults = 200_000
 
-    public init(store: any RegistryStore, tracking: TrackingService, clock: any TimeSource = SystemTimeSource()) {
+    public init(
+        store: any RegistryStore, tracking: TrackingService, loggedModels: LoggedModelService? = nil, clock: any TimeSource = SystemTimeSource()
+    ) {
         self.store = store
         self.tracking = tracking
+        self.loggedModels = loggedModels
         self.clock = clock
     }
 
@@ -214,8 +219,8 @@ public struct RegistryService: Sendable {
     }
 
     /// A `models:/<name>/<version>` or `models:/<name>@<alias>` source points at a registered
-    /// version's files; any other source is its own location. Logged-model ids (`models:/m-…`)
-    /// need logged models, which Stride does not serve yet.
+    /// version's files, `models:/<model id>` at the logged model's artifact location; any other
+    /// source is its own location.
     private func resolvedStorageLocation(of source: String, project: String) async throws -> String {
         guard let reference = ModelSource.registeredReference(in: source) else { return source }
         let version: ModelVersion
@@ -223,8 +228,11 @@ public struct RegistryService: Sendable {
         case .version(let name, let number): version = try await modelVersion(model: name, version: number, project: project)
         case .alias(let name, let alias): version = try await modelVersion(alias: alias, model: name, project: project)
         case .loggedModel(let id):
-            throw StrideError.invalidParameter(
-                "Unable to fetch model from model URI source artifact location '\(source)': logged model '\(id)' is not served by Stride yet.")
+            guard let loggedModels else {
+                throw StrideError.invalidParameter(
+                    "Unable to fetch model from model URI source artifact location '\(source)': logged models are not served.")
+            }
+            return try await loggedModels.model(id: id).artifactURI
         }
         return try await store.storageLocation(model: version.name, version: version.version, project: project)
     }

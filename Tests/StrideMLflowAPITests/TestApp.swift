@@ -18,11 +18,12 @@ func withTestClient(_ body: @Sendable (any TestClientProtocol) async throws -> V
     do {
         try await tracking.bootstrap()
         let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
-        let registry = RegistryService(store: store, tracking: tracking)
+        let loggedModels = LoggedModelService(store: store, tracking: tracking)
+        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
         let artifacts = ArtifactService(
             store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]),
             modelVersions: registry)
-        let app = Application(router: StrideApplication.buildRouter(tracking: tracking, registry: registry, artifacts: artifacts))
+        let app = Application(router: StrideApplication.buildRouter(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts))
         try await app.test(.router, body)
     } catch {
         try await store.close()

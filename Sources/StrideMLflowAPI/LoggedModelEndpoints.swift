@@ -1,0 +1,94 @@
+import Hummingbird
+import StrideDomain
+import StrideService
+
+/// `logged-models/*`: MLflow 3 logged models, addressed by id in the path (`/logged-models/<id>`).
+extension MLflowAPI {
+    func loggedModelEndpoints(_ service: LoggedModelService) -> [MLflowEndpoint] {
+        [
+            MLflowEndpoint(method: .post, path: "/logged-models") { request in
+                let fields = request.fields
+                let model = try await service.create(
+                    experimentID: try fields.requiredString("experiment_id"), name: try fields.string("name"),
+                    modelType: try fields.string("model_type"), sourceRunID: try fields.string("source_run_id"),
+                    tags: try Self.keyValues(fields.messages("tags")), params: try Self.keyValues(fields.messages("params")))
+                return Self.loggedModelResponse(model)
+            },
+            MLflowEndpoint(method: .get, path: "/logged-models/:model_id") { request in
+                let allowDeleted = try request.fields.bool("allow_deleted") ?? false
+                return Self.loggedModelResponse(try await service.model(id: try request.pathParameter("model_id"), allowDeleted: allowDeleted))
+            },
+            MLflowEndpoint(method: .patch, path: "/logged-models/:model_id") { request in
+                let status = try LoggedModelStatus(parsing: try request.fields.requiredString("status"))
+                return Self.loggedModelResponse(try await service.finalize(id: try request.pathParameter("model_id"), status: status))
+            },
+            MLflowEndpoint(method: .delete, path: "/logged-models/:model_id") { request in
+                try await service.delete(id: try request.pathParameter("model_id"))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .patch, path: "/logged-models/:model_id/tags") { request in
+                try await service.setTags(id: try request.pathParameter("model_id"), tags: try Self.keyValues(request.fields.messages("tags")))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .delete, path: "/logged-models/:model_id/tags/:tag_key") { request in
+                try await service.deleteTag(id: try request.pathParameter("model_id"), key: try request.pathParameter("tag_key"))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/logged-models/:model_id/params") { request in
+                try await service.logParams(id: try request.pathParameter("model_id"), params: try Self.keyValues(request.fields.messages("params")))
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/logged-models/search") { request in
+                let fields = request.fields
+                let order = try fields.messages("order_by").map { (term) throws(StrideError) in
+                    try LoggedModelFilter.Order(field: try term.requiredString("field_name"), ascending: try term.bool("ascending") ?? true)
+                }
+                let page = try await service.search(
+                    experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"), orderBy: order,
+                    maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
+                return JSONResponse.page("models", page.models, nextPageToken: page.nextPageToken, bytesPerItem: 768) { $0.write($1) }
+            },
+        ]
+    }
+
+    /// Without logged models served, search answers an empty page: the 3.x client asks it before
+    /// every run-artifact listing and download (`runs_artifact_repo.py`).
+    func emptyLoggedModelSearchEndpoints() -> [MLflowEndpoint] {
+        [MLflowEndpoint(method: .post, path: "/logged-models/search") { _ in JSONResponse.empty() }]
+    }
+
+    static func loggedModelResponse(_ model: LoggedModel) -> Response {
+        var writer = JSONWriter(capacity: 1024)
+        writer.beginObject()
+        writer.key("model")
+        writer.write(model)
+        writer.endObject()
+        return JSONResponse.make(writer)
+    }
+}
+
+extension JSONWriter {
+    /// MLflow's `LoggedModel` message: `info` with the attributes and tags, `data` with params.
+    mutating func write(_ model: LoggedModel) {
+        beginObject()
+        key("info")
+        beginObject()
+        field("model_id", model.id)
+        field("experiment_id", model.experimentID.description)
+        field("name", model.name)
+        field("creation_timestamp_ms", model.creationTime)
+        field("last_updated_timestamp_ms", model.lastUpdatedTime)
+        field("artifact_uri", model.artifactURI)
+        field("status", model.status.name)
+        if let modelType = model.modelType { field("model_type", modelType) }
+        if let sourceRunID = model.sourceRunID { field("source_run_id", sourceRunID) }
+        if let statusMessage = model.statusMessage { field("status_message", statusMessage) }
+        writeKeyValues("tags", model.tags)
+        endObject()
+        key("data")
+        beginObject()
+        writeKeyValues("params", model.params)
+        endObject()
+        endObject()
+    }
+}

@@ -1,0 +1,89 @@
+public import StrideDomain
+public import StrideStore
+
+/// MLflow 3 logged models: what `mlflow.<flavor>.log_model` and autolog create in an experiment.
+public struct LoggedModelService: Sendable {
+    let store: any LoggedModelStore
+    let tracking: TrackingService
+    let clock: any TimeSource
+
+    /// The largest `max_results` of `logged-models/search`.
+    public static let maxSearchResults = 1000
+
+    public init(store: any LoggedModelStore, tracking: TrackingService, clock: any TimeSource = SystemTimeSource()) {
+        self.store = store
+        self.tracking = tracking
+        self.clock = clock
+    }
+
+    /// Creates a pending model whose files go to `<experiment location>/models/<id>/artifacts`.
+    public func create(
+        experimentID: String, name: String?, modelType: String?, sourceRunID: String?, tags: [Tag], params: [Param]
+    ) async throws -> LoggedModel {
+        let experiment = try await tracking.experiment(id: experimentID)
+        let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
+        let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
+        let id = LoggedModel.makeID()
+        let name = name.flatMap { $0.isEmpty ? nil : $0 } ?? RunNameGenerator.make()
+        return try await store.createLoggedModel(NewLoggedModel(
+            id: id, experimentID: experiment.id, name: name,
+            artifactURI: tracking.artifacts.loggedModelLocation(experimentLocation: experiment.artifactLocation, modelID: id),
+            modelType: modelType.flatMap { $0.isEmpty ? nil : $0 }, sourceRunID: sourceRunID.flatMap { $0.isEmpty ? nil : $0 },
+            tags: uniqueByKey(tags), params: uniqueByKey(params), creationTime: clock.nowMilliseconds()))
+    }
+
+    public func model(id: String, allowDeleted: Bool = false) async throws -> LoggedModel {
+        guard let model = try await store.loggedModel(id: id, allowDeleted: allowDeleted) else {
+            throw StrideError.notFound("Logged model with ID '\(id)' not found.")
+        }
+        return model
+    }
+
+    public func finalize(id: String, status: LoggedModelStatus) async throws -> LoggedModel {
+        guard status == .ready || status == .uploadFailed else {
+            throw StrideError.invalidParameter("Invalid value \(status.name) for parameter 'status' supplied.")
+        }
+        return try await store.finalizeLoggedModel(id: id, status: status, at: clock.nowMilliseconds())
+    }
+
+    public func delete(id: String) async throws {
+        try await store.deleteLoggedModel(id: id, at: clock.nowMilliseconds())
+    }
+
+    public func setTags(id: String, tags: [Tag]) async throws {
+        let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
+        try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds())
+    }
+
+    public func deleteTag(id: String, key: String) async throws {
+        try await store.deleteLoggedModelTag(id: id, key: key)
+    }
+
+    public func logParams(id: String, params: [Param]) async throws {
+        let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
+        try await store.logLoggedModelParams(id: id, params: uniqueByKey(params), at: clock.nowMilliseconds())
+    }
+
+    /// Filters and orders the experiments' live models, one offset page at a time.
+    public func search(
+        experimentIDs: [String], filter: String?, orderBy: [LoggedModelFilter.Order], maxResults: Int?, pageToken: String?
+    ) async throws -> (models: [LoggedModel], nextPageToken: String?) {
+        guard !experimentIDs.isEmpty else {
+            throw StrideError.invalidParameter("Missing value for required parameter 'experiment_ids'.")
+        }
+        let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        let tree = try LoggedModelFilter.parse(filter ?? "")
+        let limit = maxResults ?? 100
+        guard limit >= 1, limit <= Self.maxSearchResults else {
+            throw StrideError.invalidParameter(
+                "Invalid value for request parameter max_results. It must be at most \(Self.maxSearchResults), but got value \(limit)")
+        }
+        var offset = 0
+        if let pageToken, !pageToken.isEmpty { offset = try PageToken.decodeOffset(pageToken) }
+        let matching = try await store.loggedModels(experimentIDs: ids).filter { LoggedModelFilter.matches(tree, $0) }
+        let sorted = LoggedModelFilter.sorted(matching, by: orderBy)
+        let page = Array(sorted.dropFirst(offset).prefix(limit))
+        let next = offset + limit < sorted.count ? PageToken.encode(offset: offset + limit) : nil
+        return (page, next)
+    }
+}

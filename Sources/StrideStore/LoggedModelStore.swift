@@ -1,0 +1,56 @@
+public import StrideDomain
+
+/// What `logged-models/create` stores: the id and artifact location are chosen by the service.
+public struct NewLoggedModel: Sendable {
+    public var id: String
+    public var experimentID: ExperimentID
+    public var name: String
+    public var artifactURI: String
+    public var modelType: String?
+    public var sourceRunID: String?
+    public var tags: [Tag]
+    public var params: [Param]
+    public var creationTime: Int64
+
+    public init(
+        id: String, experimentID: ExperimentID, name: String, artifactURI: String, modelType: String?, sourceRunID: String?,
+        tags: [Tag], params: [Param], creationTime: Int64
+    ) {
+        self.id = id
+        self.experimentID = experimentID
+        self.name = name
+        self.artifactURI = artifactURI
+        self.modelType = modelType
+        self.sourceRunID = sourceRunID
+        self.tags = tags
+        self.params = params
+        self.creationTime = creationTime
+    }
+}
+
+/// Persistence for MLflow 3 logged models, which belong to an experiment.
+///
+/// Each call is one transaction. An unknown model is `RESOURCE_DOES_NOT_EXIST`; a deleted model is
+/// kept (flagged) and only `loggedModel(id:allowDeleted: true)` sees it.
+public protocol LoggedModelStore: Sendable {
+    /// Stores a model with status `LOGGED_MODEL_PENDING`. An unknown experiment is `RESOURCE_DOES_NOT_EXIST`.
+    func createLoggedModel(_ model: NewLoggedModel) async throws -> LoggedModel
+
+    func loggedModel(id: String, allowDeleted: Bool) async throws -> LoggedModel?
+
+    func finalizeLoggedModel(id: String, status: LoggedModelStatus, at time: Int64) async throws -> LoggedModel
+
+    func deleteLoggedModel(id: String, at time: Int64) async throws
+
+    /// Sets (overwrites) tags.
+    func setLoggedModelTags(id: String, tags: [Tag], at time: Int64) async throws
+
+    /// Removes a tag; a missing tag is `RESOURCE_DOES_NOT_EXIST` as in MLflow.
+    func deleteLoggedModelTag(id: String, key: String) async throws
+
+    /// Adds params; a key logged again takes the new value.
+    func logLoggedModelParams(id: String, params: [Param], at time: Int64) async throws
+
+    /// The live models of the experiments, in no particular order.
+    func loggedModels(experimentIDs: [ExperimentID]) async throws -> [LoggedModel]
+}
