@@ -57,10 +57,15 @@ extension SQLiteTrackingStore {
         }
     }
 
-    private struct Point: Equatable {
+    private struct Point {
         var step: Int64
         var timestamp: Int64
         var value: Double
+
+        /// The same stored point: compares the value's bits, as NaN never equals itself.
+        func isSamePoint(as other: Point) -> Bool {
+            step == other.step && timestamp == other.timestamp && value.bitPattern == other.value.bitPattern
+        }
     }
 
     private static let pointColumns = "step, timestamp, value, is_nan"
@@ -105,7 +110,7 @@ extension SQLiteTrackingStore {
                 SELECT \(pointColumns) FROM firsts WHERE rank = 1 ORDER BY \(pointOrder)
                 """),
             [limit, run, key, first.step, span / Double(limit), last.step, run, key])
-        if sample.last != last {
+        if sample.last.map({ !$0.isSamePoint(as: last) }) ?? true {
             if sample.count >= limit { sample.removeLast() }
             sample.append(last)
         }

@@ -66,4 +66,27 @@ struct MetricHistoryContractTests {
             #expect(ranged.count <= 10)
         }
     }
+
+    @Test("a NaN last point is kept once; max_results 1 gives the last point alone, as in MLflow", arguments: StoreBackend.all)
+    func samplingEdges(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let runID = try await store.makeRun(in: .defaultExperiment)
+            var points = (0..<99).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
+            points.append(Metric(key: "m", value: .nan, timestamp: 1, step: 99))
+            try await store.logBatch(runID: runID, RunBatch(metrics: points))
+            let sampled = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 10, steps: nil).map(\.metric)
+            #expect(sampled.count == 10)
+            #expect(sampled.filter { $0.step == 99 }.count == 1)
+            #expect(sampled.last?.value.isNaN == true)
+            let single = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 1, steps: nil).map(\.metric.step)
+            #expect(single == [99])
+
+            // A gap makes the last buckets land on the final NaN point itself.
+            let sparse = try await store.makeRun(in: .defaultExperiment)
+            try await store.logBatch(runID: sparse, RunBatch(metrics: (0..<10).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
+                + [Metric(key: "m", value: .nan, timestamp: 1, step: 100)]))
+            let gapped = try await store.sampledMetricHistory(runIDs: [sparse], key: "m", maxResultsPerRun: 3, steps: nil).map(\.metric.step)
+            #expect(gapped == [0, 100])
+        }
+    }
 }
