@@ -65,12 +65,7 @@ extension MLflowAPI {
     }
 
     static func experimentResponse(_ experiment: Experiment) -> Response {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("experiment")
-        writer.write(experiment)
-        writer.endObject()
-        return JSONResponse.make(writer)
+        JSONResponse.object("experiment") { $0.write(experiment) }
     }
 
     static func searchExperiments(_ request: MLflowRequest, tracking: TrackingService, project: String) async throws -> Response {

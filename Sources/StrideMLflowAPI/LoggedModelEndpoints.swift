@@ -58,12 +58,7 @@ extension MLflowAPI {
     }
 
     static func loggedModelResponse(_ model: LoggedModel) -> Response {
-        var writer = JSONWriter(capacity: 1024)
-        writer.beginObject()
-        writer.key("model")
-        writer.write(model)
-        writer.endObject()
-        return JSONResponse.make(writer)
+        JSONResponse.object("model", capacity: 1024) { $0.write(model) }
     }
 }
 

@@ -46,6 +46,16 @@ enum JSONResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
+    /// `{"<key>": <one entity>}`, the answer of MLflow's get and create endpoints.
+    static func object(_ key: String, capacity: Int = 256, write: (inout JSONWriter) -> Void) -> Response {
+        var writer = JSONWriter(capacity: capacity)
+        writer.beginObject()
+        writer.key(key)
+        write(&writer)
+        writer.endObject()
+        return make(writer)
+    }
+
     /// `{"<key>": [...], "next_page_token": "..."}` with the list and the token omitted when empty.
     static func page<Item>(
         _ key: String, _ items: [Item], nextPageToken: String? = nil, bytesPerItem: Int,

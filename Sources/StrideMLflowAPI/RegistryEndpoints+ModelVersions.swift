@@ -78,11 +78,6 @@ extension MLflowAPI {
     }
 
     static func modelVersionResponse(_ version: ModelVersion) -> Response {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("model_version")
-        writer.write(version)
-        writer.endObject()
-        return JSONResponse.make(writer)
+        JSONResponse.object("model_version") { $0.write(version) }
     }
 }

@@ -88,11 +88,6 @@ extension MLflowAPI {
     }
 
     static func registeredModelResponse(_ model: RegisteredModel) -> Response {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("registered_model")
-        writer.write(model)
-        writer.endObject()
-        return JSONResponse.make(writer)
+        JSONResponse.object("registered_model") { $0.write(model) }
     }
 }

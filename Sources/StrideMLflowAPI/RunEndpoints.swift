@@ -124,11 +124,6 @@ extension MLflowAPI {
     }
 
     static func runResponse(_ run: Run) -> Response {
-        var writer = JSONWriter(capacity: 1024)
-        writer.beginObject()
-        writer.key("run")
-        writer.write(run)
-        writer.endObject()
-        return JSONResponse.make(writer)
+        JSONResponse.object("run", capacity: 1024) { $0.write(run) }
     }
 }
