@@ -1,0 +1,63 @@
+import Foundation
+
+/// Decimal output without `String(format:)`, which is far too slow for thousands of coordinates.
+extension ChartSVGWriter {
+    private static let powersOfTen: [Double] = (0...17).map { pow(10, Double($0)) }
+
+    /// Writes `value` rounded to `fractionDigits` decimals, with trailing zeros and a lone `-0` dropped.
+    mutating func decimal(_ value: Double, fractionDigits requestedDigits: Int) {
+        guard value.isFinite else {
+            raw("0")
+            return
+        }
+        let fractionDigits = min(max(requestedDigits, 0), 17)
+        let scale = Self.powersOfTen[fractionDigits]
+        let scaled = (value.magnitude * scale).rounded()
+        guard scaled < 9.0e18 else {
+            significant(value, digits: 6)
+            return
+        }
+        let units = UInt(scaled)
+        guard units != 0 else {
+            raw("0")
+            return
+        }
+        if value < 0 { raw("-") }
+        let divisor = UInt(scale)
+        unsigned(units / divisor)
+        var fraction = units % divisor
+        guard fraction != 0 else { return }
+        var digits = fractionDigits
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        raw(".")
+        unsigned(fraction, minimumDigits: digits)
+    }
+
+    /// Writes `value` with at most `digits` significant digits, in exponent form (`2e-7`, `1.5e15`)
+    /// when it is very small or very large.
+    mutating func significant(_ value: Double, digits: Int) {
+        guard value.isFinite, value != 0 else {
+            raw("0")
+            return
+        }
+        let exponent = Int(log10(value.magnitude).rounded(.down))
+        if exponent >= -4, exponent < 15 {
+            decimal(value, fractionDigits: max(0, digits - 1 - exponent))
+            return
+        }
+        var mantissaExponent = exponent
+        var mantissa = value / pow(10, Double(exponent))
+        let roundingScale = Self.powersOfTen[max(0, digits - 1)]
+        mantissa = (mantissa * roundingScale).rounded() / roundingScale
+        if mantissa.magnitude >= 10 {
+            mantissa /= 10
+            mantissaExponent += 1
+        }
+        decimal(mantissa, fractionDigits: digits - 1)
+        raw("e")
+        integer(mantissaExponent)
+    }
+}
