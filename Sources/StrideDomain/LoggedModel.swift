@@ -43,10 +43,13 @@ public struct LoggedModel: Sendable, Equatable {
     public var statusMessage: String?
     public var tags: [Tag]
     public var params: [Param]
+    /// Every point logged against the model, in (key, timestamp, step) order.
+    public var metrics: [ModelMetric]
 
     public init(
         id: String, experimentID: ExperimentID, name: String, artifactURI: String, creationTime: Int64, lastUpdatedTime: Int64,
-        modelType: String?, sourceRunID: String?, status: LoggedModelStatus, statusMessage: String?, tags: [Tag], params: [Param]
+        modelType: String?, sourceRunID: String?, status: LoggedModelStatus, statusMessage: String?, tags: [Tag], params: [Param],
+        metrics: [ModelMetric] = []
     ) {
         self.id = id
         self.experimentID = experimentID
@@ -60,6 +63,7 @@ public struct LoggedModel: Sendable, Equatable {
         self.statusMessage = statusMessage
         self.tags = tags
         self.params = params
+        self.metrics = metrics
     }
 
     /// A new model id in MLflow's form: `m-` and 32 hex digits.

@@ -47,14 +47,17 @@ public struct ModelVersion: Sendable, Equatable {
     public var source: String
     public var runID: String?
     public var runLink: String?
+    /// The MLflow 3 logged model the version was registered from, if any.
+    public var modelID: String?
     public var tags: [Tag]
     /// The aliases that point at this version.
     public var aliases: [String]
 
     public init(
         name: String, version: Int64, creationTime: Int64, lastUpdatedTime: Int64, stage: ModelStage, description: String?,
-        source: String, runID: String?, runLink: String?, tags: [Tag], aliases: [String]
+        source: String, runID: String?, runLink: String?, modelID: String? = nil, tags: [Tag], aliases: [String]
     ) {
+        self.modelID = modelID
         self.name = name
         self.version = version
         self.creationTime = creationTime

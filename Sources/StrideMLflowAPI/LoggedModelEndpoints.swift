@@ -41,11 +41,16 @@ extension MLflowAPI {
             MLflowEndpoint(method: .post, path: "/logged-models/search") { request in
                 let fields = request.fields
                 let order = try fields.messages("order_by").map { (term) throws(StrideError) in
-                    try LoggedModelFilter.Order(field: try term.requiredString("field_name"), ascending: try term.bool("ascending") ?? true)
+                    try LoggedModelFilter.Order(
+                        field: try term.requiredString("field_name"), ascending: try term.bool("ascending") ?? true,
+                        datasetName: try term.string("dataset_name"), datasetDigest: try term.string("dataset_digest"))
+                }
+                let datasets = try fields.messages("datasets").map { (dataset) throws(StrideError) in
+                    try LoggedModelFilter.Dataset(name: try dataset.string("dataset_name") ?? "", digest: try dataset.string("dataset_digest"))
                 }
                 let page = try await service.search(
-                    experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"), orderBy: order,
-                    maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
+                    experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"), datasets: datasets,
+                    orderBy: order, maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
                 return JSONResponse.page("models", page.models, nextPageToken: page.nextPageToken, bytesPerItem: 768) { $0.write($1) }
             },
         ]
@@ -63,7 +68,7 @@ extension MLflowAPI {
 }
 
 extension JSONWriter {
-    /// MLflow's `LoggedModel` message: `info` with the attributes and tags, `data` with params.
+    /// MLflow's `LoggedModel` message: `info` with the attributes and tags, `data` with params and metrics.
     mutating func write(_ model: LoggedModel) {
         beginObject()
         key("info")
@@ -83,6 +88,23 @@ extension JSONWriter {
         key("data")
         beginObject()
         writeKeyValues("params", model.params)
+        if !model.metrics.isEmpty {
+            key("metrics")
+            beginArray()
+            for point in model.metrics {
+                beginObject()
+                field("key", point.metric.key)
+                field("value", point.metric.value)
+                field("timestamp", point.metric.timestamp)
+                field("step", point.metric.step)
+                field("run_id", point.runID)
+                field("model_id", point.modelID)
+                if let name = point.datasetName { field("dataset_name", name) }
+                if let digest = point.datasetDigest { field("dataset_digest", digest) }
+                endObject()
+            }
+            endArray()
+        }
         endObject()
         endObject()
     }

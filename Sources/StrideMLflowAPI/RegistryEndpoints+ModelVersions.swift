@@ -11,7 +11,7 @@ extension MLflowAPI {
                 let fields = request.fields
                 let version = try await registry.createModelVersion(
                     name: try fields.requiredString("name"), source: try fields.requiredString("source"),
-                    runID: try fields.string("run_id"), runLink: try fields.string("run_link"),
+                    runID: try fields.string("run_id"), runLink: try fields.string("run_link"), modelID: try fields.string("model_id"),
                     description: try fields.string("description"), tags: try Self.keyValues(fields.messages("tags")), project: project)
                 return Self.modelVersionResponse(version)
             },

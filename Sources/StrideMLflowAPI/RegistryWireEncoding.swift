@@ -43,6 +43,7 @@ extension JSONWriter {
         // Versions are registered synchronously: the client's wait for READY ends at once.
         field("status", "READY")
         if let runLink = version.runLink { field("run_link", runLink) }
+        if let modelID = version.modelID { field("model_id", modelID) }
         writeKeyValues("tags", version.tags)
         if !version.aliases.isEmpty {
             key("aliases")

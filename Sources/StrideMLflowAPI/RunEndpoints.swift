@@ -48,7 +48,7 @@ extension MLflowAPI {
             },
             MLflowEndpoint(method: .post, path: "/runs/log-metric") { request in
                 let fields = request.fields
-                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields))
+                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields), model: try Self.modelLink(fields))
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/log-parameter") { request in
@@ -73,10 +73,17 @@ extension MLflowAPI {
                         "Batched logging API requests must be at most \(Limits.maxBatchRequestBytes) bytes, got a request of size \(request.bodySize).")
                 }
                 let fields = request.fields
-                let metrics = try fields.messages("metrics").map { (metric) throws(StrideError) in try Self.metric(metric) }
+                let messages = try fields.messages("metrics")
+                var metrics: [Metric] = []
+                var modelLinks: [(Int, ModelMetricLink)] = []
+                metrics.reserveCapacity(messages.count)
+                for message in messages {
+                    if let link = try Self.modelLink(message) { modelLinks.append((metrics.count, link)) }
+                    metrics.append(try Self.metric(message))
+                }
                 try await tracking.logBatch(
                     runID: try fields.runID(), metrics: metrics, params: try Self.keyValues(fields.messages("params")),
-                    tags: try Self.keyValues(fields.messages("tags")))
+                    tags: try Self.keyValues(fields.messages("tags")), modelLinks: modelLinks)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/log-inputs") { request in
@@ -111,6 +118,12 @@ extension MLflowAPI {
         Metric(
             key: try fields.requiredString("key"), value: try fields.requiredDouble("value"),
             timestamp: try fields.requiredInt64("timestamp"), step: try fields.int64("step") ?? 0)
+    }
+
+    /// The logged model a metric message is also logged against (MLflow 3's `model_id`), if any.
+    static func modelLink(_ fields: RequestFields) throws(StrideError) -> ModelMetricLink? {
+        guard let modelID = try fields.string("model_id"), !modelID.isEmpty else { return nil }
+        return ModelMetricLink(modelID: modelID, datasetName: try fields.string("dataset_name"), datasetDigest: try fields.string("dataset_digest"))
     }
 
     /// Params or tags: a key is required, a missing value is the empty string.

@@ -233,6 +233,41 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ]),
+        // Metrics logged against logged models, each experiment's param, metric and tag keys (the
+        // UI's column choices, kept by the ingest path so listing them never scans runs), and the
+        // logged model behind a model version.
+        Migration(version: 5, statements: [
+            """
+            CREATE TABLE logged_model_metrics (
+                model_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                timestamp INTEGER NOT NULL,
+                step INTEGER NOT NULL,
+                run_id TEXT NOT NULL,
+                dataset_name TEXT NOT NULL,
+                dataset_digest TEXT NOT NULL,
+                value REAL NOT NULL,
+                is_nan INTEGER NOT NULL,
+                PRIMARY KEY (model_pk, key, timestamp, step, run_id, dataset_name, dataset_digest, value, is_nan)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE experiment_keys (
+                experiment_id INTEGER NOT NULL,
+                kind INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                PRIMARY KEY (experiment_id, kind, key)
+            ) WITHOUT ROWID
+            """,
+            "INSERT OR IGNORE INTO experiment_keys SELECT DISTINCT r.experiment_id, 0, p.key FROM params p JOIN runs r USING (run_pk)",
+            """
+            INSERT OR IGNORE INTO experiment_keys
+            SELECT DISTINCT r.experiment_id, 1, k.key FROM latest_metrics l JOIN runs r USING (run_pk) JOIN metric_keys k USING (key_id)
+            """,
+            "INSERT OR IGNORE INTO experiment_keys SELECT DISTINCT r.experiment_id, 2, t.key FROM run_tags t JOIN runs r USING (run_pk)",
+            // The logged model a version was registered from (MLflow 3's `model_id`).
+            "ALTER TABLE model_versions ADD COLUMN model_id TEXT",
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

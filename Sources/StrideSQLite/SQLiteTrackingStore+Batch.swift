@@ -12,13 +12,19 @@ extension SQLiteTrackingStore {
             try Self.requireActive(run, id: runID)
             if !batch.params.isEmpty {
                 try Self.insertParams(batch.params, runID: runID, runPK: run.pk, in: db)
+                try Self.recordKeys(batch.params.lazy.map(\.key), kind: .param, experimentID: run.experimentID, in: db)
             }
             var newKeys: [String: Int64] = [:]
             if !batch.metrics.isEmpty {
                 newKeys = try Self.insertMetrics(batch.metrics, runPK: run.pk, knownKeys: knownKeys, in: db)
+                try Self.recordKeys(batch.metrics.lazy.map(\.key), kind: .metric, experimentID: run.experimentID, in: db)
+            }
+            if !batch.modelMetrics.isEmpty {
+                try Self.insertModelMetrics(batch.modelMetrics, runID: runID, in: db)
             }
             if !batch.tags.isEmpty {
                 try Self.upsertRunTags(batch.tags, runPK: run.pk, in: db)
+                try Self.recordKeys(batch.tags.lazy.map(\.key), kind: .tag, experimentID: run.experimentID, in: db)
             }
             if let name = batch.newRunName {
                 try db.cachedStatement(sql: "UPDATE runs SET name = ? WHERE run_pk = ?").execute(arguments: [name, run.pk])

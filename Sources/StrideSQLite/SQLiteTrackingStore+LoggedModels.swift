@@ -73,13 +73,43 @@ extension SQLiteTrackingStore: LoggedModelStore {
         }
     }
 
-    public func loggedModels(experimentIDs: [ExperimentID]) async throws -> [LoggedModel] {
-        try readNow { db in
-            try Self.loadLoggedModels(
-                where: "experiment_id IN (SELECT value FROM json_each(?)) AND deleted = 0",
-                ["[" + experimentIDs.map { String($0.value) }.joined(separator: ",") + "]"], in: db)
+    public func searchLoggedModels(_ query: LoggedModelQuery) async throws -> ResultPage<LoggedModel> {
+        let plan = LoggedModelSearchSQL(query)
+        return try readNow { db in
+            let pks = try Int64.fetchAll(db, sql: plan.sql, arguments: StatementArguments(plan.arguments))
+            let models = try Self.loadLoggedModels(pks: Array(pks.prefix(query.maxResults)), in: db)
+            return ResultPage(items: models, nextOffset: pks.count > query.maxResults ? query.offset + query.maxResults : nil)
         }
     }
+
+    /// Stores points logged with a `model_id` beside the run's own metrics (same transaction).
+    /// An exact repeat of a point is ignored, as the run's metrics table does.
+    static func insertModelMetrics(_ metrics: [ModelMetric], runID: String, in db: Database) throws {
+        let ids = Array(Set(metrics.map(\.modelID)))
+        var pks: [String: Int64] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT model_id, model_pk FROM logged_models WHERE model_id IN (SELECT value FROM json_each(?)) AND deleted = 0"),
+            arguments: [JSONText.array(ids)])
+        {
+            pks[row[0]] = row[1]
+        }
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(metrics.count * 9)
+        for point in metrics {
+            guard let pk = pks[point.modelID] else { throw StrideError.notFound("Logged model with ID '\(point.modelID)' not found.") }
+            let stored = StoredMetricValue.encode(point.metric.value)
+            values += [
+                pk.databaseValue, point.metric.key.databaseValue, point.metric.timestamp.databaseValue, point.metric.step.databaseValue,
+                runID.databaseValue, (point.datasetName ?? "").databaseValue, (point.datasetDigest ?? "").databaseValue,
+                stored.value.databaseValue, stored.isNaN.databaseValue,
+            ]
+        }
+        try modelMetricInsert.execute(values, in: db)
+    }
+
+    private static let modelMetricInsert = MultiRowInsert(
+        head: "INSERT INTO logged_model_metrics (model_pk, key, timestamp, step, run_id, dataset_name, dataset_digest, value, is_nan) VALUES",
+        tail: "ON CONFLICT DO NOTHING", columns: 9)
 
     // MARK: Helpers
 
@@ -99,36 +129,58 @@ extension SQLiteTrackingStore: LoggedModelStore {
         }
     }
 
-    /// Loads the models matching `condition` (fixed SQL text; values bound) with their tags and params.
+    /// Loads the models matching `condition` (fixed SQL text; values bound).
     private static func loadLoggedModels(where condition: String, _ arguments: [any DatabaseValueConvertible], in db: Database) throws -> [LoggedModel] {
+        let pks = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT model_pk FROM logged_models WHERE \(condition) ORDER BY model_pk"), arguments: StatementArguments(arguments))
+        return try loadLoggedModels(pks: pks, in: db)
+    }
+
+    /// Loads models with their tags, params and metrics, in the order of `pks`: one query per table.
+    static func loadLoggedModels(pks: [Int64], in db: Database) throws -> [LoggedModel] {
+        guard !pks.isEmpty else { return [] }
+        let keys = jsonArray(pks)
+        var tags = [Int64: [Tag]](), params = [Int64: [Param]](), metrics = [Int64: [ModelMetric]]()
+        for (table, isTag) in [("logged_model_tags", true), ("logged_model_params", false)] {
+            let valueRows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT model_pk, key, value FROM \(table) WHERE model_pk IN (SELECT value FROM json_each(?)) ORDER BY model_pk, key"),
+                arguments: [keys])
+            while let row = try valueRows.next() {
+                let entry = KeyValue(key: row[1], value: row[2])
+                if isTag { tags[row[0], default: []].append(entry) } else { params[row[0], default: []].append(entry) }
+            }
+        }
         let rows = try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT model_pk, model_id, experiment_id, name, artifact_location, creation_time, last_updated_time,
                        model_type, source_run_id, status, status_message
-                FROM logged_models WHERE \(condition) ORDER BY model_pk
+                FROM logged_models WHERE model_pk IN (SELECT value FROM json_each(?))
                 """),
-            arguments: StatementArguments(arguments))
-        guard !rows.isEmpty else { return [] }
-        let pks: [Int64] = rows.map { $0["model_pk"] }
-        let keys = "[" + pks.map(String.init).joined(separator: ",") + "]"
-        var tags = [Int64: [Tag]](), params = [Int64: [Param]]()
-        for (table, target) in [("logged_model_tags", 0), ("logged_model_params", 1)] {
-            let valueRows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT model_pk, key, value FROM \(table) WHERE model_pk IN (SELECT value FROM json_each(?)) ORDER BY model_pk, key"),
-                arguments: [keys])
-            for row in valueRows {
-                let entry = KeyValue(key: row["key"], value: row["value"])
-                if target == 0 { tags[row["model_pk"], default: []].append(entry) } else { params[row["model_pk"], default: []].append(entry) }
-            }
+            arguments: [keys])
+        var modelIDs: [Int64: String] = [:]
+        for row in rows { modelIDs[row[0]] = row[1] }
+        let metricRows = try Row.fetchCursor(
+            db.cachedStatement(sql: """
+                SELECT model_pk, key, timestamp, step, run_id, dataset_name, dataset_digest, value, is_nan
+                FROM logged_model_metrics WHERE model_pk IN (SELECT value FROM json_each(?)) ORDER BY model_pk, key, timestamp, step
+                """),
+            arguments: [keys])
+        while let row = try metricRows.next() {
+            let pk: Int64 = row[0]
+            let datasetName: String = row[5], datasetDigest: String = row[6]
+            metrics[pk, default: []].append(ModelMetric(
+                modelID: modelIDs[pk] ?? "", runID: row[4],
+                metric: Metric(key: row[1], value: StoredMetricValue.decode(value: row[7], isNaN: row[8]), timestamp: row[2], step: row[3]),
+                datasetName: datasetName.isEmpty ? nil : datasetName, datasetDigest: datasetDigest.isEmpty ? nil : datasetDigest))
         }
-        return rows.map { row in
-            let pk: Int64 = row["model_pk"]
-            return LoggedModel(
-                id: row["model_id"], experimentID: ExperimentID(row["experiment_id"]), name: row["name"],
-                artifactURI: row["artifact_location"], creationTime: row["creation_time"], lastUpdatedTime: row["last_updated_time"],
-                modelType: row["model_type"], sourceRunID: row["source_run_id"],
-                status: LoggedModelStatus(rawValue: row["status"]) ?? .unspecified, statusMessage: row["status_message"],
-                tags: tags[pk] ?? [], params: params[pk] ?? [])
+        var byPK: [Int64: LoggedModel] = [:]
+        for row in rows {
+            let pk: Int64 = row[0]
+            byPK[pk] = LoggedModel(
+                id: row[1], experimentID: ExperimentID(row[2]), name: row[3], artifactURI: row[4], creationTime: row[5], lastUpdatedTime: row[6],
+                modelType: row[7], sourceRunID: row[8], status: LoggedModelStatus(rawValue: row[9]) ?? .unspecified, statusMessage: row[10],
+                tags: tags[pk] ?? [], params: params[pk] ?? [], metrics: metrics[pk] ?? [])
         }
+        return pks.compactMap { byPK[$0] }
     }
 }

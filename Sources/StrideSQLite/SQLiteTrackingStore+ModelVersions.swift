@@ -12,12 +12,12 @@ extension SQLiteTrackingStore {
             try db.execute(
                 sql: """
                     INSERT INTO model_versions (model_pk, version, creation_time, last_updated_time, current_stage, description,
-                                                source, storage_location, run_id, run_link)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                source, storage_location, run_id, run_link, model_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     model.pk, number, version.creationTime, version.creationTime, ModelStage.none.rawValue, version.description,
-                    version.source, version.storageLocation, version.runID, version.runLink,
+                    version.source, version.storageLocation, version.runID, version.runLink, version.modelID,
                 ])
             for tag in version.tags { try Self.upsertVersionTag(tag, model: model, version: number, in: db) }
             try Self.touchModel(model, at: version.creationTime, in: db)

@@ -14,7 +14,7 @@ extension SQLiteTrackingStore {
 
     static let versionSelect = """
         SELECT v.model_pk, m.name, v.version, v.creation_time, v.last_updated_time, v.current_stage, v.description,
-               v.source, v.run_id, v.run_link
+               v.source, v.run_id, v.run_link, v.model_id
         FROM model_versions v JOIN registered_models m ON m.model_pk = v.model_pk
         """
 
@@ -157,12 +157,12 @@ extension SQLiteTrackingStore {
                 entity: ModelVersion(
                     name: row[1], version: key.version, creationTime: row[3],
                     lastUpdatedTime: row[4], stage: ModelStage(rawValue: row[5] as String) ?? .none,
-                    description: row[6], source: row[7], runID: row[8], runLink: row[9],
+                    description: row[6], source: row[7], runID: row[8], runLink: row[9], modelID: row[10],
                     tags: tags[key] ?? [], aliases: (modelAliases[key.modelPK] ?? []).filter { $0.version == key.version }.map(\.alias)))
         }
     }
 
-    private static func jsonArray<S: Sequence<Int64>>(_ values: S) -> String {
+    static func jsonArray<S: Sequence<Int64>>(_ values: S) -> String {
         "[" + values.map(String.init).joined(separator: ",") + "]"
     }
 }

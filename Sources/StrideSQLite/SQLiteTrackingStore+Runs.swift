@@ -20,6 +20,7 @@ extension SQLiteTrackingStore {
                 info.artifactURI, info.lifecycleStage.rawValue,
             ])
             try Self.upsertRunTags(run.tags, runPK: db.lastInsertedRowID, in: db)
+            try Self.recordKeys(run.tags.lazy.map(\.key), kind: .tag, experimentID: run.experimentID, in: db)
             return Run(info: info, tags: run.tags.sorted { $0.key < $1.key })
         }
     }

@@ -5,6 +5,7 @@ import StrideLocalArtifacts
 import StrideMLflowAPI
 import StrideSQLite
 public import StrideService
+import StrideWebUI
 
 /// The composition root: the one place that names concrete stores.
 public enum StrideApplication {
@@ -25,6 +26,7 @@ public enum StrideApplication {
         let tracking: TrackingService
         let registry: RegistryService
         let loggedModels: LoggedModelService
+        let browse: BrowseService
         let closeStore: @Sendable () async throws -> Void
         switch try configuration.backend() {
         case .sqlite(let path):
@@ -35,13 +37,14 @@ public enum StrideApplication {
             // The registry shares the tracking store's database, so one pool serves both.
             loggedModels = LoggedModelService(store: store, tracking: tracking)
             registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
+            browse = BrowseService(store: store)
             closeStore = { try await store.close() }
         }
         try await tracking.bootstrap()
         let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
 
         let router = buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts,
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse,
             servesArtifacts: configuration.serveArtifacts)
         let application = Application(
             router: router,
@@ -64,16 +67,25 @@ public enum StrideApplication {
     }
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact
-    /// services; tests drive this router without a socket.
+    /// services and (with `browse`) the web UI; tests drive this router without a socket.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
-        servesArtifacts: Bool = true
+        browse: BrowseService? = nil, servesArtifacts: Bool = true
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))
+        if let browse {
+            let ui = WebUI(
+                tracking: tracking, browse: browse, registry: registry, loggedModels: loggedModels, artifacts: artifacts,
+                apiVersion: MLflowAPI.reportedMLflowVersion)
+            // Inside MLflow's error middleware: a miss under the UI's paths becomes an HTML page first.
+            router.add(middleware: WebUINotFoundMiddleware(ui: ui))
+            ui.register(on: router)
+        }
         api.register(on: router)
         return router
     }

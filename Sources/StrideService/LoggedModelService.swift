@@ -66,7 +66,8 @@ public struct LoggedModelService: Sendable {
 
     /// Filters and orders the experiments' live models, one offset page at a time.
     public func search(
-        experimentIDs: [String], filter: String?, orderBy: [LoggedModelFilter.Order], maxResults: Int?, pageToken: String?
+        experimentIDs: [String], filter: String?, datasets: [LoggedModelFilter.Dataset] = [], orderBy: [LoggedModelFilter.Order],
+        maxResults: Int?, pageToken: String?
     ) async throws -> (models: [LoggedModel], nextPageToken: String?) {
         guard !experimentIDs.isEmpty else {
             throw StrideError.invalidParameter("Missing value for required parameter 'experiment_ids'.")
@@ -80,10 +81,8 @@ public struct LoggedModelService: Sendable {
         }
         var offset = 0
         if let pageToken, !pageToken.isEmpty { offset = try PageToken.decodeOffset(pageToken) }
-        let matching = try await store.loggedModels(experimentIDs: ids).filter { LoggedModelFilter.matches(tree, $0) }
-        let sorted = LoggedModelFilter.sorted(matching, by: orderBy)
-        let page = Array(sorted.dropFirst(offset).prefix(limit))
-        let next = offset + limit < sorted.count ? PageToken.encode(offset: offset + limit) : nil
-        return (page, next)
+        let page = try await store.searchLoggedModels(
+            LoggedModelQuery(experimentIDs: ids, filter: tree, datasets: datasets, order: orderBy, maxResults: limit, offset: offset))
+        return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
     }
 }

@@ -121,7 +121,8 @@ public struct RegistryService: Sendable {
     /// that version, as MLflow does; a `runs:/<id>/…` source must name the same run as `run_id`,
     /// and no source may climb with `..` (MLflow's `_validate_source_run`).
     public func createModelVersion(
-        name: String, source: String, runID: String?, runLink: String?, description: String?, tags: [Tag], project: String
+        name: String, source: String, runID: String?, runLink: String?, modelID: String? = nil, description: String?, tags: [Tag],
+        project: String
     ) async throws -> ModelVersion {
         try RegistryValidation.validateModelName(name)
         for tag in tags { try RegistryValidation.validateTag(tag) }
@@ -136,7 +137,8 @@ public struct RegistryService: Sendable {
         }
         return try await store.createModelVersion(NewModelVersion(
             project: project, name: name, source: source, storageLocation: storageLocation, runID: runID,
-            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, description: description, tags: uniqueByKey(tags),
+            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, modelID: modelID.flatMap { $0.isEmpty ? nil : $0 }, description: description,
+            tags: uniqueByKey(tags),
             creationTime: clock.nowMilliseconds()))
     }
 

@@ -46,6 +46,11 @@ public struct TrackingService: Sendable {
         return experiment
     }
 
+    /// The param, metric and tag keys an experiment's runs have logged (the UI's column choices).
+    public func experimentKeys(id: String) async throws -> ExperimentKeys {
+        try await store.experimentKeys(experimentID: experiment(id: id).id)
+    }
+
     public func experiment(named name: String, project: String) async throws -> Experiment {
         guard let experiment = try await store.experiment(named: name, project: project) else {
             throw StrideError.notFound("Could not find experiment with name '\(name)'")
@@ -156,9 +161,10 @@ public struct TrackingService: Sendable {
         try await store.setRunLifecycle(id: id, to: .active, at: clock.nowMilliseconds())
     }
 
-    public func logMetric(runID: String, metric: Metric) async throws {
+    /// Logs one point; `model` also attaches it to a logged model (MLflow 3's `model_id`).
+    public func logMetric(runID: String, metric: Metric, model: ModelMetricLink? = nil) async throws {
         try EntityValidation.validateMetric(metric)
-        try await store.logBatch(runID: runID, RunBatch(metrics: [metric]))
+        try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? []))
     }
 
     /// Logs one param; an identical re-log is accepted, a changed value is refused.
@@ -183,7 +189,8 @@ public struct TrackingService: Sendable {
     }
 
     /// The one write primitive behind `log_metrics`, `log_params`, `set_tags` and autologging.
-    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag]) async throws {
+    /// `modelLinks` pairs indexes into `metrics` with the logged model each point is also logged against.
+    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelLinks: [(Int, ModelMetricLink)] = []) async throws {
         try EntityValidation.validateBatchLimits(metrics: metrics.count, params: params.count, tags: tags.count)
         // A batch repeats a few keys many times (one per step); each distinct key is checked once.
         var checkedKeys = Set<String>()
@@ -205,7 +212,10 @@ public struct TrackingService: Sendable {
         let newName = validTags.last(where: { $0.key == ReservedTag.runName })?.value
         do {
             try await store.logBatch(
-                runID: runID, RunBatch(metrics: metrics, params: validParams, tags: validTags, newRunName: newName))
+                runID: runID,
+                RunBatch(
+                    metrics: metrics, params: validParams, tags: validTags, newRunName: newName,
+                    modelMetrics: modelLinks.map { index, link in link.attach(metrics[index], runID: runID) }))
         } catch let conflict as ParamValueConflict {
             let listed = conflict.changes.map { "{'key': '\($0.key)', 'old_value': '\($0.oldValue)', 'new_value': '\($0.newValue)'}" }
             throw StrideError.invalidParameter(

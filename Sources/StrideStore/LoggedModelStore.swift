@@ -51,6 +51,28 @@ public protocol LoggedModelStore: Sendable {
     /// Adds params; a key logged again takes the new value.
     func logLoggedModelParams(id: String, params: [Param], at time: Int64) async throws
 
-    /// The live models of the experiments, in no particular order.
-    func loggedModels(experimentIDs: [ExperimentID]) async throws -> [LoggedModel]
+    /// One offset page of the experiments' live models matching the query, in its order.
+    func searchLoggedModels(_ query: LoggedModelQuery) async throws -> ResultPage<LoggedModel>
+}
+
+/// A `logged-models/search` request, parsed and validated.
+public struct LoggedModelQuery: Sendable {
+    public var experimentIDs: [ExperimentID]
+    public var filter: FilterTree<FilterComparison>
+    public var datasets: [LoggedModelFilter.Dataset]
+    public var order: [LoggedModelFilter.Order]
+    public var maxResults: Int
+    public var offset: Int
+
+    public init(
+        experimentIDs: [ExperimentID], filter: FilterTree<FilterComparison> = .all([]), datasets: [LoggedModelFilter.Dataset] = [],
+        order: [LoggedModelFilter.Order] = [], maxResults: Int = 100, offset: Int = 0
+    ) {
+        self.experimentIDs = experimentIDs
+        self.filter = filter
+        self.datasets = datasets
+        self.order = order
+        self.maxResults = maxResults
+        self.offset = offset
+    }
 }

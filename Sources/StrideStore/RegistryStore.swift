@@ -86,14 +86,16 @@ public struct NewModelVersion: Sendable {
     public var storageLocation: String
     public var runID: String?
     public var runLink: String?
+    public var modelID: String?
     public var description: String?
     public var tags: [Tag]
     public var creationTime: Int64
 
     public init(
         project: String, name: String, source: String, storageLocation: String, runID: String?, runLink: String?,
-        description: String?, tags: [Tag], creationTime: Int64
+        modelID: String? = nil, description: String?, tags: [Tag], creationTime: Int64
     ) {
+        self.modelID = modelID
         self.project = project
         self.name = name
         self.source = source

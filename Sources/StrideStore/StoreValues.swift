@@ -69,12 +69,17 @@ public struct RunBatch: Sendable, Equatable {
     public var tags: [Tag]
     /// Set when a tag renames the run (`mlflow.runName`), so the name column follows in the same transaction.
     public var newRunName: String?
+    /// The points of `metrics` that were also logged against a logged model (`model_id`).
+    public var modelMetrics: [ModelMetric]
 
-    public init(metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = [], newRunName: String? = nil) {
+    public init(
+        metrics: [Metric] = [], params: [Param] = [], tags: [Tag] = [], newRunName: String? = nil, modelMetrics: [ModelMetric] = []
+    ) {
         self.metrics = metrics
         self.params = params
         self.tags = tags
         self.newRunName = newRunName
+        self.modelMetrics = modelMetrics
     }
 }
 

@@ -33,6 +33,9 @@ public protocol TrackingStore: Sendable {
     /// Removes a tag; a missing experiment or tag is `RESOURCE_DOES_NOT_EXIST`.
     func deleteExperimentTag(id: ExperimentID, key: String) async throws
 
+    /// The keys the experiment's runs have logged; an unknown experiment has none.
+    func experimentKeys(experimentID: ExperimentID) async throws -> ExperimentKeys
+
     // MARK: Runs
 
     func createRun(_ run: NewRun) async throws -> Run

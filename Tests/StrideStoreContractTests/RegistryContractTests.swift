@@ -34,6 +34,17 @@ struct RegistryContractTests {
         }
     }
 
+    @Test("a version keeps the logged model it was registered from", arguments: StoreBackend.all)
+    func versionKeepsItsLoggedModel(backend: StoreBackend) async throws {
+        try await withRegistry(backend) { store in
+            try await store.makeModel("m")
+            #expect(try await store.makeVersion("m", modelID: "m-0123").modelID == "m-0123")
+            #expect(try await store.makeVersion("m").modelID == nil)
+            #expect(try await store.modelVersion(model: "m", version: 1, project: "default")?.modelID == "m-0123")
+            #expect(try await store.registeredModel(named: "m", project: "default")?.latestVersions.first?.modelID == nil)
+        }
+    }
+
     @Test("latest versions hold the newest live version of each stage", arguments: StoreBackend.all)
     func latestVersionsPerStage(backend: StoreBackend) async throws {
         try await withRegistry(backend) { store in
@@ -192,10 +203,10 @@ extension RegistryStore {
     }
 
     @discardableResult
-    func makeVersion(_ name: String, runID: String? = nil, tags: [StrideDomain.Tag] = []) async throws -> ModelVersion {
+    func makeVersion(_ name: String, runID: String? = nil, modelID: String? = nil, tags: [StrideDomain.Tag] = []) async throws -> ModelVersion {
         try await createModelVersion(NewModelVersion(
             project: "default", name: name, source: "mlflow-artifacts:/0/r/artifacts/model", storageLocation: "mlflow-artifacts:/0/r/artifacts/model",
-            runID: runID, runLink: nil, description: nil, tags: tags, creationTime: 1000))
+            runID: runID, runLink: nil, modelID: modelID, description: nil, tags: tags, creationTime: 1000))
     }
 
     func searchModels(_ filter: String, order: [RegistryOrder] = []) async throws -> [RegisteredModel] {
