@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -64,11 +65,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // Server-rendered web pages over the service; templates are Swift string literals.
+        .target(
+            name: "StrideWebUI",
+            dependencies: [
+                "StrideDomain", "StrideService", "StrideStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // Composition root: configuration and the concrete store.
         .target(
             name: "StrideServer",
             dependencies: [
-                "StrideMLflowAPI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
+                "StrideMLflowAPI", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,6 +115,15 @@ let package = Package(
             name: "StrideMLflowAPITests",
             dependencies: [
                 "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideWebUITests",
+            dependencies: [
+                "StrideWebUI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,20 @@
+import StrideDomain
+
+/// One option of a select, radio group or checkbox list, with whether the view has it chosen.
+struct Choice: Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+/// A hidden form field that carries a piece of view state through a form submission.
+struct HiddenField: Sendable {
+    var name: String
+    var value: String
+}
+
+extension ViewTypeChoice {
+    static func choices(selected: ViewType) -> [Choice] {
+        [ViewTypeChoice.active, .deleted, .all].map { Choice(value: $0.rawValue, label: $0.label, selected: $0.viewType == selected) }
+    }
+}

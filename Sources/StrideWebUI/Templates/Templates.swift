@@ -1,0 +1,45 @@
+/// Every template by name. Each page's template lives in its own file as a literal, so the build
+/// needs no resources.
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout,
+        "error": error,
+        "experiments": experiments,
+        "runs": runs,
+        "run": run,
+        "charts": charts,
+        "chartControls": chartControls,
+        "compare": compare,
+        "artifacts": artifacts,
+        "models": models,
+        "model": model,
+        "modelVersion": modelVersion,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} · Stride</title>
+        <link rel="stylesheet" href="/static/stride.css">
+        <script src="/static/stride.js" defer></script>
+        </head>
+        <body>
+        <header class="top"><a class="brand" href="/">Stride</a><nav><a href="/">Experiments</a> <a href="/models">Models</a></nav></header>
+        <main>
+        {{#hasCrumbs}}<nav class="crumbs">{{#crumbs}}<a href="{{href}}">{{label}}</a> / {{/crumbs}}</nav>{{/hasCrumbs}}
+        <h1>{{title}}</h1>
+        {{{body}}}
+        </main>
+        <footer>Stride {{version}} · speaks the MLflow REST API {{apiVersion}}</footer>
+        </body>
+        </html>
+        """
+
+    static let error = """
+        <p class="error">{{message}}</p>
+        <p><a href="/">Back to the experiments</a></p>
+        """
+}

@@ -1,0 +1,105 @@
+import Foundation
+public import Hummingbird
+import Logging
+import StrideDomain
+public import StrideService
+
+/// The server-rendered web UI: read-only pages answer GETs, state-changing actions are POSTed
+/// forms handled in ``FormActions``.
+///
+/// Pages call the services directly, never the REST API, and every view keeps its state in its
+/// URL. Nothing here needs JavaScript; `/static/stride.js` only adds conveniences.
+public struct WebUI: Sendable {
+    let tracking: TrackingService
+    let browse: BrowseService
+    let registry: RegistryService?
+    let loggedModels: LoggedModelService?
+    let artifacts: ArtifactService?
+    let renderer: PageRenderer
+
+    /// Stride's own release, shown in every page's footer.
+    public static let strideVersion = "0.1.0"
+
+    /// - Parameter apiVersion: the MLflow release whose REST API the server speaks, for the footer.
+    public init(
+        tracking: TrackingService, browse: BrowseService, registry: RegistryService?, loggedModels: LoggedModelService?,
+        artifacts: ArtifactService?, version: String = WebUI.strideVersion, apiVersion: String
+    ) {
+        self.tracking = tracking
+        self.browse = browse
+        self.registry = registry
+        self.loggedModels = loggedModels
+        self.artifacts = artifacts
+        self.renderer = PageRenderer(version: version, apiVersion: apiVersion)
+    }
+
+    /// Path prefixes the UI owns; an unknown path under them gets an HTML 404 page.
+    public static let pathPrefixes = ["/experiments", "/runs", "/charts", "/compare", "/models", "/static"]
+
+    /// Whether `path` belongs to the UI rather than to the REST API.
+    public static func owns(_ path: String) -> Bool {
+        path == "/" || pathPrefixes.contains { path == $0 || path.hasPrefix($0 + "/") }
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/static/stride.css") { _, _ in StaticAssets.stylesheet }
+        router.get("/static/stride.js") { _, _ in StaticAssets.script }
+        page(router, "/") { request, _ in try await experimentsPage(request) }
+        page(router, "/experiments/:experiment_id") { request, context in
+            try await runsTablePage(request, experimentID: try context.parameters.require("experiment_id"))
+        }
+        page(router, "/runs/:run_id") { request, context in try await runPage(request, runID: try context.parameters.require("run_id")) }
+        page(router, "/runs/:run_id/artifacts") { request, context in
+            try await artifactsPage(request, runID: try context.parameters.require("run_id"))
+        }
+        page(router, "/runs/:run_id/artifacts/file") { request, context in
+            try await artifactFile(request, runID: try context.parameters.require("run_id"), use: .download)
+        }
+        page(router, "/runs/:run_id/artifacts/inline") { request, context in
+            try await artifactFile(request, runID: try context.parameters.require("run_id"), use: .inline)
+        }
+        page(router, "/charts") { request, _ in try await chartsPage(request) }
+        page(router, "/compare") { request, _ in try await comparePage(request) }
+        page(router, "/models") { request, _ in try await modelsPage(request) }
+        page(router, "/models/:name") { request, context in
+            try await modelPage(request, name: Self.decoded(try context.parameters.require("name")))
+        }
+        page(router, "/models/:name/versions/:version") { request, context in
+            try await modelVersionPage(
+                name: Self.decoded(try context.parameters.require("name")), version: try context.parameters.require("version"))
+        }
+        FormActions(ui: self).register(on: router)
+    }
+
+    /// Registers a GET page whose failures render as HTML error pages, never as MLflow's JSON.
+    private func page<Context: RequestContext>(
+        _ router: Router<Context>, _ path: RouterPath, _ handler: @escaping @Sendable (Request, Context) async throws -> Response
+    ) {
+        router.get(path) { request, context in
+            await respond(logger: context.logger) { try await handler(request, context) }
+        }
+    }
+
+    /// Runs `body`, turning a thrown error into an error page with the matching status.
+    func respond(logger: Logger, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as StrideError {
+            return renderer.error(error.message, status: error.code == .resourceDoesNotExist ? .notFound : .badRequest)
+        } catch let error as HTTPError where error.status == .notFound {
+            return renderer.error("There is no such page.", status: .notFound)
+        } catch {
+            logger.error("Web UI failure: \(String(reflecting: error))")
+            return renderer.error("Stride could not render this page. The server log has the details.", status: .internalServerError)
+        }
+    }
+
+    /// The HTML 404 page, for unknown paths the UI owns.
+    func notFoundPage() -> Response {
+        renderer.error("There is no such page.", status: .notFound)
+    }
+
+    static func decoded(_ segment: String) -> String {
+        segment.removingPercentEncoding ?? segment
+    }
+}

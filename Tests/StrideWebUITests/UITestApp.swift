@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import StrideDomain
+import StrideLocalArtifacts
+import StrideSQLite
+import StrideServer
+import StrideService
+
+/// The services behind a test's pages, for seeding fixtures without going through HTTP.
+struct UIFixture: Sendable {
+    var tracking: TrackingService
+    var registry: RegistryService
+    var loggedModels: LoggedModelService
+    var artifacts: ArtifactService
+}
+
+/// Runs `body` against the real router (API and UI) over a fresh SQLite store, without a socket.
+func withUI(_ body: @Sendable (UIFixture, any TestClientProtocol) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-ui-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
+    let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
+    do {
+        try await tracking.bootstrap()
+        let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
+        let loggedModels = LoggedModelService(store: store, tracking: tracking)
+        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
+        let artifacts = ArtifactService(
+            store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]),
+            modelVersions: registry)
+        let router = StrideApplication.buildRouter(
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: BrowseService(store: store))
+        let fixture = UIFixture(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts)
+        try await Application(router: router).test(.router) { client in try await body(fixture, client) }
+    } catch {
+        try await store.close()
+        throw error
+    }
+    try await store.close()
+    try? FileManager.default.removeItem(at: directory)
+}
+
+/// A page as the browser receives it.
+struct Page {
+    var status: HTTPResponse.Status
+    var html: String
+    var headers: HTTPFields
+
+    func contains(_ text: String) -> Bool { html.contains(text) }
+
+    /// Where `first` appears before `second`, for checking row order.
+    func shows(_ first: String, before second: String) -> Bool {
+        guard let a = html.range(of: first), let b = html.range(of: second) else { return false }
+        return a.lowerBound < b.lowerBound
+    }
+
+    func count(of text: String) -> Int {
+        html.components(separatedBy: text).count - 1
+    }
+}
+
+extension TestClientProtocol {
+    func page(_ path: String) async throws -> Page {
+        let response = try await execute(uri: path, method: .get)
+        return Page(status: response.status, html: String(buffer: response.body), headers: response.headers)
+    }
+
+    /// Submits a form as a browser does.
+    func submit(_ path: String, _ fields: String) async throws -> TestResponse {
+        try await execute(
+            uri: path, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: fields))
+    }
+}
+
+extension TrackingService {
+    /// Creates a finished run with params, metrics (one point per value, steps 0, 1, …) and tags.
+    @discardableResult
+    func seedRun(
+        experimentID: String, name: String, start: Int64 = 1_700_000_000_000, params: [String: String] = [:],
+        metrics: [String: [Double]] = [:], tags: [String: String] = [:]
+    ) async throws -> String {
+        let run = try await createRun(
+            experimentID: experimentID, userID: "alice", runName: name, startTime: start,
+            tags: tags.sorted { $0.key < $1.key }.map { Tag(key: $0.key, value: $0.value) })
+        let id = run.info.runID
+        var points: [Metric] = []
+        for (key, values) in metrics.sorted(by: { $0.key < $1.key }) {
+            for (step, value) in values.enumerated() {
+                points.append(Metric(key: key, value: value, timestamp: start + Int64(step) * 1000, step: Int64(step)))
+            }
+        }
+        try await logBatch(runID: id, metrics: points, params: params.sorted { $0.key < $1.key }.map { Param(key: $0.key, value: $0.value) }, tags: [])
+        _ = try await updateRun(id: id, status: .finished, endTime: start + 90_000, name: nil)
+        return id
+    }
+
+    func seedExperiment(_ name: String) async throws -> String {
+        try await createExperiment(name: name, artifactLocation: nil, tags: [], project: TrackingService.defaultProject).description
+    }
+}
