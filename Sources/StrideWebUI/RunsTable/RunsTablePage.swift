@@ -26,7 +26,7 @@ extension WebUI {
         next.pageToken = nextToken
         let model = RunsTableView(
             experimentID: experimentID, filter: state.filter, filterError: filterError,
-            headers: table.headers(), rows: table.rows(runs), isEmpty: runs.isEmpty && filterError == nil,
+            headers: table.headers(), rows: table.rows(runs), isEmpty: runs.isEmpty && filterError == nil, hasRows: !runs.isEmpty,
             nextHref: nextToken.map { _ in next.link(keepingPage: true).url },
             firstHref: state.pageToken.map { _ in state.link().url },
             hidden: [HiddenField(name: "sort", value: state.sort.id), HiddenField(name: "dir", value: state.descending ? "desc" : "asc")],
@@ -94,6 +94,7 @@ struct RunsTableView {
     var headers: [RunsTableHeader]
     var rows: [RunsTableRow]
     var isEmpty: Bool
+    var hasRows: Bool
     var nextHref: String?
     var firstHref: String?
     var hidden: [HiddenField]

@@ -32,7 +32,7 @@ extension Templates {
         {{#showsDeleted}}<button formmethod="post" formaction="/runs/restore">Restore selected</button>{{/showsDeleted}}
         </div>
         {{#isEmpty}}<p class="empty">No runs match.</p>{{/isEmpty}}
-        {{^isEmpty}}
+        {{#hasRows}}
         <div class="scroll"><table class="grid runs">
         <thead><tr><th><input type="checkbox" class="select-all" aria-label="Select all runs"></th>{{#headers}}<th{{#numeric}} class="num"{{/numeric}} title="{{title}}">{{#sortHref}}<a href="{{.}}">{{label}}</a>{{/sortHref}}{{^sortHref}}{{label}}{{/sortHref}} {{arrow}}</th>{{/headers}}</tr></thead>
         <tbody>
@@ -43,7 +43,7 @@ extension Templates {
         {{#cells}}<td{{#numeric}} class="num"{{/numeric}} title="{{title}}">{{text}}</td>{{/cells}}</tr>
         {{/rows}}
         </tbody></table></div>
-        {{/isEmpty}}
+        {{/hasRows}}
         </form>
         <nav class="pager">{{#firstHref}}<a href="{{.}}">First page</a>{{/firstHref}} {{#nextHref}}<a href="{{.}}">Next page</a>{{/nextHref}}</nav>
         """
