@@ -36,6 +36,20 @@ extension ChartSVGWriter {
         unsigned(fraction, minimumDigits: digits)
     }
 
+    /// ⌊log10(magnitude)⌋, found by comparison in the common range because `log10` is slow and can
+    /// land just below an exact power of ten.
+    private static func decimalExponent(of magnitude: Double) -> Int {
+        guard magnitude >= 1e-5, magnitude < 1e17 else { return Int(log10(magnitude).rounded(.down)) }
+        if magnitude >= 1 {
+            var exponent = 0
+            while exponent < 16, magnitude >= powersOfTen[exponent + 1] { exponent += 1 }
+            return exponent
+        }
+        var exponent = -1
+        while magnitude * powersOfTen[-exponent] < 1 { exponent -= 1 }
+        return exponent
+    }
+
     /// Writes `value` with at most `digits` significant digits, in exponent form (`2e-7`, `1.5e15`)
     /// when it is very small or very large.
     mutating func significant(_ value: Double, digits: Int) {
@@ -43,7 +57,11 @@ extension ChartSVGWriter {
             raw("0")
             return
         }
-        let exponent = Int(log10(value.magnitude).rounded(.down))
+        if value == value.rounded(.towardZero), value.magnitude < 1e15 {
+            integer(Int(value))
+            return
+        }
+        let exponent = Self.decimalExponent(of: value.magnitude)
         if exponent >= -4, exponent < 15 {
             decimal(value, fractionDigits: max(0, digits - 1 - exponent))
             return

@@ -5,47 +5,30 @@
 /// `data-label` and `data-points` ("x,y x,y …", raw values, at most `hoverPointLimit` per series)
 /// for chart-hover.js.
 enum LineChart {
-    static let hoverPointLimit = 250
+    static let hoverPointLimit = 200
 
     static func svg(_ series: [ChartSeries], options: LineChartOptions) -> String {
         let traces = series.map { LineChartTrace($0, options: options) }
-        let allBounds = traces.compactMap(\.bounds)
-        guard let first = allBounds.first else {
+        guard let (dataX, dataY) = extent(of: traces) else {
             var writer = ChartSVGWriter()
             writer.noDataChart(kind: "chart-line", title: options.title, width: options.width, height: options.height)
             return writer.string
         }
-        let dataX = allBounds.dropFirst().reduce(first.x) { min($0.lowerBound, $1.x.lowerBound)...max($0.upperBound, $1.x.upperBound) }
-        let dataY = allBounds.dropFirst().reduce(first.y) { min($0.lowerBound, $1.y.lowerBound)...max($0.upperBound, $1.y.upperBound) }
-
         let width = Double(options.width), height = Double(options.height)
-        let legend = LineChartLegend(labels: traces.map(\.label), left: 56, right: width - 8, maxRows: max(1, Int(height * 0.25 / 16)))
+        let legend = LineChartLegend(labels: traces.map(\.label), left: 56, right: width - 8,
+                                     maxRows: max(1, Int(height * 0.25 / LineChartLegend.rowHeight)))
         let area = ChartPlotArea(left: 56, top: 26, right: width - 20, bottom: height - 34 - legend.height)
 
         let xTicks = xTicks(dataX, axis: options.xAxis, count: max(2, Int(area.width / 90)))
         let yCount = max(2, Int(area.height / 45))
-        let yTicks = options.logScaleY ? ChartTicks.logarithmic(dataY, count: yCount) : ChartTicks.linear(dataY, count: yCount)
+        let yTicks = options.logScaleY
+            ? ChartTicks.logarithmic(dataY, count: yCount) : ChartTicks.linear(dataY, count: yCount)
         let xScale = ChartScale(domain: xTicks.domain, pixels: (area.left, area.right))
         let yScale = ChartScale(domain: yTicks.domain, pixels: (area.bottom, area.top), logarithmic: options.logScaleY)
 
-        var writer = ChartSVGWriter(capacity: 2048 + traces.reduce(0) { $0 + $1.xs.count * 40 })
+        var writer = ChartSVGWriter(capacity: 4096 + traces.reduce(0) { $0 + $1.xs.count * 24 })
         writer.beginChartStart(kind: "chart-line", width: options.width, height: options.height)
-        writer.attribute("data-x-axis", options.xAxis.dataName)
-        writer.raw(" data-plot=\"")
-        for (index, edge) in [area.left, area.top, area.right, area.bottom].enumerated() {
-            if index > 0 { writer.raw(" ") }
-            writer.coordinate(edge)
-        }
-        writer.raw("\" data-x-domain=\"")
-        writer.significant(xTicks.domain.lowerBound, digits: 15)
-        writer.raw(" ")
-        writer.significant(xTicks.domain.upperBound, digits: 15)
-        writer.raw("\" data-y-domain=\"")
-        writer.significant(yTicks.domain.lowerBound, digits: 15)
-        writer.raw(" ")
-        writer.significant(yTicks.domain.upperBound, digits: 15)
-        writer.raw("\"")
-        writer.attribute("data-y-scale", options.logScaleY ? "log" : "linear")
+        writer.hoverAttributes(area: area, xAxis: options.xAxis, xScale: xScale, yScale: yScale)
         writer.endChartStart(title: options.title)
         writer.heading(options.title)
         writer.plotFrame(area)
@@ -59,6 +42,16 @@ enum LineChart {
         return writer.string
     }
 
+    /// The x and y ranges covering every drawable point, or nil when there is none.
+    private static func extent(of traces: [LineChartTrace]) -> (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
+        let bounds = traces.compactMap(\.bounds)
+        guard let first = bounds.first else { return nil }
+        return bounds.dropFirst().reduce(first) { union, next in
+            (min(union.x.lowerBound, next.x.lowerBound)...max(union.x.upperBound, next.x.upperBound),
+             min(union.y.lowerBound, next.y.lowerBound)...max(union.y.upperBound, next.y.upperBound))
+        }
+    }
+
     private static func xTicks(_ data: ClosedRange<Double>, axis: ChartXAxis, count: Int) -> ChartTicks {
         switch axis {
         // Steps are whole numbers: a lone step gets neighbours, not fractions.
@@ -66,6 +59,27 @@ enum LineChart {
         case .wallTime: ChartTicks.wallTime(data, count: count)
         case .relativeTime: ChartTicks.relativeTime(data, count: count)
         }
+    }
+}
+
+extension ChartSVGWriter {
+    /// The `data-` attributes chart-hover.js maps the pointer with.
+    fileprivate mutating func hoverAttributes(area: ChartPlotArea, xAxis: ChartXAxis, xScale: ChartScale, yScale: ChartScale) {
+        attribute("data-x-axis", xAxis.dataName)
+        beginAttribute("data-plot")
+        for (index, edge) in [area.left, area.top, area.right, area.bottom].enumerated() {
+            if index > 0 { raw(" ") }
+            coordinate(edge)
+        }
+        endAttribute()
+        for (name, domain) in [("data-x-domain", xScale.domain), ("data-y-domain", yScale.domain)] as [(StaticString, ClosedRange<Double>)] {
+            beginAttribute(name)
+            significant(domain.lowerBound, digits: 15)
+            raw(" ")
+            significant(domain.upperBound, digits: 15)
+            endAttribute()
+        }
+        attribute("data-y-scale", yScale.isLogarithmic ? "log" : "linear")
     }
 }
 

@@ -5,16 +5,18 @@ struct LineChartLegend {
         var seriesIndex: Int
         var label: String
         var x: Double
+        var width: Double
         var row: Int
     }
 
     static let rowHeight = 16.0
     static let maxLabelCharacters = 28
+    private static let moreWidth = 64.0
 
-    var entries: [Entry] = []
-    var hiddenCount = 0
-    var rows = 0
-    var moreX = 0.0
+    private(set) var entries: [Entry] = []
+    private(set) var hiddenCount = 0
+    private(set) var rows = 0
+    private(set) var moreX = 0.0
 
     var height: Double { Double(rows) * Self.rowHeight }
 
@@ -23,21 +25,26 @@ struct LineChartLegend {
         var row = 0
         for (index, label) in labels.enumerated() {
             let shown = ChartText.truncated(label, maxCharacters: Self.maxLabelCharacters)
-            let entryWidth = 26 + ChartText.approximateWidth(shown) + 12
-            if x + entryWidth > right, x > left {
+            let width = 26 + ChartText.approximateWidth(shown) + 12
+            if x + width > right, x > left {
                 row += 1
                 x = left
             }
-            // The last row keeps room for the "+N more" note.
-            if row >= maxRows || (row == maxRows - 1 && index < labels.count - 1 && x + entryWidth > right - 60) {
-                hiddenCount = labels.count - index
-                break
-            }
-            entries.append(Entry(seriesIndex: index, label: shown, x: x, row: row))
-            x += entryWidth
+            entries.append(Entry(seriesIndex: index, label: shown, x: x, width: width, row: row))
+            x += width
         }
-        moreX = hiddenCount > 0 ? (entries.last.map { _ in x } ?? left) : x
-        rows = labels.isEmpty ? 0 : min(row + 1, maxRows)
+        guard let lastRow = entries.last?.row else { return }
+        guard lastRow >= maxRows else {
+            rows = lastRow + 1
+            return
+        }
+        rows = maxRows
+        entries.removeAll { $0.row >= maxRows }
+        while let last = entries.last, last.row == maxRows - 1, last.x + last.width + Self.moreWidth > right {
+            entries.removeLast()
+        }
+        hiddenCount = labels.count - entries.count
+        moreX = entries.last.map { $0.row == maxRows - 1 ? $0.x + $0.width : left } ?? left
     }
 }
 
