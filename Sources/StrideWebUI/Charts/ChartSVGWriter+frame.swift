@@ -71,7 +71,7 @@ extension ChartSVGWriter {
             text(tickLabel)
             raw("</text>")
         }
-        line(class: "axis", x1: area.left, y1: area.bottom, x2: area.right, y2: area.bottom, color: ChartPalette.ink)
+        line(class: "axis-line", x1: area.left, y1: area.bottom, x2: area.right, y2: area.bottom, color: ChartPalette.ink)
         if !label.isEmpty {
             raw("<text class=\"axis-label\"")
             attribute("x", area.left + area.width / 2)
@@ -96,7 +96,7 @@ extension ChartSVGWriter {
             text(tickLabel)
             raw("</text>")
         }
-        line(class: "axis", x1: area.left, y1: area.top, x2: area.left, y2: area.bottom, color: ChartPalette.ink)
+        line(class: "axis-line", x1: area.left, y1: area.top, x2: area.left, y2: area.bottom, color: ChartPalette.ink)
         if !label.isEmpty {
             let x = 12.0
             let y = area.top + area.height / 2

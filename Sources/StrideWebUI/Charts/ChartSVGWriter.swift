@@ -4,14 +4,14 @@
 /// Class names the page stylesheet may target (charts carry presentation attributes, never `style`):
 /// - root `<svg>`: `chart` plus `chart-line`, `chart-scatter` or `chart-parallel`
 /// - `chart-title` the heading; `no-data` the empty-chart message
-/// - `plot` the plot-area rectangle; `grid` grid lines; `axis` axis lines; `tick` tick labels;
-///   `axis-label` axis titles
-/// - line charts: `series` one group per series (`data-label`, `data-points`), holding `line`,
-///   or `raw` and `smoothed` when smoothing, and `marker` circles for isolated points;
-///   `legend`, `legend-item`, `legend-more`
-/// - scatter plots: `point` circles
-/// - parallel coordinates: `pc-axis` one group per axis, `pc-axis-name`, `pc-line`, `pc-scale`
-///   (the colour key)
+/// - `plot` the plot-area rectangle; `axis x-axis` and `axis y-axis` the axis groups, holding `grid`
+///   lines, `tick` labels, the `axis-line` and the `axis-label`
+/// - line charts: `series` one group per series (`data-label`, `data-color`, `data-points`) holding a
+///   `line` path, or `raw` and `smoothed` paths when smoothing, and `marker` circles for isolated
+///   points; `legend` holding `legend-item` groups and `legend-more`
+/// - scatter plots: `points` holding one `point` circle per run
+/// - parallel coordinates: `pc-axis` groups (`axis-line`, `tick-mark`, `tick`, `pc-axis-name`),
+///   `pc-lines` holding `pc-line` paths and `marker` circles, `pc-scale` the colour key
 /// - `hover`, `hover-guide`, `hover-box`, `hover-text`: added by chart-hover.js while the pointer
 ///   is over a line chart
 struct ChartSVGWriter {

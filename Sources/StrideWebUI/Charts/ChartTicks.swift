@@ -12,7 +12,7 @@ extension ChartTicks {
     /// so the data never touches an unlabelled edge.
     static func linear(_ data: ClosedRange<Double>, count: Int, extendToNice: Bool = true) -> ChartTicks {
         let range = padded(data)
-        guard let step = ChartNiceStep(span: range.upperBound - range.lowerBound, count: count),
+        guard let step = ChartNiceStep(span: range.upperBound - range.lowerBound, count: min(count, 50)),
               let first = step.index(range.lowerBound, rounding: extendToNice ? .down : .up),
               let last = step.index(range.upperBound, rounding: extendToNice ? .up : .down),
               first <= last

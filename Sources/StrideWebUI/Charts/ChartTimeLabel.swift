@@ -89,7 +89,8 @@ private struct ChartUTCMoment {
 
     init(epochMilliseconds: Double) {
         // Clamped to years 0...9999 so absurd inputs still give a label instead of trapping.
-        let clamped = min(max(epochMilliseconds, -62_167_219_200_000), 253_402_300_799_000)
+        let finite = epochMilliseconds.isFinite ? epochMilliseconds : 0
+        let clamped = min(max(finite, -62_167_219_200_000), 253_402_300_799_000)
         let totalSeconds = Int((clamped / 1000).rounded(.down))
         var days = totalSeconds / 86_400
         var secondOfDay = totalSeconds % 86_400

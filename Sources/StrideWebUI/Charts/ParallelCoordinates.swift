@@ -89,7 +89,7 @@ extension ChartSVGWriter {
     fileprivate mutating func parallelAxis(name: String, shownName: String, x: Double, area: ChartPlotArea,
                                            ticks: ChartTicks?, scale: ChartScale?) {
         raw("<g class=\"pc-axis\">")
-        line(class: "axis", x1: x, y1: area.top, x2: x, y2: area.bottom, color: ChartPalette.ink)
+        line(class: "axis-line", x1: x, y1: area.top, x2: x, y2: area.bottom, color: ChartPalette.ink)
         if let ticks, let scale {
             for (value, label) in zip(ticks.values, ticks.labels) {
                 let y = scale.pixel(value)

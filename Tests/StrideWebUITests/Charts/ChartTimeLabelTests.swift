@@ -15,6 +15,12 @@ struct ChartTimeLabelTests {
         #expect(ticks.labels == ["13:00", "13:15", "13:30", "13:45", "14:00", "14:15", "14:30"])
     }
 
+    @Test("an hourly axis crossing midnight names the new day there")
+    func wallTimeAcrossMidnight() {
+        let ticks = ChartTicks.wallTime(afternoon...(afternoon + 18 * hour), count: 6)
+        #expect(ticks.labels == ["15:00", "18:00", "21:00", "Nov 28", "03:00", "06:00"])
+    }
+
     @Test("wall time over weeks is labelled with dates")
     func wallTimeLongSpan() {
         let ticks = ChartTicks.wallTime(afternoon...(afternoon + 20 * day), count: 5)
