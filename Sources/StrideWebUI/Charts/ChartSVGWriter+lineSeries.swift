@@ -13,25 +13,34 @@ extension ChartSVGWriter {
         hoverPoints(trace)
         raw("\">")
 
-        let ys = trace.ys
-        if trace.smoothed != nil {
+        let isolated: [IsolatedPoint]
+        if let smoothed = trace.smoothed {
             startSeriesPath(class: "raw", color: color, index: index, strokeWidth: "1")
-            raw(" opacity=\"0.3\" d=\"")
-            _ = polylineData(count: ys.count) { ys[$0].isNaN ? nil : (xScale.pixel(trace.xs[$0]), yScale.pixel(ys[$0])) }
-            raw("\"/>")
+            raw(" opacity=\"0.3\"")
+            _ = pathData(xs: trace.xs, ys: trace.ys, xScale: xScale, yScale: yScale)
+            raw("/>")
+            startSeriesPath(class: "smoothed", color: color, index: index, strokeWidth: "1.5")
+            isolated = pathData(xs: trace.xs, ys: smoothed, xScale: xScale, yScale: yScale)
+        } else {
+            startSeriesPath(class: "line", color: color, index: index, strokeWidth: "1.5")
+            isolated = pathData(xs: trace.xs, ys: trace.ys, xScale: xScale, yScale: yScale)
         }
-        let drawn = trace.smoothed ?? ys
-        startSeriesPath(class: trace.smoothed == nil ? "line" : "smoothed", color: color, index: index, strokeWidth: "1.5")
-        raw(" d=\"")
-        let isolated = polylineData(count: drawn.count) { drawn[$0].isNaN ? nil : (xScale.pixel(trace.xs[$0]), yScale.pixel(drawn[$0])) }
-        raw("\"><title>")
+        raw("><title>")
         text(hoverTitle)
         raw("</title></path>")
         for point in isolated {
             marker(class: "marker", x: point.x, y: point.y, radius: 3, color: color,
-                   hoverTitle: "\(trace.label): \(ChartNumberLabel.value(ys[point.index])) at \(xAxis.valueDescription(trace.xs[point.index]))")
+                   hoverTitle: "\(trace.label): \(ChartNumberLabel.value(trace.ys[point.index])) at \(xAxis.valueDescription(trace.xs[point.index]))")
         }
         raw("</g>")
+    }
+
+    /// Writes ` d="…"` for the values, NaN breaking the line.
+    private mutating func pathData(xs: [Double], ys: [Double], xScale: ChartScale, yScale: ChartScale) -> [IsolatedPoint] {
+        raw(" d=\"")
+        let isolated = polylineData(count: ys.count) { ys[$0].isNaN ? nil : (xScale.pixel(xs[$0]), yScale.pixel(ys[$0])) }
+        raw("\"")
+        return isolated
     }
 
     private mutating func startSeriesPath(class className: StaticString, color: ChartColor, index: Int, strokeWidth: StaticString) {

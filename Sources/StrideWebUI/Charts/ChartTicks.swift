@@ -32,15 +32,19 @@ extension ChartTicks {
         let range = padded(data)
         let low = range.lowerBound > 0 ? range.lowerBound : range.upperBound / 10
         let high = range.upperBound
-        let lowExponent = Int(log10(low).rounded(.down))
-        let highExponent = Int(log10(high).rounded(.up))
+        // Kept within the normal doubles so every power of ten is non-zero and finite.
+        let lowExponent = max(Int(log10(low).rounded(.down)), -307)
+        let highExponent = min(max(Int(log10(high).rounded(.up)), lowExponent + 1), 308)
         let decades = highExponent - lowExponent
         let multiples: [Double] = decades <= 2 ? [1, 2, 5] : [1]
         let decadeStride = max(1, Int((Double(decades) / Double(max(count, 2))).rounded(.up)))
         var candidates: [Double] = []
-        for exponent in stride(from: lowExponent, through: highExponent, by: decadeStride) {
+        var exponent = lowExponent
+        while true {
             let power = pow(10, Double(exponent))
             candidates += multiples.map { $0 * power }
+            if exponent >= highExponent { break }
+            exponent += decadeStride
         }
         let domainLow = candidates.last { $0 <= low * (1 + 1e-9) } ?? candidates[0]
         let domainHigh = candidates.first { $0 >= high * (1 - 1e-9) } ?? candidates[candidates.count - 1]

@@ -49,10 +49,11 @@ enum ParallelCoordinates {
         }
         writer.raw("<g class=\"pc-lines\" fill=\"none\" stroke-width=\"1.2\" opacity=\"0.75\">")
         for line in lines {
-            let values = axes.indices.map { $0 < line.values.count ? line.values[$0].flatMap { $0.isFinite ? $0 : nil } : nil }
-            let color = colouring.map { range in
-                values.last.flatMap { $0 }.map { ParallelCoordinates.color(for: $0, in: range) } ?? ChartPalette.missing
-            } ?? ChartPalette.missing
+            let values = axes.indices.map(line.finiteValue(at:))
+            var color = ChartPalette.missing
+            if let colouring, let last = values.last, let value = last {
+                color = Self.color(for: value, in: colouring)
+            }
             writer.parallelLine(label: line.label, values: values, axes: axes, axisX: axisX, scales: scales, color: color)
         }
         writer.raw("</g>")
@@ -76,12 +77,20 @@ private struct ParallelColumn {
 
     init(lines: [ParallelLine], column: Int) {
         var low = Double.infinity, high = -Double.infinity
-        for line in lines where column < line.values.count {
-            guard let value = line.values[column], value.isFinite else { continue }
+        for line in lines {
+            guard let value = line.finiteValue(at: column) else { continue }
             low = min(low, value)
             high = max(high, value)
         }
         dataRange = low <= high ? low...high : nil
+    }
+}
+
+extension ParallelLine {
+    /// The value on the axis, or nil when it is missing, not finite, or beyond the values given.
+    fileprivate func finiteValue(at column: Int) -> Double? {
+        guard column < values.count, let value = values[column], value.isFinite else { return nil }
+        return value
     }
 }
 

@@ -46,6 +46,13 @@ struct ChartTicksTests {
         #expect(ticks.labels == ["0.0001", "0.001", "0.01", "0.1", "1", "10", "100"])
     }
 
+    @Test("log ticks that skip decades still cover the top of the data")
+    func logarithmicTicksSkippingDecades() {
+        let ticks = ChartTicks.logarithmic(1e-5...1e3, count: 3)
+        #expect(ticks.values == [1e-5, 0.01, 10, 10_000])
+        #expect(ticks.domain.upperBound >= 1e3)
+    }
+
     @Test("log ticks add 2 and 5 multiples within a decade or two")
     func logarithmicTicksWithinFewDecades() {
         let ticks = ChartTicks.logarithmic(0.15...2.2, count: 6)
