@@ -44,6 +44,7 @@ public struct WebUI: Sendable {
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/static/stride.css") { _, _ in StaticAssets.stylesheet }
         router.get("/static/stride.js") { _, _ in StaticAssets.script }
+        router.get("/static/chart-hover.js") { _, _ in StaticAssets.chartHoverScript }
         page(router, "/") { request, _ in try await experimentsPage(request) }
         page(router, "/experiments/:experiment_id") { request, context in
             try await runsTablePage(request, experimentID: try context.parameters.require("experiment_id"))

@@ -109,10 +109,10 @@ extension Templates {
         <p class="sub"><span class="status {{statusClass}}">{{status}}</span> <span class="mono">{{runID}}</span> <button type="button" class="copy" data-copy="{{runID}}" hidden>Copy ID</button></p>
         <nav class="tabs"><a href="{{chartsHref}}">Charts</a> <a href="{{artifactsHref}}">Artifacts</a></nav>
         <div class="cards">
-        <section><h2>Run</h2><table class="kv">{{#info}}<tr><th>{{key}}</th><td{{#mono}} class="mono"{{/mono}}>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td></tr>{{/info}}</table>
+        <section><h2>Run</h2><table class="kv">{{#info}}{{> keyValueRow}}{{/info}}</table>
         </section>
         <section><h2>Provenance</h2>{{^provenance}}<p class="empty">No CI or source tags.</p>{{/provenance}}
-        <table class="kv">{{#provenance}}<tr><th>{{key}}</th><td class="mono">{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td></tr>{{/provenance}}</table>
+        <table class="kv">{{#provenance}}{{> keyValueRow}}{{/provenance}}</table>
         <h2>Child runs</h2>{{^children}}<p class="empty">None.</p>{{/children}}<ul class="links">{{#children}}<li><a href="{{href}}">{{label}}</a></li>{{/children}}</ul>
         </section>
         </div>
@@ -121,8 +121,8 @@ extension Templates {
         {{#metrics}}<tr><td><a href="{{chartHref}}">{{key}}</a></td><td class="num">{{last}}</td><td class="num">{{step}}</td><td class="num">{{min}}</td><td class="num">{{max}}</td></tr>{{/metrics}}
         </tbody></table></div></section>
         <div class="cards">
-        <section><h2>Params</h2>{{^params}}<p class="empty">No params logged.</p>{{/params}}<table class="kv">{{#params}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/params}}</table></section>
-        <section><h2>Tags</h2>{{^tags}}<p class="empty">No tags set.</p>{{/tags}}<table class="kv">{{#tags}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/tags}}</table></section>
+        <section><h2>Params</h2>{{^params}}<p class="empty">No params logged.</p>{{/params}}<table class="kv">{{#params}}{{> keyValueRow}}{{/params}}</table></section>
+        <section><h2>Tags</h2>{{^tags}}<p class="empty">No tags set.</p>{{/tags}}<table class="kv">{{#tags}}{{> keyValueRow}}{{/tags}}</table></section>
         </div>
         <section><h2>Dataset inputs</h2>{{^datasets}}<p class="empty">No datasets logged.</p>{{/datasets}}
         <table class="grid">{{#datasets}}<tr><td>{{name}}</td><td class="mono">{{digest}}</td><td>{{context}}</td><td>{{sourceType}}</td><td class="mono">{{source}}</td></tr>{{/datasets}}</table></section>

@@ -77,3 +77,14 @@ extension StaticAssets {
         }
         """
 }
+
+extension StaticAssets {
+    /// Rules for the compare, artifact and model pages.
+    static let cssDetailPages = """
+        .muted { color: var(--muted); font-size: .88em; }
+        th.section { background: var(--soft); text-align: left; padding-top: .6rem; }
+        table.compare tbody th { text-align: left; font-weight: 600; white-space: nowrap; }
+        .tree li.dir > a { font-weight: 600; }
+        .aliases span { display: inline-block; margin-right: .3rem; padding: 0 .35rem; border-radius: 3px; background: var(--soft); font-size: .85em; }
+        """
+}

@@ -4,8 +4,9 @@ import NIOCore
 /// The one stylesheet and the small optional script, served from `/static/` because the page
 /// policy allows no inline styles or scripts.
 enum StaticAssets {
-    static var stylesheet: Response { asset(StaticAssets.css, type: "text/css; charset=utf-8") }
+    static var stylesheet: Response { asset(StaticAssets.css + "\n" + StaticAssets.cssDetailPages, type: "text/css; charset=utf-8") }
     static var script: Response { asset(StaticAssets.js, type: "text/javascript; charset=utf-8") }
+    static var chartHoverScript: Response { asset(ChartHoverScript.source, type: "text/javascript; charset=utf-8") }
 
     private static func asset(_ text: String, type: String) -> Response {
         Response(

@@ -4,6 +4,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout,
         "error": error,
+        "keyValueRow": keyValueRow,
         "experiments": experiments,
         "runs": runs,
         "run": run,
@@ -11,6 +12,7 @@ enum Templates {
         "chartControls": chartControls,
         "compare": compare,
         "artifacts": artifacts,
+        "artifactTree": artifactTree,
         "models": models,
         "model": model,
         "modelVersion": modelVersion,
@@ -25,6 +27,7 @@ enum Templates {
         <title>{{title}} · Stride</title>
         <link rel="stylesheet" href="/static/stride.css">
         <script src="/static/stride.js" defer></script>
+        <script src="/static/chart-hover.js" defer></script>
         </head>
         <body>
         <header class="top"><a class="brand" href="/">Stride</a><nav><a href="/">Experiments</a> <a href="/models">Models</a></nav></header>
@@ -36,6 +39,11 @@ enum Templates {
         <footer>Stride {{version}} · speaks the MLflow REST API {{apiVersion}}</footer>
         </body>
         </html>
+        """
+
+    /// One row of a two-column table from a ``KeyValueRow``.
+    static let keyValueRow = """
+        <tr><th>{{key}}</th><td{{#mono}} class="mono"{{/mono}}>{{#href}}<a href="{{href}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</td></tr>
         """
 
     static let error = """
