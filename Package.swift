@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -52,7 +53,11 @@ let package = Package(
         // Use cases: validation, MLflow's rules, calls to the store protocols.
         .target(
             name: "StrideService",
-            dependencies: ["StrideDomain", "StrideStore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "StrideDomain", "StrideStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings),
         // MLflow's wire format over the service.
         .target(
@@ -93,6 +98,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideServiceTests",
+            dependencies: ["StrideService", "StrideDomain", "StrideStore", "StrideSQLite", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StrideStoreContractTests",
             dependencies: [

@@ -268,6 +268,25 @@ enum Migrations {
             // The logged model a version was registered from (MLflow 3's `model_id`).
             "ALTER TABLE model_versions ADD COLUMN model_id TEXT",
         ]),
+        // Access tokens: the id part of a token finds its row; only a salted hash of the secret is kept.
+        Migration(version: 6, statements: [
+            """
+            CREATE TABLE access_tokens (
+                token_pk INTEGER PRIMARY KEY,
+                token_id TEXT NOT NULL UNIQUE,
+                project_id INTEGER NOT NULL REFERENCES projects (project_id),
+                role INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                salt BLOB NOT NULL,
+                secret_hash BLOB NOT NULL,
+                creation_time INTEGER NOT NULL,
+                expires_time INTEGER,
+                revoked_time INTEGER,
+                last_used_time INTEGER
+            )
+            """,
+            "CREATE INDEX access_tokens_by_project ON access_tokens (project_id)",
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

@@ -10,5 +10,5 @@ struct StrideCommand: AsyncParsableCommand {
             Point the unmodified mlflow client at it: MLFLOW_TRACKING_URI=http://127.0.0.1:5000.
             `stride server` with no flags keeps everything in ./stride-data (SQLite and artifacts).
             """,
-        subcommands: [ServerCommand.self])
+        subcommands: [ServerCommand.self, TokenCommand.self, ProjectCommand.self])
 }
