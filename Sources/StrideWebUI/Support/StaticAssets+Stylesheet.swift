@@ -37,7 +37,7 @@ extension StaticAssets {
         table.grid tbody tr:hover { background: var(--soft); }
         table.kv th { text-align: left; font-weight: 600; padding: .2rem .8rem .2rem 0; vertical-align: top; white-space: nowrap; }
         table.kv td { padding: .2rem 0; overflow-wrap: anywhere; }
-        .num { text-align: right; font-variant-numeric: tabular-nums; }
+        .num, table.grid th.num, table.grid td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .nowrap { white-space: nowrap; }
         tr.deleted td { color: var(--muted); text-decoration: line-through; }
         tr.depth-1 td.name { padding-left: 1.5rem; }

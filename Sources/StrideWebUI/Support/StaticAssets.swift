@@ -14,8 +14,15 @@ enum StaticAssets {
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// Progressive enhancements only: "select all" for the runs table and "copy" buttons.
-    static let js = """
+    /// Progressive enhancements only: "select all" for the runs table, "copy" buttons, and MLflow's
+    /// `/#/experiments/<id>/runs/<run>` links (which the mlflow client prints) taken to Stride's pages.
+    static let js = #"""
+        (function () {
+          var route = /^#\/experiments\/(\d+)(?:\/runs\/([0-9a-f]+))?/.exec(location.hash);
+          if (route && location.pathname === '/') {
+            location.replace(route[2] ? '/runs/' + route[2] : '/experiments/' + route[1]);
+          }
+        })();
         document.addEventListener('DOMContentLoaded', function () {
           document.querySelectorAll('input.select-all').forEach(function (box) {
             box.addEventListener('change', function () {
@@ -29,5 +36,5 @@ enum StaticAssets {
             });
           }
         });
-        """
+        """#
 }
