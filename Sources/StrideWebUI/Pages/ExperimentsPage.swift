@@ -60,11 +60,11 @@ extension Templates {
         <tbody>
         {{#rows}}<tr{{#isDeleted}} class="deleted"{{/isDeleted}}>
         <td><a href="{{href}}">{{name}}</a></td><td class="mono">{{id}}</td><td class="num">{{runCount}}</td><td>{{lastActivity}}</td><td>{{created}}</td>
-        <td class="actions">
+        <td><div class="actions">
         <details><summary>Rename</summary><form method="post" action="{{actionPath}}/rename"><input type="hidden" name="back" value="{{back}}"><input name="name" value="{{name}}" required aria-label="New name"><button>Save</button></form></details>
         {{#isDeleted}}<form method="post" action="{{actionPath}}/restore"><input type="hidden" name="back" value="{{back}}"><button>Restore</button></form>{{/isDeleted}}
         {{^isDeleted}}<form method="post" action="{{actionPath}}/delete"><input type="hidden" name="back" value="{{back}}"><button class="danger">Delete</button></form>{{/isDeleted}}
-        </td></tr>
+        </div></td></tr>
         {{/rows}}
         </tbody></table></div>
         {{/isEmpty}}

@@ -32,7 +32,7 @@ extension StaticAssets {
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; }
         table.grid { width: 100%; font-size: .92rem; }
-        table.grid th, table.grid td { padding: .3rem .55rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+        table.grid th, table.grid td { padding: .3rem .55rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: baseline; }
         table.grid thead th { position: sticky; top: 0; background: var(--soft); white-space: nowrap; }
         table.grid tbody tr:hover { background: var(--soft); }
         table.kv th { text-align: left; font-weight: 600; padding: .2rem .8rem .2rem 0; vertical-align: top; white-space: nowrap; }
@@ -44,7 +44,7 @@ extension StaticAssets {
         tr.depth-2 td.name { padding-left: 2.5rem; }
         tr.depth-3 td.name { padding-left: 3.5rem; }
         tr.depth-1 td.name::before, tr.depth-2 td.name::before, tr.depth-3 td.name::before { content: "↳ "; color: var(--muted); }
-        td.actions { display: flex; gap: .4rem; align-items: flex-start; }
+        .actions { display: flex; gap: .4rem; align-items: flex-start; }
         .status { font-size: .78rem; font-weight: 600; padding: .05rem .4rem; border-radius: 3px; background: var(--soft); }
         .status-finished { color: var(--good); }
         .status-failed, .status-killed { color: var(--bad); }
