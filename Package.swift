@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "stride",
             dependencies: [
-                "StrideServer",
+                "StrideServer", "StrideService", "StrideDomain",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

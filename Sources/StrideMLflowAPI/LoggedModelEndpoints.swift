@@ -6,39 +6,39 @@ import StrideService
 extension MLflowAPI {
     func loggedModelEndpoints(_ service: LoggedModelService) -> [MLflowEndpoint] {
         [
-            MLflowEndpoint(method: .post, path: "/logged-models") { request in
+            MLflowEndpoint(method: .post, path: "/logged-models", access: .writer) { request in
                 let fields = request.fields
                 let model = try await service.create(
                     experimentID: try fields.requiredString("experiment_id"), name: try fields.string("name"),
                     modelType: try fields.string("model_type"), sourceRunID: try fields.string("source_run_id"),
-                    tags: try Self.keyValues(fields.messages("tags")), params: try Self.keyValues(fields.messages("params")))
+                    tags: try Self.keyValues(fields.messages("tags")), params: try Self.keyValues(fields.messages("params")), project: request.project)
                 return Self.loggedModelResponse(model)
             },
-            MLflowEndpoint(method: .get, path: "/logged-models/:model_id") { request in
+            MLflowEndpoint(method: .get, path: "/logged-models/:model_id", access: .reader) { request in
                 let allowDeleted = try request.fields.bool("allow_deleted") ?? false
-                return Self.loggedModelResponse(try await service.model(id: try request.pathParameter("model_id"), allowDeleted: allowDeleted))
+                return Self.loggedModelResponse(try await service.model(id: try request.pathParameter("model_id"), allowDeleted: allowDeleted, project: request.project))
             },
-            MLflowEndpoint(method: .patch, path: "/logged-models/:model_id") { request in
+            MLflowEndpoint(method: .patch, path: "/logged-models/:model_id", access: .writer) { request in
                 let status = try LoggedModelStatus(parsing: try request.fields.requiredString("status"))
-                return Self.loggedModelResponse(try await service.finalize(id: try request.pathParameter("model_id"), status: status))
+                return Self.loggedModelResponse(try await service.finalize(id: try request.pathParameter("model_id"), status: status, project: request.project))
             },
-            MLflowEndpoint(method: .delete, path: "/logged-models/:model_id") { request in
-                try await service.delete(id: try request.pathParameter("model_id"))
+            MLflowEndpoint(method: .delete, path: "/logged-models/:model_id", access: .maintainer) { request in
+                try await service.delete(id: try request.pathParameter("model_id"), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .patch, path: "/logged-models/:model_id/tags") { request in
-                try await service.setTags(id: try request.pathParameter("model_id"), tags: try Self.keyValues(request.fields.messages("tags")))
+            MLflowEndpoint(method: .patch, path: "/logged-models/:model_id/tags", access: .writer) { request in
+                try await service.setTags(id: try request.pathParameter("model_id"), tags: try Self.keyValues(request.fields.messages("tags")), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .delete, path: "/logged-models/:model_id/tags/:tag_key") { request in
-                try await service.deleteTag(id: try request.pathParameter("model_id"), key: try request.pathParameter("tag_key"))
+            MLflowEndpoint(method: .delete, path: "/logged-models/:model_id/tags/:tag_key", access: .writer) { request in
+                try await service.deleteTag(id: try request.pathParameter("model_id"), key: try request.pathParameter("tag_key"), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/logged-models/:model_id/params") { request in
-                try await service.logParams(id: try request.pathParameter("model_id"), params: try Self.keyValues(request.fields.messages("params")))
+            MLflowEndpoint(method: .post, path: "/logged-models/:model_id/params", access: .writer) { request in
+                try await service.logParams(id: try request.pathParameter("model_id"), params: try Self.keyValues(request.fields.messages("params")), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/logged-models/search") { request in
+            MLflowEndpoint(method: .post, path: "/logged-models/search", access: .reader) { request in
                 let fields = request.fields
                 let order = try fields.messages("order_by").map { (term) throws(StrideError) in
                     try LoggedModelFilter.Order(
@@ -50,7 +50,7 @@ extension MLflowAPI {
                 }
                 let page = try await service.search(
                     experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"), datasets: datasets,
-                    orderBy: order, maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
+                    orderBy: order, maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"), project: request.project)
                 return JSONResponse.page("models", page.models, nextPageToken: page.nextPageToken, bytesPerItem: 768) { $0.write($1) }
             },
         ]
@@ -59,7 +59,7 @@ extension MLflowAPI {
     /// Without logged models served, search answers an empty page: the 3.x client asks it before
     /// every run-artifact listing and download (`runs_artifact_repo.py`).
     func emptyLoggedModelSearchEndpoints() -> [MLflowEndpoint] {
-        [MLflowEndpoint(method: .post, path: "/logged-models/search") { _ in JSONResponse.empty() }]
+        [MLflowEndpoint(method: .post, path: "/logged-models/search", access: .reader) { _ in JSONResponse.empty() }]
     }
 
     static func loggedModelResponse(_ model: LoggedModel) -> Response {

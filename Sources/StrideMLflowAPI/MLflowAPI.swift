@@ -13,6 +13,8 @@ public struct MLflowAPI: Sendable {
     let loggedModels: LoggedModelService?
     /// The artifact routes; nil leaves artifacts unserved (router tests that need only tracking).
     let artifactRoutes: ArtifactRoutes?
+    /// Projects (MLflow 3's workspaces); nil serves the `default` project alone.
+    let projects: ProjectService?
 
     /// The MLflow release whose API Stride speaks. `GET /version` reports a 3.x release below 3.4
     /// on purpose: clients switch trace export to OTLP from 3.4 on, which Stride does not serve.
@@ -22,8 +24,9 @@ public struct MLflowAPI: Sendable {
     ///   server-info says artifacts are not served.
     public init(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
-        servesArtifacts: Bool = true
+        projects: ProjectService? = nil, servesArtifacts: Bool = true
     ) {
+        self.projects = projects
         self.tracking = tracking
         self.registry = registry
         self.loggedModels = loggedModels
@@ -46,16 +49,25 @@ public struct MLflowAPI: Sendable {
         if let registry {
             endpoints += registeredModelEndpoints(registry) + modelVersionEndpoints(registry)
         }
+        endpoints += projects.map(workspaceEndpoints) ?? []
         return endpoints
     }
 
-    /// Registers every endpoint and the server-level routes.
-    public func register<Context: RequestContext>(on router: Router<Context>) {
+    /// Whether a project exists, for the router's check of `/projects/<name>` and the workspace header.
+    public var projectDirectory: ProjectDirectory? {
+        projects.map { projects in
+            ProjectDirectory { name in (try? await projects.project(named: name)) != nil }
+        }
+    }
+
+    /// Registers every endpoint and the server-level routes, each with its declared access.
+    public func register<Context: RequestContext>(on router: GuardedRouter<Context>) {
         for endpoint in allEndpoints() {
             let handler = endpoint.handler
             for path in endpoint.routePaths {
-                router.on(RouterPath(path), method: endpoint.method) { request, context in
+                router.on(path, method: endpoint.method, access: .role(endpoint.access)) { request, context in
                     var decoded = try await MLflowRequest.decode(request)
+                    decoded.project = RequestProject.current
                     for (name, value) in context.parameters {
                         decoded.pathParameters[String(name)] = String(value).removingPercentEncoding ?? String(value)
                     }
@@ -64,7 +76,9 @@ public struct MLflowAPI: Sendable {
             }
         }
         artifactRoutes?.register(on: router)
-        router.get("/health") { _, _ in "OK" }
-        router.get("/version") { _, _ in Self.reportedMLflowVersion }
+        router.on("/health", method: .get, access: .anyone) { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
+        router.on("/version", method: .get, access: .anyone) { _, _ in
+            Response(status: .ok, body: .init(byteBuffer: .init(string: Self.reportedMLflowVersion)))
+        }
     }
 }

@@ -10,6 +10,8 @@ struct MLflowRequest: Sendable {
     var bodySize: Int
     /// The `:name` segments of the route (`/logged-models/:model_id`), percent-decoded.
     var pathParameters: [String: String] = [:]
+    /// The project the call addresses (``RequestProject``).
+    var project: String = Project.defaultName
 
     /// A path parameter the route declares.
     func pathParameter(_ name: String) throws(StrideError) -> String {
@@ -77,6 +79,9 @@ typealias MLflowHandler = @Sendable (MLflowRequest) async throws -> Response
 struct MLflowEndpoint: Sendable {
     var method: HTTPRequest.Method
     var path: String
+    /// The weakest role that may call the endpoint when auth is on. It has no default: an endpoint
+    /// cannot be declared without saying who may call it.
+    var access: Role
     var version: String = "2.0"
     /// MLflow serves every REST endpoint for the client (`/api`) and for its web UI (`/ajax-api`).
     var prefixes: [String] = ["/api", "/ajax-api"]

@@ -6,27 +6,27 @@ extension MLflowAPI {
     func metricEndpoints() -> [MLflowEndpoint] {
         let tracking = self.tracking
         return [
-            MLflowEndpoint(method: .get, path: "/metrics/get-history") { request in
+            MLflowEndpoint(method: .get, path: "/metrics/get-history", access: .reader) { request in
                 let fields = request.fields
                 let key = try fields.requiredString("metric_key")
                 let runID = try fields.runID()
                 let maxResults = try fields.int("max_results")
                 let pageToken = try fields.string("page_token")
                 guard maxResults != nil else {
-                    return try await Self.wholeHistory(runID: runID, key: key, pageToken: pageToken, tracking: tracking)
+                    return try await Self.wholeHistory(runID: runID, key: key, pageToken: pageToken, project: request.project, tracking: tracking)
                 }
-                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken)
+                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken, project: request.project)
                 return JSONResponse.page("metrics", page.metrics, nextPageToken: page.nextPageToken, bytesPerItem: 80) { $0.write($1) }
             },
-            MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval") { request in
+            MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval", access: .reader) { request in
                 let fields = request.fields
                 let points = try await tracking.sampledMetricHistory(
                     runIDs: try fields.strings("run_ids"), key: try fields.requiredString("metric_key"),
                     maxResults: try fields.int("max_results"), startStep: try fields.int64("start_step"),
-                    endStep: try fields.int64("end_step"))
+                    endStep: try fields.int64("end_step"), project: request.project)
                 return Self.runMetricsResponse(points)
             },
-            MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk", prefixes: ["/ajax-api"]) { request in
+            MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk", access: .reader, prefixes: ["/ajax-api"]) { request in
                 try await Self.getHistoryBulk(request, tracking: tracking)
             },
         ]
@@ -37,8 +37,8 @@ extension MLflowAPI {
 
     /// Without `max_results` MLflow answers every point at once. Stride reads and sends the points a
     /// chunk at a time, so a million-point history streams in constant memory.
-    static func wholeHistory(runID: String, key: String, pageToken: String?, tracking: TrackingService) async throws -> Response {
-        let first = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: pageToken)
+    static func wholeHistory(runID: String, key: String, pageToken: String?, project: String, tracking: TrackingService) async throws -> Response {
+        let first = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: pageToken, project: project)
         guard let second = first.nextPageToken else {
             return JSONResponse.page("metrics", first.metrics, bytesPerItem: 80) { $0.write($1) }
         }
@@ -53,7 +53,7 @@ extension MLflowAPI {
                 for point in points { json.write(point) }
                 try await writer.write(ByteBuffer(bytes: json.takeBytes()))
                 guard let current = token else { break }
-                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: current)
+                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: current, project: project)
                 (points, token) = (page.metrics, page.nextPageToken)
             }
             json.endArray()
@@ -76,7 +76,7 @@ extension MLflowAPI {
         var remaining = min(try fields.int("max_results") ?? 25_000, 25_000)
         var points: [RunMetric] = []
         for runID in runIDs where remaining > 0 {
-            let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: remaining, pageToken: nil)
+            let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: remaining, pageToken: nil, project: request.project)
             points += page.metrics.map { RunMetric(runID: runID, metric: $0) }
             remaining -= page.metrics.count
         }

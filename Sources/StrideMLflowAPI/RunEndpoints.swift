@@ -6,31 +6,31 @@ extension MLflowAPI {
     func runEndpoints() -> [MLflowEndpoint] {
         let tracking = self.tracking
         return [
-            MLflowEndpoint(method: .post, path: "/runs/create") { request in
+            MLflowEndpoint(method: .post, path: "/runs/create", access: .writer) { request in
                 let fields = request.fields
                 let run = try await tracking.createRun(
                     experimentID: try fields.string("experiment_id"), userID: try fields.string("user_id"),
                     runName: try fields.string("run_name"), startTime: try fields.int64("start_time"),
-                    tags: try Self.keyValues(fields.messages("tags")))
+                    tags: try Self.keyValues(fields.messages("tags")), project: request.project)
                 return Self.runResponse(run)
             },
-            MLflowEndpoint(method: .get, path: "/runs/get") { request in
-                Self.runResponse(try await tracking.run(id: try request.fields.runID()))
+            MLflowEndpoint(method: .get, path: "/runs/get", access: .reader) { request in
+                Self.runResponse(try await tracking.run(id: try request.fields.runID(), project: request.project))
             },
-            MLflowEndpoint(method: .post, path: "/runs/search") { request in
+            MLflowEndpoint(method: .post, path: "/runs/search", access: .reader) { request in
                 let fields = request.fields
                 let page = try await tracking.searchRuns(
                     experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"),
                     orderBy: try fields.strings("order_by"),
                     viewType: try fields.enumeration("run_view_type", ViewType.init(wireValue:)) ?? .activeOnly,
-                    maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"))
+                    maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"), project: request.project)
                 return JSONResponse.page("runs", page.runs, nextPageToken: page.nextPageToken, bytesPerItem: 2048) { $0.write($1) }
             },
-            MLflowEndpoint(method: .post, path: "/runs/update") { request in
+            MLflowEndpoint(method: .post, path: "/runs/update", access: .writer) { request in
                 let fields = request.fields
                 let info = try await tracking.updateRun(
                     id: try fields.runID(), status: try fields.enumeration("status", RunStatus.init(wireValue:)),
-                    endTime: try fields.int64("end_time"), name: try fields.string("run_name"))
+                    endTime: try fields.int64("end_time"), name: try fields.string("run_name"), project: request.project)
                 var writer = JSONWriter()
                 writer.beginObject()
                 writer.key("run_info")
@@ -38,36 +38,36 @@ extension MLflowAPI {
                 writer.endObject()
                 return JSONResponse.make(writer)
             },
-            MLflowEndpoint(method: .post, path: "/runs/delete") { request in
-                try await tracking.deleteRun(id: try request.fields.requiredString("run_id"))
+            MLflowEndpoint(method: .post, path: "/runs/delete", access: .maintainer) { request in
+                try await tracking.deleteRun(id: try request.fields.requiredString("run_id"), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/restore") { request in
-                try await tracking.restoreRun(id: try request.fields.requiredString("run_id"))
+            MLflowEndpoint(method: .post, path: "/runs/restore", access: .maintainer) { request in
+                try await tracking.restoreRun(id: try request.fields.requiredString("run_id"), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-metric") { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-metric", access: .writer) { request in
                 let fields = request.fields
-                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields), model: try Self.modelLink(fields))
+                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields), model: try Self.modelLink(fields), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-parameter") { request in
-                let fields = request.fields
-                guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
-                try await tracking.logParam(runID: try fields.runID(), param: Param(key: try fields.requiredString("key"), value: value))
-                return JSONResponse.empty()
-            },
-            MLflowEndpoint(method: .post, path: "/runs/set-tag") { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-parameter", access: .writer) { request in
                 let fields = request.fields
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
-                try await tracking.setTag(runID: try fields.runID(), tag: Tag(key: try fields.requiredString("key"), value: value))
+                try await tracking.logParam(runID: try fields.runID(), param: Param(key: try fields.requiredString("key"), value: value), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/delete-tag") { request in
-                try await tracking.deleteTag(runID: try request.fields.requiredString("run_id"), key: try request.fields.requiredString("key"))
+            MLflowEndpoint(method: .post, path: "/runs/set-tag", access: .writer) { request in
+                let fields = request.fields
+                guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
+                try await tracking.setTag(runID: try fields.runID(), tag: Tag(key: try fields.requiredString("key"), value: value), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-batch") { request in
+            MLflowEndpoint(method: .post, path: "/runs/delete-tag", access: .writer) { request in
+                try await tracking.deleteTag(runID: try request.fields.requiredString("run_id"), key: try request.fields.requiredString("key"), project: request.project)
+                return JSONResponse.empty()
+            },
+            MLflowEndpoint(method: .post, path: "/runs/log-batch", access: .writer) { request in
                 if request.bodySize > Limits.maxBatchRequestBytes {
                     throw StrideError.invalidParameter(
                         "Batched logging API requests must be at most \(Limits.maxBatchRequestBytes) bytes, got a request of size \(request.bodySize).")
@@ -83,10 +83,10 @@ extension MLflowAPI {
                 }
                 try await tracking.logBatch(
                     runID: try fields.runID(), metrics: metrics, params: try Self.keyValues(fields.messages("params")),
-                    tags: try Self.keyValues(fields.messages("tags")), modelLinks: modelLinks)
+                    tags: try Self.keyValues(fields.messages("tags")), modelLinks: modelLinks, project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-inputs") { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-inputs", access: .writer) { request in
                 let fields = request.fields
                 let datasets = try fields.messages("datasets").map { (input) throws(StrideError) -> DatasetInput in
                     guard let dataset = try input.message("dataset") else { throw StrideError.missingValue("datasets.dataset") }
@@ -97,16 +97,16 @@ extension MLflowAPI {
                             schema: try dataset.string("schema"), profile: try dataset.string("profile")),
                         tags: try Self.keyValues(input.messages("tags")))
                 }
-                try await tracking.logInputs(runID: try fields.requiredString("run_id"), datasets: datasets)
+                try await tracking.logInputs(runID: try fields.requiredString("run_id"), datasets: datasets, project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/outputs") { request in
+            MLflowEndpoint(method: .post, path: "/runs/outputs", access: .writer) { request in
                 let fields = request.fields
                 let models = try fields.messages("models").map { (model) throws(StrideError) in
                     ModelOutput(modelID: try model.requiredString("model_id"), step: try model.requiredInt64("step"))
                 }
                 guard !models.isEmpty else { throw StrideError.missingValue("models") }
-                try await tracking.logOutputs(runID: try fields.requiredString("run_id"), models: models)
+                try await tracking.logOutputs(runID: try fields.requiredString("run_id"), models: models, project: request.project)
                 return JSONResponse.empty()
             },
         ]

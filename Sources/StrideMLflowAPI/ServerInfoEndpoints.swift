@@ -1,3 +1,4 @@
+import StrideDomain
 import Hummingbird
 
 extension MLflowAPI {
@@ -6,11 +7,11 @@ extension MLflowAPI {
         // Multipart uploads go through Stride itself, so they are on whenever the proxy is.
         let servesArtifacts = artifactRoutes?.isServing ?? false
         return [
-            MLflowEndpoint(method: .get, path: "/server-info", version: "3.0") { _ in
+            MLflowEndpoint(method: .get, path: "/server-info", access: .reader, version: "3.0") { _ in
                 var writer = JSONWriter()
                 writer.beginObject()
                 writer.field("store_type", "SqlStore")
-                writer.field("workspaces_enabled", false)
+                writer.field("workspaces_enabled", projects != nil)
                 writer.field("trace_archival_enabled", false)
                 writer.field("multipart_uploads_enabled", servesArtifacts)
                 writer.field("multipart_downloads_enabled", false)

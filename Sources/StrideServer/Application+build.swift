@@ -2,7 +2,7 @@ public import Hummingbird
 import Foundation
 public import Logging
 import StrideLocalArtifacts
-import StrideMLflowAPI
+public import StrideMLflowAPI
 import StrideSQLite
 public import StrideService
 import StrideWebUI
@@ -27,6 +27,8 @@ public enum StrideApplication {
         let registry: RegistryService
         let loggedModels: LoggedModelService
         let browse: BrowseService
+        let projects: ProjectService
+        var access: AccessService?
         let closeStore: @Sendable () async throws -> Void
         switch try configuration.backend() {
         case .sqlite(let path):
@@ -38,14 +40,22 @@ public enum StrideApplication {
             loggedModels = LoggedModelService(store: store, tracking: tracking)
             registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             browse = BrowseService(store: store)
+            projects = ProjectService(store: store)
+            if configuration.authEnabled { access = AccessService(store: store) }
             closeStore = { try await store.close() }
         }
         try await tracking.bootstrap()
         let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
 
+        let policies = RoutePolicies()
         let router = buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse,
-            servesArtifacts: configuration.serveArtifacts)
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
+            servesArtifacts: configuration.serveArtifacts, access: access, policies: policies)
+        // Deny by default: with auth on, a route registered without a declared policy stops startup.
+        let unguarded = policies.unguardedRoutes(of: router)
+        if access != nil, !unguarded.isEmpty {
+            throw UnguardedRoutes(routes: unguarded)
+        }
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stride"),
@@ -68,12 +78,20 @@ public enum StrideApplication {
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact
     /// services and (with `browse`) the web UI; tests drive this router without a socket.
+    ///
+    /// With `access` (auth on) every API route checks the caller's token against the role it
+    /// declares, and `policies` records those declarations. The web UI has no sign-in yet, so it is
+    /// not mounted with auth on.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
-        browse: BrowseService? = nil, servesArtifacts: Bool = true
+        browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
+        policies: RoutePolicies = RoutePolicies()
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let api = MLflowAPI(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, servesArtifacts: servesArtifacts)
+        let browse = access == nil ? browse : nil
+        let api = MLflowAPI(
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects,
+            servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
@@ -86,7 +104,13 @@ public enum StrideApplication {
             router.add(middleware: WebUINotFoundMiddleware(ui: ui))
             ui.register(on: router)
         }
-        api.register(on: router)
+        api.register(on: GuardedRouter(router: router, gate: access.map(AccessGate.init), policies: policies, projects: api.projectDirectory))
         return router
     }
+}
+
+/// Startup refused: routes reached the router without a declared access policy.
+public struct UnguardedRoutes: Error, CustomStringConvertible {
+    public var routes: [String]
+    public var description: String { "Refusing to start with auth on: routes without an access policy: \(routes.joined(separator: ", "))" }
 }

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// artifacts are served, the destination itself otherwise.
     public var defaultArtifactRoot: String?
     public var serveArtifacts: Bool
+    /// `--auth`: every API call needs an access token (`stride token create`); off for a laptop.
+    public var authEnabled: Bool
 
     public static let defaultDataDirectory = "stride-data"
 
@@ -19,8 +21,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         host: String = "127.0.0.1", port: Int = 5000,
         backendStoreURI: String = "sqlite:///\(defaultDataDirectory)/stride.db",
         artifactsDestination: String = "\(defaultDataDirectory)/artifacts",
-        defaultArtifactRoot: String? = nil, serveArtifacts: Bool = true
+        defaultArtifactRoot: String? = nil, serveArtifacts: Bool = true, authEnabled: Bool = false
     ) {
+        self.authEnabled = authEnabled
         self.host = host
         self.port = port
         self.backendStoreURI = backendStoreURI

@@ -21,21 +21,27 @@ public struct ArtifactService: Sendable {
 
     // MARK: The mlflow-artifacts API
 
+    // Paths in these calls are relative to the project's artifact root (``ProjectArtifactRoot``).
+
     /// Streams an upload into the file at `path`; it becomes visible only once complete.
-    public func upload(to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>) async throws {
+    public func upload(to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>, project: String = TrackingService.defaultProject) async throws {
         guard !path.isRoot else {
             throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
         }
-        try await store.write(path, body: body)
+        try await store.write(try ProjectArtifactRoot.storePath(path, project: project), body: body)
     }
 
     /// The entries of a directory; empty for a file or a missing path, which MLflow's client relies on.
-    public func list(_ path: ArtifactPath) async throws -> [ArtifactEntry] {
-        try await store.list(path) ?? []
+    public func list(_ path: ArtifactPath, project: String = TrackingService.defaultProject) async throws -> [ArtifactEntry] {
+        try await store.list(try ProjectArtifactRoot.storePath(path, project: project)) ?? []
     }
 
     /// Checks that `path` is a file and returns what a download response needs to know up front.
-    public func download(_ path: ArtifactPath) async throws -> ArtifactDownload {
+    public func download(_ path: ArtifactPath, project: String = TrackingService.defaultProject) async throws -> ArtifactDownload {
+        try await storeDownload(try ProjectArtifactRoot.storePath(path, project: project))
+    }
+
+    private func storeDownload(_ path: ArtifactPath) async throws -> ArtifactDownload {
         switch try await store.item(at: path) {
         case .file(let size)?:
             return ArtifactDownload(path: path, size: size)
@@ -52,9 +58,9 @@ public struct ArtifactService: Sendable {
     }
 
     /// Deletes a file or a directory tree; the whole root is never deleted.
-    public func delete(_ path: ArtifactPath) async throws {
+    public func delete(_ path: ArtifactPath, project: String = TrackingService.defaultProject) async throws {
         guard !path.isRoot else { throw StrideError.invalidParameter("Refusing to delete the artifact root") }
-        try await store.delete(path)
+        try await store.delete(try ProjectArtifactRoot.storePath(path, project: project))
     }
 
     // MARK: Multipart uploads
@@ -62,9 +68,10 @@ public struct ArtifactService: Sendable {
     /// Opens a multipart upload of the client file `clientFile` into `directory`, as MLflow's S3 store
     /// does: the artifact takes the client file's base name.
     public func createMultipartUpload(
-        in directory: ArtifactPath, clientFile: String, partCount: Int
+        in directory: ArtifactPath, clientFile: String, partCount: Int, project: String = TrackingService.defaultProject
     ) async throws -> MultipartUploadID {
-        try await store.createMultipartUpload(to: try Self.destination(directory, clientFile), partCount: partCount)
+        let directory = try ProjectArtifactRoot.storePath(directory, project: project)
+        return try await store.createMultipartUpload(to: try Self.destination(directory, clientFile), partCount: partCount)
     }
 
     public func uploadPart(
@@ -74,12 +81,14 @@ public struct ArtifactService: Sendable {
     }
 
     public func completeMultipartUpload(
-        _ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, parts: [MultipartPartReceipt]
+        _ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, parts: [MultipartPartReceipt], project: String = TrackingService.defaultProject
     ) async throws {
+        let directory = try ProjectArtifactRoot.storePath(directory, project: project)
         try await store.completeMultipartUpload(upload, destination: try Self.destination(directory, clientFile), parts: parts)
     }
 
-    public func abortMultipartUpload(_ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String) async throws {
+    public func abortMultipartUpload(_ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, project: String = TrackingService.defaultProject) async throws {
+        let directory = try ProjectArtifactRoot.storePath(directory, project: project)
         try await store.abortMultipartUpload(upload, destination: try Self.destination(directory, clientFile))
     }
 
@@ -94,36 +103,39 @@ public struct ArtifactService: Sendable {
     // MARK: UI helpers
 
     /// `GET /get-artifact`: a file of a run, by a path relative to the run's artifact root.
-    public func runArtifact(runID: String, path: String) async throws -> ArtifactDownload {
+    public func runArtifact(runID: String, path: String, project: String = TrackingService.defaultProject) async throws -> ArtifactDownload {
         let relative = try ArtifactPath(validating: path)
-        let run = try await tracking.run(id: runID)
-        return try await download(try storePath(of: run.info.artifactURI, relative))
+        let run = try await tracking.run(id: runID, project: project)
+        return try await storeDownload(try storePath(of: run.info.artifactURI, relative, project: project))
     }
 
     /// `GET /model-versions/get-artifact`: a file of a registered model version; needs the registry.
-    public func modelVersionArtifact(name: String, version: String, path: String) async throws -> ArtifactDownload {
+    public func modelVersionArtifact(name: String, version: String, path: String, project: String = TrackingService.defaultProject) async throws -> ArtifactDownload {
         let relative = try ArtifactPath(validating: path)
         guard let modelVersions else {
             throw StrideError(.notImplemented, "Model version artifacts need the model registry, which Stride does not serve yet")
         }
-        let uri = try await modelVersions.downloadURI(modelName: name, version: version)
-        return try await download(try storePath(of: uri, relative))
+        let uri = try await modelVersions.downloadURI(modelName: name, version: version, project: project)
+        return try await storeDownload(try storePath(of: uri, relative, project: project))
     }
 
     /// `GET /api/2.0/mlflow/artifacts/list`: a run's artifacts below `path`, paths relative to the run root.
-    public func listRunArtifacts(runID: String, path: String?) async throws -> (rootURI: String, entries: [ArtifactEntry]) {
+    public func listRunArtifacts(runID: String, path: String?, project: String = TrackingService.defaultProject) async throws -> (rootURI: String, entries: [ArtifactEntry]) {
         let relative = try ArtifactPath(validating: path ?? "")
-        let run = try await tracking.run(id: runID)
-        let entries = try await list(try storePath(of: run.info.artifactURI, relative))
+        let run = try await tracking.run(id: runID, project: project)
+        let entries = try await store.list(try storePath(of: run.info.artifactURI, relative, project: project)) ?? []
         let prefix = relative.isRoot ? "" : relative.description + "/"
         return (run.info.artifactURI, entries.map { ArtifactEntry(name: prefix + $0.name, item: $0.item) })
     }
 
-    private func storePath(of artifactURI: String, _ relative: ArtifactPath) throws(StrideError) -> ArtifactPath {
+    /// A run's or version's artifact URI as a store path: an `mlflow-artifacts:` URI is relative to
+    /// the owning project's root, as the proxy wrote it.
+    private func storePath(of artifactURI: String, _ relative: ArtifactPath, project: String) throws(StrideError) -> ArtifactPath {
         guard let root = try resolver.storePath(for: artifactURI) else {
             throw StrideError(.notImplemented, "Stride cannot read artifacts stored at '\(artifactURI)'")
         }
-        return root.appending(relative)
+        guard artifactURI.hasPrefix(ArtifactURIResolver.proxiedScheme) else { return root.appending(relative) }
+        return try ProjectArtifactRoot.storePath(root.appending(relative), project: project)
     }
 }
 

@@ -18,9 +18,10 @@ public struct LoggedModelService: Sendable {
 
     /// Creates a pending model whose files go to `<experiment location>/models/<id>/artifacts`.
     public func create(
-        experimentID: String, name: String?, modelType: String?, sourceRunID: String?, tags: [Tag], params: [Param]
+        experimentID: String, name: String?, modelType: String?, sourceRunID: String?, tags: [Tag], params: [Param],
+        project: String = TrackingService.defaultProject
     ) async throws -> LoggedModel {
-        let experiment = try await tracking.experiment(id: experimentID)
+        let experiment = try await tracking.experiment(id: experimentID, project: project)
         let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
         let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
         let id = LoggedModel.makeID()
@@ -32,34 +33,43 @@ public struct LoggedModelService: Sendable {
             tags: uniqueByKey(tags), params: uniqueByKey(params), creationTime: clock.nowMilliseconds()))
     }
 
-    public func model(id: String, allowDeleted: Bool = false) async throws -> LoggedModel {
-        guard let model = try await store.loggedModel(id: id, allowDeleted: allowDeleted) else {
-            throw StrideError.notFound("Logged model with ID '\(id)' not found.")
+    /// The model, when its experiment belongs to `project`; another project's model is "not found".
+    public func model(id: String, allowDeleted: Bool = false, project: String = TrackingService.defaultProject) async throws -> LoggedModel {
+        guard let model = try await store.loggedModel(id: id, allowDeleted: allowDeleted) else { throw Self.missing(id) }
+        do {
+            try await tracking.ownership.requireExperiment(model.experimentID, in: project)
+        } catch {
+            throw Self.missing(id)
         }
         return model
     }
 
-    public func finalize(id: String, status: LoggedModelStatus) async throws -> LoggedModel {
+    public func finalize(id: String, status: LoggedModelStatus, project: String = TrackingService.defaultProject) async throws -> LoggedModel {
         guard status == .ready || status == .uploadFailed else {
             throw StrideError.invalidParameter("Invalid value \(status.name) for parameter 'status' supplied.")
         }
+        _ = try await model(id: id, project: project)
         return try await store.finalizeLoggedModel(id: id, status: status, at: clock.nowMilliseconds())
     }
 
-    public func delete(id: String) async throws {
+    public func delete(id: String, project: String = TrackingService.defaultProject) async throws {
+        _ = try await model(id: id, project: project)
         try await store.deleteLoggedModel(id: id, at: clock.nowMilliseconds())
     }
 
-    public func setTags(id: String, tags: [Tag]) async throws {
+    public func setTags(id: String, tags: [Tag], project: String = TrackingService.defaultProject) async throws {
         let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
+        _ = try await model(id: id, project: project)
         try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds())
     }
 
-    public func deleteTag(id: String, key: String) async throws {
+    public func deleteTag(id: String, key: String, project: String = TrackingService.defaultProject) async throws {
+        _ = try await model(id: id, project: project)
         try await store.deleteLoggedModelTag(id: id, key: key)
     }
 
-    public func logParams(id: String, params: [Param]) async throws {
+    public func logParams(id: String, params: [Param], project: String = TrackingService.defaultProject) async throws {
+        _ = try await model(id: id, project: project)
         let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
         try await store.logLoggedModelParams(id: id, params: uniqueByKey(params), at: clock.nowMilliseconds())
     }
@@ -67,12 +77,13 @@ public struct LoggedModelService: Sendable {
     /// Filters and orders the experiments' live models, one offset page at a time.
     public func search(
         experimentIDs: [String], filter: String?, datasets: [LoggedModelFilter.Dataset] = [], orderBy: [LoggedModelFilter.Order],
-        maxResults: Int?, pageToken: String?
+        maxResults: Int?, pageToken: String?, project: String = TrackingService.defaultProject
     ) async throws -> (models: [LoggedModel], nextPageToken: String?) {
         guard !experimentIDs.isEmpty else {
             throw StrideError.invalidParameter("Missing value for required parameter 'experiment_ids'.")
         }
         let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        for id in ids { try await tracking.ownership.requireExperiment(id, in: project) }
         let tree = try LoggedModelFilter.parse(filter ?? "")
         let limit = maxResults ?? 100
         guard limit >= 1, limit <= Self.maxSearchResults else {
@@ -84,5 +95,9 @@ public struct LoggedModelService: Sendable {
         let page = try await store.searchLoggedModels(
             LoggedModelQuery(experimentIDs: ids, filter: tree, datasets: datasets, order: orderBy, maxResults: limit, offset: offset))
         return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+    }
+
+    private static func missing(_ id: String) -> StrideError {
+        .notFound("Logged model with ID '\(id)' not found.")
     }
 }

@@ -7,5 +7,5 @@ public protocol ModelVersionArtifactSource: Sendable {
     /// The artifact URI of the version's files (MLflow's `get_model_version_download_uri`, with
     /// `runs:/` locations resolved to the run's artifact URI); throws `RESOURCE_DOES_NOT_EXIST`
     /// for an unknown model or version.
-    func downloadURI(modelName: String, version: String) async throws -> String
+    func downloadURI(modelName: String, version: String, project: String) async throws -> String
 }

@@ -234,7 +234,7 @@ public struct RegistryService: Sendable {
                 throw StrideError.invalidParameter(
                     "Unable to fetch model from model URI source artifact location '\(source)': logged models are not served.")
             }
-            return try await loggedModels.model(id: id).artifactURI
+            return try await loggedModels.model(id: id, project: project).artifactURI
         }
         return try await store.storageLocation(model: version.name, version: version.version, project: project)
     }
@@ -243,10 +243,10 @@ public struct RegistryService: Sendable {
 extension RegistryService: ModelVersionArtifactSource {
     /// The version's files as an artifact URI: a `runs:/<id>/<path>` location becomes the run's
     /// artifact URI plus the path, so the download route can read it.
-    public func downloadURI(modelName: String, version: String) async throws -> String {
-        let location = try await downloadURI(model: modelName, version: version, project: Self.defaultProject)
+    public func downloadURI(modelName: String, version: String, project: String) async throws -> String {
+        let location = try await downloadURI(model: modelName, version: version, project: project)
         guard let (runID, path) = ModelSource.runArtifact(in: location) else { return location }
-        let run = try await tracking.run(id: runID)
+        let run = try await tracking.run(id: runID, project: project)
         return path.isEmpty ? run.info.artifactURI : run.info.artifactURI + "/" + path
     }
 }

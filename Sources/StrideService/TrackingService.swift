@@ -8,12 +8,14 @@ public struct TrackingService: Sendable {
     let store: any TrackingStore
     let artifacts: ArtifactLocations
     let clock: any TimeSource
+    let ownership: ProjectOwnership
 
-    /// The project that owns every experiment until projects get their own routes.
+    /// The project of MLflow's bare routes (and of callers that do not name one yet).
     public static let defaultProject = "default"
 
     public init(store: any TrackingStore, artifacts: ArtifactLocations, clock: any TimeSource = SystemTimeSource()) {
         self.store = store
+        self.ownership = ProjectOwnership(store: store)
         self.artifacts = artifacts
         self.clock = clock
     }
@@ -38,17 +40,18 @@ public struct TrackingService: Sendable {
             NewExperiment(project: project, name: name, artifactLocation: location, tags: tags, creationTime: clock.nowMilliseconds()))
     }
 
-    public func experiment(id: String) async throws -> Experiment {
+    /// The experiment, when it belongs to `project`; another project's experiment is "not found".
+    public func experiment(id: String, project: String = TrackingService.defaultProject) async throws -> Experiment {
         let parsed = try ExperimentID(parsing: id)
-        guard let experiment = try await store.experiment(id: parsed) else {
-            throw StrideError.notFound("No Experiment with id=\(id) exists")
+        guard let experiment = try await store.experiment(id: parsed), experiment.project == project else {
+            throw ProjectOwnership.missingExperiment(parsed)
         }
         return experiment
     }
 
     /// The param, metric and tag keys an experiment's runs have logged (the UI's column choices).
-    public func experimentKeys(id: String) async throws -> ExperimentKeys {
-        try await store.experimentKeys(experimentID: experiment(id: id).id)
+    public func experimentKeys(id: String, project: String = TrackingService.defaultProject) async throws -> ExperimentKeys {
+        try await store.experimentKeys(experimentID: experiment(id: id, project: project).id)
     }
 
     public func experiment(named name: String, project: String) async throws -> Experiment {
@@ -73,35 +76,47 @@ public struct TrackingService: Sendable {
         return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
     }
 
-    public func renameExperiment(id: String, newName: String) async throws {
+    public func renameExperiment(id: String, newName: String, project: String = TrackingService.defaultProject) async throws {
         try EntityValidation.validateExperimentName(newName)
         let parsed = try ExperimentID(parsing: id)
+        try await ownership.requireExperiment(parsed, in: project)
         try await store.renameExperiment(id: parsed, to: newName, at: clock.nowMilliseconds())
     }
 
-    public func deleteExperiment(id: String) async throws {
-        try await store.setExperimentLifecycle(id: try ExperimentID(parsing: id), to: .deleted, at: clock.nowMilliseconds())
+    public func deleteExperiment(id: String, project: String = TrackingService.defaultProject) async throws {
+        let parsed = try ExperimentID(parsing: id)
+        try await ownership.requireExperiment(parsed, in: project)
+        try await store.setExperimentLifecycle(id: parsed, to: .deleted, at: clock.nowMilliseconds())
     }
 
-    public func restoreExperiment(id: String) async throws {
-        try await store.setExperimentLifecycle(id: try ExperimentID(parsing: id), to: .active, at: clock.nowMilliseconds())
+    public func restoreExperiment(id: String, project: String = TrackingService.defaultProject) async throws {
+        let parsed = try ExperimentID(parsing: id)
+        try await ownership.requireExperiment(parsed, in: project)
+        try await store.setExperimentLifecycle(id: parsed, to: .active, at: clock.nowMilliseconds())
     }
 
-    public func setExperimentTag(id: String, tag: Tag) async throws {
+    public func setExperimentTag(id: String, tag: Tag, project: String = TrackingService.defaultProject) async throws {
         try EntityValidation.validateExperimentTag(tag)
-        try await store.setExperimentTag(id: try ExperimentID(parsing: id), tag: tag)
+        let parsed = try ExperimentID(parsing: id)
+        try await ownership.requireExperiment(parsed, in: project)
+        try await store.setExperimentTag(id: parsed, tag: tag)
     }
 
-    public func deleteExperimentTag(id: String, key: String) async throws {
-        try await store.deleteExperimentTag(id: try ExperimentID(parsing: id), key: key)
+    public func deleteExperimentTag(id: String, key: String, project: String = TrackingService.defaultProject) async throws {
+        let parsed = try ExperimentID(parsing: id)
+        try await ownership.requireExperiment(parsed, in: project)
+        try await store.deleteExperimentTag(id: parsed, key: key)
     }
 
     // MARK: Runs
 
     /// Creates a run named by `runName`, else by its `mlflow.runName` tag, else by a generated name;
     /// the tag is added when absent so name and tag always agree.
-    public func createRun(experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag]) async throws -> Run {
+    public func createRun(
+        experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag], project: String = TrackingService.defaultProject
+    ) async throws -> Run {
         let experimentID = try ExperimentID(parsing: experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? ExperimentID.defaultExperiment.description)
+        try await ownership.requireExperiment(experimentID, in: project)
         var tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
         let tagName = tags.last(where: { $0.key == ReservedTag.runName })?.value
         let givenName = runName.flatMap { $0.isEmpty ? nil : $0 }
@@ -123,16 +138,16 @@ public struct TrackingService: Sendable {
             tags: uniqueByKey(tags), artifactURI: { artifacts.runLocation(experimentLocation: $0, runID: runID) }))
     }
 
-    public func run(id: String) async throws -> Run {
-        guard let run = try await store.run(id: id) else {
-            throw StrideError.notFound("Run with id=\(id) not found")
-        }
+    public func run(id: String, project: String = TrackingService.defaultProject) async throws -> Run {
+        try await ownership.requireRun(id, in: project)
+        guard let run = try await store.run(id: id) else { throw ProjectOwnership.missingRun(id) }
         return run
     }
 
     /// Searches runs of one or more experiments with MLflow's filter and order_by language.
     public func searchRuns(
-        experimentIDs: [String], filter: String?, orderBy: [String], viewType: ViewType, maxResults: Int?, pageToken: String?
+        experimentIDs: [String], filter: String?, orderBy: [String], viewType: ViewType, maxResults: Int?, pageToken: String?,
+        project: String = TrackingService.defaultProject
     ) async throws -> (runs: [Run], nextPageToken: String?) {
         let maxResults = maxResults ?? Limits.defaultSearchRunsMaxResults
         guard maxResults >= 1, maxResults <= Limits.maxSearchResults else {
@@ -140,6 +155,9 @@ public struct TrackingService: Sendable {
                 "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(Limits.maxSearchResults) and positive.")
         }
         let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        // Another project's experiments are refused before the query, so results are filtered by
+        // construction and paging stays exact.
+        for id in ids { try await ownership.requireExperiment(id, in: project) }
         let clauses = try RunFilterClause.parse(filter ?? "")
         let order = try RunOrder.parse(orderBy)
         let cursor = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in try PageToken.decodeRunCursor(token) }
@@ -148,27 +166,32 @@ public struct TrackingService: Sendable {
         return (page.runs, page.next.map(PageToken.encode))
     }
 
-    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?) async throws -> RunInfo {
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?, project: String = TrackingService.defaultProject) async throws -> RunInfo {
+        try await ownership.requireRun(id, in: project)
         let name = name.flatMap { $0.isEmpty ? nil : EntityValidation.truncated($0, limit: Limits.maxTagValueLength) }
         return try await store.updateRun(id: id, RunUpdate(status: status, endTime: endTime, name: name))
     }
 
-    public func deleteRun(id: String) async throws {
+    public func deleteRun(id: String, project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(id, in: project)
         try await store.setRunLifecycle(id: id, to: .deleted, at: clock.nowMilliseconds())
     }
 
-    public func restoreRun(id: String) async throws {
+    public func restoreRun(id: String, project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(id, in: project)
         try await store.setRunLifecycle(id: id, to: .active, at: clock.nowMilliseconds())
     }
 
     /// Logs one point; `model` also attaches it to a logged model (MLflow 3's `model_id`).
-    public func logMetric(runID: String, metric: Metric, model: ModelMetricLink? = nil) async throws {
+    public func logMetric(runID: String, metric: Metric, model: ModelMetricLink? = nil, project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(runID, in: project)
         try EntityValidation.validateMetric(metric)
         try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? []))
     }
 
     /// Logs one param; an identical re-log is accepted, a changed value is refused.
-    public func logParam(runID: String, param: Param) async throws {
+    public func logParam(runID: String, param: Param, project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(runID, in: project)
         let param = try EntityValidation.validatedParam(param)
         do {
             try await store.logBatch(runID: runID, RunBatch(params: [param]))
@@ -179,18 +202,23 @@ public struct TrackingService: Sendable {
         }
     }
 
-    public func setTag(runID: String, tag: Tag) async throws {
+    public func setTag(runID: String, tag: Tag, project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(runID, in: project)
         let tag = try EntityValidation.validatedTag(tag)
         try await store.logBatch(runID: runID, RunBatch(tags: [tag], newRunName: tag.key == ReservedTag.runName ? tag.value : nil))
     }
 
-    public func deleteTag(runID: String, key: String) async throws {
+    public func deleteTag(runID: String, key: String, project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(runID, in: project)
         try await store.deleteRunTag(runID: runID, key: key)
     }
 
     /// The one write primitive behind `log_metrics`, `log_params`, `set_tags` and autologging.
     /// `modelLinks` pairs indexes into `metrics` with the logged model each point is also logged against.
-    public func logBatch(runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelLinks: [(Int, ModelMetricLink)] = []) async throws {
+    public func logBatch(
+        runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelLinks: [(Int, ModelMetricLink)] = [], project: String = TrackingService.defaultProject
+    ) async throws {
+        try await ownership.requireRun(runID, in: project)
         try EntityValidation.validateBatchLimits(metrics: metrics.count, params: params.count, tags: tags.count)
         // A batch repeats a few keys many times (one per step); each distinct key is checked once.
         var checkedKeys = Set<String>()
@@ -223,7 +251,8 @@ public struct TrackingService: Sendable {
         }
     }
 
-    public func logInputs(runID: String, datasets: [DatasetInput]) async throws {
+    public func logInputs(runID: String, datasets: [DatasetInput], project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(runID, in: project)
         guard datasets.count <= Limits.maxDatasetsPerBatch else {
             throw StrideError.invalidParameter(
                 "A batch logging request can contain at most \(Limits.maxDatasetsPerBatch) datasets. Got \(datasets.count) datasets. Please split up datasets across multiple requests and try again.")
@@ -234,15 +263,18 @@ public struct TrackingService: Sendable {
         try await store.logInputs(runID: runID, datasets: datasets)
     }
 
-    public func logOutputs(runID: String, models: [ModelOutput]) async throws {
+    public func logOutputs(runID: String, models: [ModelOutput], project: String = TrackingService.defaultProject) async throws {
+        try await ownership.requireRun(runID, in: project)
         try await store.logOutputs(runID: runID, models: models)
     }
 
     // MARK: Metric history
 
-    public func metricHistory(runID: String, key: String, maxResults: Int?, pageToken: String?) async throws
+    /// An unknown run has no points, as in MLflow; another project's run is "not found".
+    public func metricHistory(runID: String, key: String, maxResults: Int?, pageToken: String?, project: String = TrackingService.defaultProject) async throws
         -> (metrics: [Metric], nextPageToken: String?)
     {
+        try await ownership.requireRun(runID, in: project, allowMissing: true)
         if let maxResults, maxResults <= 0 {
             throw StrideError.invalidParameter(
                 "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer")
@@ -254,10 +286,11 @@ public struct TrackingService: Sendable {
         return (page.metrics, page.next.map(PageToken.encode))
     }
 
-    public func sampledMetricHistory(runIDs: [String], key: String, maxResults: Int?, startStep: Int64?, endStep: Int64?)
-        async throws -> [RunMetric]
-    {
+    public func sampledMetricHistory(
+        runIDs: [String], key: String, maxResults: Int?, startStep: Int64?, endStep: Int64?, project: String = TrackingService.defaultProject
+    ) async throws -> [RunMetric] {
         guard !runIDs.isEmpty else { throw StrideError.missingValue("run_ids") }
+        for runID in runIDs { try await ownership.requireRun(runID, in: project, allowMissing: true) }
         guard runIDs.count <= Limits.maxRunsPerBulkHistory else {
             throw StrideError.invalidParameter(
                 "GetMetricHistoryBulkInterval request must specify at most \(Limits.maxRunsPerBulkHistory) run_ids. Received \(runIDs.count) run_ids.")

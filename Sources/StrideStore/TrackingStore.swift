@@ -33,6 +33,12 @@ public protocol TrackingStore: Sendable {
     /// Removes a tag; a missing experiment or tag is `RESOURCE_DOES_NOT_EXIST`.
     func deleteExperimentTag(id: ExperimentID, key: String) async throws
 
+    /// The project that owns the experiment, or nil for an unknown id. Ownership never changes.
+    func projectOfExperiment(id: ExperimentID) async throws -> String?
+
+    /// The project that owns the run (through its experiment), or nil for an unknown id.
+    func projectOfRun(id: String) async throws -> String?
+
     /// The keys the experiment's runs have logged; an unknown experiment has none.
     func experimentKeys(experimentID: ExperimentID) async throws -> ExperimentKeys
 

@@ -33,6 +33,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs (default: on). With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
     var serveArtifacts: Bool = true
 
+    @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true.")
+    var auth: Bool = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
@@ -56,6 +59,7 @@ struct ServerCommand: AsyncParsableCommand {
             ?? configuration.artifactsDestination
         configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
         configuration.serveArtifacts = serveArtifacts
+        configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
 
         let levelName = setting(logLevel, "STRIDE_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
@@ -71,7 +75,8 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError(String(describing: error))
         }
         let built = try await StrideApplication.build(configuration, logger: logger)
-        logger.info("Stride listening on http://\(configuration.host):\(configuration.port) (store: \(configuration.backendStoreURI))")
+        logger.info(
+            "Stride listening on http://\(configuration.host):\(configuration.port) (store: \(configuration.backendStoreURI), auth: \(configuration.authEnabled ? "on" : "off"))")
         try await built.run()
         logger.info("Stride stopped")
     }

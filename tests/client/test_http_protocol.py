@@ -10,7 +10,7 @@ import pytest
 from mlflow.exceptions import MlflowException
 from mlflow.utils.rest_utils import MlflowHostCreds, http_request, verify_rest_response
 
-from conftest import unique_name
+from conftest import TARGET, unique_name
 
 UNKNOWN_RUN = "0123456789abcdef0123456789abcdef"
 DOUBLE_MAX = 1.7976931348623157e308
@@ -49,7 +49,8 @@ def test_server_info_answers_a_json_object(api):
     info = resp.json()
     assert isinstance(info, dict)
     assert info["store_type"] == "SqlStore"
-    assert info.get("workspaces_enabled", False) is False
+    # Stride always serves projects (MLflow 3's workspaces); `mlflow server` only with --enable-workspaces.
+    assert info.get("workspaces_enabled", False) is (TARGET == "stride")
 
 
 # --- routing ---------------------------------------------------------------------------

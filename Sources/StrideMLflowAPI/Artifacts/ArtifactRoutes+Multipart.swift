@@ -9,13 +9,13 @@ import StrideStore
 /// The client uses them for files of 500 MiB and more when server-info reports them enabled: it PUTs
 /// 10 MiB parts in parallel to the URLs `create` hands out, then asks for them to be joined.
 extension ArtifactRoutes {
-    func registerMultipart<Context: RequestContext>(on router: Router<Context>, root: String) {
+    func registerMultipart<Context: RequestContext>(on router: GuardedRouter<Context>, root: String) {
         let artifacts = self.artifacts
         for action in MultipartAction.allCases {
             let actionRoot = root + "/" + action.rawValue
             // The directory is the URL tail; a URI at the very root of the store has none.
             for path in [actionRoot, actionRoot + "/**"] {
-                router.post(RouterPath(path)) { request, _ -> Response in
+                router.on(path, method: .post, access: .role(.writer)) { request, _ -> Response in
                     if let refusal = self.refusalUnlessServing() { return refusal }
                     let directory = try Self.artifactPath(of: request, after: actionRoot)
                     let fields = try await MLflowRequest.decode(request).fields
@@ -27,7 +27,10 @@ extension ArtifactRoutes {
                 }
             }
         }
-        router.put(RouterPath(root + "/upload/:upload_id/:part_number")) { request, context -> Response in
+        // The client PUTs parts to the URLs `create` returned with a plain HTTP request and no
+        // credentials, as to S3 presigned URLs: the unguessable upload id is the capability, and a
+        // part only lands in that upload's staging area until an authorized `complete`.
+        router.on(root + "/upload/:upload_id/:part_number", method: .put, access: .anyone) { request, context -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
             let upload = try MultipartUploadID(parsing: context.parameters.get("upload_id") ?? "")
             guard let partNumber = context.parameters.get("part_number", as: Int.self) else {
@@ -41,7 +44,7 @@ extension ArtifactRoutes {
     private func create(_ request: Request, _ directory: ArtifactPath, _ fields: RequestFields) async throws -> Response {
         let partCount = try fields.int("num_parts") ?? 0
         let upload = try await artifacts.createMultipartUpload(
-            in: directory, clientFile: try fields.requiredString("path"), partCount: partCount)
+            in: directory, clientFile: try fields.requiredString("path"), partCount: partCount, project: RequestProject.current)
         let base = Self.partUploadBase(of: request) + "/" + upload.value
         var writer = JSONWriter(capacity: 160 * partCount + 64)
         writer.beginObject()
@@ -71,13 +74,13 @@ extension ArtifactRoutes {
             MultipartPartReceipt(partNumber: try part.int("part_number") ?? 0, etag: try part.string("etag") ?? "")
         }
         try await artifacts.completeMultipartUpload(
-            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), parts: parts)
+            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), parts: parts, project: RequestProject.current)
         return JSONResponse.empty()
     }
 
     private func abort(_ directory: ArtifactPath, _ fields: RequestFields) async throws -> Response {
         try await artifacts.abortMultipartUpload(
-            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"))
+            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), project: RequestProject.current)
         return JSONResponse.empty()
     }
 

@@ -5,31 +5,31 @@ import StrideStore
 
 extension ArtifactRoutes {
     /// `PUT`, `GET` and `DELETE /…/mlflow-artifacts/artifacts/<path>`, and `GET …/artifacts?path=` to list.
-    func registerTransfers<Context: RequestContext>(on router: Router<Context>, root: String) {
+    func registerTransfers<Context: RequestContext>(on router: GuardedRouter<Context>, root: String) {
         let artifacts = self.artifacts
-        router.put(RouterPath(root + "/**")) { request, _ -> Response in
+        router.on(root + "/**", method: .put, access: .role(.writer)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
             guard !request.uri.path.hasSuffix("/") else {
                 throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
             }
             let path = try Self.artifactPath(of: request, after: root)
-            try await artifacts.upload(to: path, body: UploadBody(body: request.body))
+            try await artifacts.upload(to: path, body: UploadBody(body: request.body), project: RequestProject.current)
             return Response(status: .ok)
         }
-        router.get(RouterPath(root + "/**")) { request, _ -> Response in
+        router.on(root + "/**", method: .get, access: .role(.reader)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
-            let download = try await artifacts.download(try Self.artifactPath(of: request, after: root))
+            let download = try await artifacts.download(try Self.artifactPath(of: request, after: root), project: RequestProject.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
-        router.delete(RouterPath(root + "/**")) { request, _ -> Response in
+        router.on(root + "/**", method: .delete, access: .role(.maintainer)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
-            try await artifacts.delete(try Self.artifactPath(of: request, after: root))
+            try await artifacts.delete(try Self.artifactPath(of: request, after: root), project: RequestProject.current)
             return JSONResponse.empty()
         }
-        router.get(RouterPath(root)) { request, _ -> Response in
+        router.on(root, method: .get, access: .role(.reader)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
             let fields = try await MLflowRequest.decode(request).fields
-            let entries = try await artifacts.list(try Self.directoryPath(fields.string("path")))
+            let entries = try await artifacts.list(try Self.directoryPath(fields.string("path")), project: RequestProject.current)
             return Self.listing(entries)
         }
     }

@@ -6,27 +6,27 @@ import StrideService
 extension ArtifactRoutes {
     static let runArtifactListPaths = prefixes.map { $0 + "/2.0/mlflow/artifacts/list" }
 
-    func registerUIHelpers<Context: RequestContext>(on router: Router<Context>) {
+    func registerUIHelpers<Context: RequestContext>(on router: GuardedRouter<Context>) {
         let artifacts = self.artifacts
         // `GET /get-artifact?run_uuid=<id>&path=<file>` (also `run_id`): one file of a run.
-        router.get("/get-artifact") { request, _ -> Response in
+        router.on("/get-artifact", method: .get, access: .role(.reader)) { request, _ -> Response in
             let fields = try await MLflowRequest.decode(request).fields
-            let download = try await artifacts.runArtifact(runID: try Self.runID(fields), path: try fields.requiredString("path"))
+            let download = try await artifacts.runArtifact(runID: try Self.runID(fields), path: try fields.requiredString("path"), project: RequestProject.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
         // `GET /model-versions/get-artifact?name=&version=&path=`: needs the model registry (a seam until then).
-        router.get("/model-versions/get-artifact") { request, _ -> Response in
+        router.on("/model-versions/get-artifact", method: .get, access: .role(.reader)) { request, _ -> Response in
             let fields = try await MLflowRequest.decode(request).fields
             let download = try await artifacts.modelVersionArtifact(
                 name: try fields.requiredString("name"), version: try fields.requiredString("version"),
-                path: try fields.requiredString("path"))
+                path: try fields.requiredString("path"), project: RequestProject.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
         // `GET /api/2.0/mlflow/artifacts/list?run_id=&path=`: the tracking API's listing, paths relative to the run.
         for path in Self.runArtifactListPaths {
-            router.get(RouterPath(path)) { request, _ -> Response in
+            router.on(path, method: .get, access: .role(.reader)) { request, _ -> Response in
                 let fields = try await MLflowRequest.decode(request).fields
-                let listing = try await artifacts.listRunArtifacts(runID: try Self.runID(fields), path: try fields.string("path"))
+                let listing = try await artifacts.listRunArtifacts(runID: try Self.runID(fields), path: try fields.string("path"), project: RequestProject.current)
                 return Self.listing(listing.entries) { writer in writer.field("root_uri", listing.rootURI) }
             }
         }

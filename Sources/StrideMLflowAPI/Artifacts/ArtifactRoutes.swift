@@ -32,11 +32,11 @@ struct ArtifactRoutes: Sendable {
         Self.prefixes.flatMap { [$0 + Self.artifactsRoot + "/", $0 + Self.multipartRoot + "/", $0 + Self.presignedRoot + "/"] }
     }
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    func register<Context: RequestContext>(on router: GuardedRouter<Context>) {
         for prefix in Self.prefixes {
             registerTransfers(on: router, root: prefix + Self.artifactsRoot)
             registerMultipart(on: router, root: prefix + Self.multipartRoot)
-            router.get(RouterPath(prefix + Self.presignedRoot + "/**")) { _, _ -> Response in
+            router.on(prefix + Self.presignedRoot + "/**", method: .get, access: .role(.reader)) { _, _ -> Response in
                 if let refusal = self.refusalUnlessServing() { return refusal }
                 throw StrideError(.notImplemented, "Presigned downloads are not supported for the current artifact repository")
             }
@@ -55,7 +55,11 @@ struct ArtifactRoutes: Sendable {
 
     /// The artifact path in the URL after `root`, validated; a trailing `/` (a directory) is dropped.
     static func artifactPath(of request: Request, after root: String) throws(StrideError) -> ArtifactPath {
-        let path = request.uri.path
+        var path = request.uri.path[...]
+        // Under `/projects/<name>` the route's root follows the prefix.
+        if path.hasPrefix("/projects/"), let end = path.dropFirst("/projects/".count).firstIndex(of: "/") {
+            path = path[end...]
+        }
         guard path.hasPrefix(root) else { throw .invalidParameter("Invalid path '\(path)'") }
         var tail = path.dropFirst(root.count)
         if tail.hasPrefix("/") { tail = tail.dropFirst() }

@@ -1,0 +1,102 @@
+public import HTTPTypes
+public import Hummingbird
+public import StrideDomain
+import Synchronization
+
+/// The only way Stride's API adds routes: each registration states its ``RouteAccess``, which is
+/// recorded and, with auth on, checked before the handler runs.
+///
+/// Per-route allow-lists kept apart from the routes are how MLflow's basic-auth app keeps missing
+/// new endpoints; here a route cannot be added without its policy, and ``unguardedRoutes(of:)``
+/// finds any route that reached the router some other way, so startup can refuse it.
+public struct GuardedRouter<Context: RequestContext> {
+    public let router: Router<Context>
+    /// Nil with auth off: routes run unchecked, as MLflow's server does without an auth app.
+    let gate: AccessGate?
+    let policies: RoutePolicies
+    /// Confirms a request's project exists (nil: only `default` does).
+    let projects: ProjectDirectory?
+
+    public init(router: Router<Context>, gate: AccessGate?, policies: RoutePolicies = RoutePolicies(), projects: ProjectDirectory? = nil) {
+        self.router = router
+        self.gate = gate
+        self.policies = policies
+        self.projects = projects
+    }
+
+    /// Adds a route; one a token may call is also served under `/projects/<name>`. The handler
+    /// runs with ``RequestProject/current`` set, after the access check when auth is on.
+    public func on(
+        _ path: String, method: HTTPRequest.Method, access: RouteAccess,
+        use handler: @escaping @Sendable (Request, Context) async throws -> Response
+    ) {
+        let paths = access == .anyone ? [path] : [path, RequestProject.pathPrefix + path]
+        for path in paths {
+            policies.record(method: method, path: path, access: access)
+            router.on(RouterPath(path), method: method) { [gate, projects] request, context in
+                let project = try RequestProject.name(of: request, parameters: context.parameters)
+                try await gate?.admit(request.headers, access: access, project: project)
+                if project != Project.defaultName, access != .anyone {
+                    try await Self.requireProject(project, in: projects)
+                }
+                return try await RequestProject.$current.withValue(project) { try await handler(request, context) }
+            }
+        }
+    }
+
+    private static func requireProject(_ name: String, in projects: ProjectDirectory?) async throws {
+        guard let projects, try await projects.exists(name) else {
+            throw StrideError.notFound("Project '\(name)' does not exist.")
+        }
+    }
+}
+
+/// Whether a project exists, remembered once seen: projects are only deleted when empty, so a
+/// stale answer can only let a request through to find nothing.
+public final class ProjectDirectory: Sendable {
+    private let lookup: @Sendable (String) async throws -> Bool
+    private let known = Mutex<Set<String>>([])
+
+    public init(lookup: @escaping @Sendable (String) async throws -> Bool) {
+        self.lookup = lookup
+    }
+
+    func exists(_ name: String) async throws -> Bool {
+        if known.withLock({ $0.contains(name) }) { return true }
+        guard try await lookup(name) else { return false }
+        known.withLock { _ = $0.insert(name) }
+        return true
+    }
+}
+
+/// Every guarded route's declared access, by method and path as registered.
+public final class RoutePolicies: Sendable {
+    private let table = Mutex<[String: RouteAccess]>([:])
+
+    public init() {}
+
+    func record(method: HTTPRequest.Method, path: String, access: RouteAccess) {
+        let key = Self.key(method, RouterPath(path).description)
+        table.withLock { $0[key] = access }
+    }
+
+    public func access(method: HTTPRequest.Method, path: String) -> RouteAccess? {
+        table.withLock { $0[Self.key(method, path)] }
+    }
+
+    /// Routes on `router` that no guarded registration declared, as `METHOD path`.
+    public func unguardedRoutes<Context>(of router: Router<Context>) -> [String] {
+        router.routes.compactMap { route in
+            access(method: route.method, path: route.path.description) == nil ? "\(route.method) \(route.path)" : nil
+        }
+    }
+
+    /// Every declared route as `METHOD path`, with its access.
+    public var all: [(route: String, access: RouteAccess)] {
+        table.withLock { $0.map { ($0.key, $0.value) }.sorted { $0.route < $1.route } }
+    }
+
+    private static func key(_ method: HTTPRequest.Method, _ path: String) -> String {
+        "\(method) \(path)"
+    }
+}
