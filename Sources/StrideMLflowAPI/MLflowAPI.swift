@@ -15,6 +15,8 @@ public struct MLflowAPI: Sendable {
     let artifactRoutes: ArtifactRoutes?
     /// Projects (MLflow 3's workspaces); nil serves the `default` project alone.
     let projects: ProjectService?
+    /// Token administration, served with auth on.
+    let access: AccessService?
 
     /// The MLflow release whose API Stride speaks. `GET /version` reports a 3.x release below 3.4
     /// on purpose: clients switch trace export to OTLP from 3.4 on, which Stride does not serve.
@@ -24,9 +26,10 @@ public struct MLflowAPI: Sendable {
     ///   server-info says artifacts are not served.
     public init(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
-        projects: ProjectService? = nil, servesArtifacts: Bool = true
+        projects: ProjectService? = nil, access: AccessService? = nil, servesArtifacts: Bool = true
     ) {
         self.projects = projects
+        self.access = access
         self.tracking = tracking
         self.registry = registry
         self.loggedModels = loggedModels
@@ -50,6 +53,7 @@ public struct MLflowAPI: Sendable {
             endpoints += registeredModelEndpoints(registry) + modelVersionEndpoints(registry)
         }
         endpoints += projects.map(workspaceEndpoints) ?? []
+        endpoints += access.map(accessTokenEndpoints) ?? []
         return endpoints
     }
 

@@ -83,12 +83,14 @@ struct MLflowEndpoint: Sendable {
     /// cannot be declared without saying who may call it.
     var access: Role
     var version: String = "2.0"
+    /// `mlflow` for MLflow's API; `stride` for Stride's own administration endpoints.
+    var namespace: String = "mlflow"
     /// MLflow serves every REST endpoint for the client (`/api`) and for its web UI (`/ajax-api`).
     var prefixes: [String] = ["/api", "/ajax-api"]
     var handler: MLflowHandler
 
     /// The full paths this endpoint answers on.
     var routePaths: [String] {
-        prefixes.map { "\($0)/\(version)/mlflow\(path)" }
+        prefixes.map { "\($0)/\(version)/\(namespace)\(path)" }
     }
 }

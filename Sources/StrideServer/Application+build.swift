@@ -90,7 +90,7 @@ public enum StrideApplication {
         let router = Router(context: BasicRequestContext.self)
         let browse = access == nil ? browse : nil
         let api = MLflowAPI(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects,
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
             servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
         router.add(middleware: SecurityHeadersMiddleware())

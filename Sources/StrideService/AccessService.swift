@@ -57,6 +57,24 @@ public struct AccessService: Sendable {
         throw StrideError(.internalError, "Could not draw an unused token id.")
     }
 
+    /// Creates a token that expires `expiresInDays` days from now (never, with nil).
+    public func create(project: String, role: Role, name: String, expiresInDays: Int?) async throws -> (token: AccessToken, plaintext: String) {
+        if let expiresInDays, expiresInDays < 1 {
+            throw StrideError.invalidParameter("expires_in_days must be a positive number of days.")
+        }
+        let expiresAt = expiresInDays.map { clock.nowMilliseconds() + Int64($0) * 86_400_000 }
+        return try await create(project: project, role: role, name: name, expiresAt: expiresAt)
+    }
+
+    /// Revokes a token of `project`; another project's token id is "not found", as any foreign id.
+    @discardableResult
+    public func revoke(id: String, inProject project: String) async throws -> AccessToken {
+        guard try await store.accessTokens(project: project).contains(where: { $0.id == id }) else {
+            throw StrideError.notFound("Access token '\(id)' does not exist.")
+        }
+        return try await revoke(id: id)
+    }
+
     /// Tokens of one project, or of every project with nil; secrets are never stored, so never listed.
     public func list(project: String?) async throws -> [AccessToken] {
         try await store.accessTokens(project: project)
