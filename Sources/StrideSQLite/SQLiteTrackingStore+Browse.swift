@@ -39,6 +39,19 @@ extension SQLiteTrackingStore: BrowseStore {
         return ids.compactMap { byID[$0] }
     }
 
+    public func childRuns(of parentRunID: String, limit: Int) async throws -> [RunInfo] {
+        try readNow { db in
+            // `run_tags_by_value` finds the children directly; a run search would walk runs in order.
+            try Row.fetchAll(
+                db.cachedStatement(sql: Self.runSelect + """
+                     WHERE run_pk IN (SELECT run_pk FROM run_tags WHERE key = ? AND value = ?)
+                    ORDER BY start_time, run_uuid LIMIT ?
+                    """),
+                arguments: [ReservedTag.parentRunID, parentRunID, limit]
+            ).map(Self.runInfo(from:))
+        }
+    }
+
     public func metricRanges(runIDs: [String], keys: [String]) async throws -> [MetricRange] {
         guard !runIDs.isEmpty, !keys.isEmpty else { return [] }
         return try readNow { db in

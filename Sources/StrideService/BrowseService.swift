@@ -26,6 +26,11 @@ public struct BrowseService: Sendable {
         return try await store.runs(ids: ids)
     }
 
+    /// A run's child runs (by their `mlflow.parentRunId` tag), oldest first.
+    public func childRuns(of parentRunID: String, limit: Int) async throws -> [RunInfo] {
+        try await store.childRuns(of: parentRunID, limit: min(max(limit, 0), Self.maxAggregateItems))
+    }
+
     public func metricRanges(runIDs: [String], keys: [String]) async throws -> [MetricRange] {
         try Self.checkSize(runIDs: runIDs, keys: keys)
         return try await store.metricRanges(runIDs: runIDs, keys: keys)

@@ -12,6 +12,9 @@ public protocol BrowseStore: Sendable {
     /// Fully loaded runs by id, in the order given; unknown ids are left out.
     func runs(ids: [String]) async throws -> [Run]
 
+    /// The runs whose `mlflow.parentRunId` tag names `parentRunID`, oldest first, at most `limit`.
+    func childRuns(of parentRunID: String, limit: Int) async throws -> [RunInfo]
+
     /// The smallest and largest value each run logged for each key (NaN left out).
     func metricRanges(runIDs: [String], keys: [String]) async throws -> [MetricRange]
 

@@ -46,10 +46,7 @@ extension WebUI {
         let run = try await tracking.run(id: runID)
         let info = run.info
         let experiment = try await tracking.experiment(id: info.experimentID.description)
-        let children = try await tracking.searchRuns(
-            experimentIDs: [info.experimentID.description], filter: "tags.`\(ReservedTag.parentRunID)` = '\(runID)'",
-            orderBy: ["attributes.start_time ASC"], viewType: .all, maxResults: Self.maxChildrenListed, pageToken: nil
-        ).runs
+        let children = try await browse.childRuns(of: runID, limit: Self.maxChildrenListed)
         let ranges = try await browse.metricRanges(runIDs: [runID], keys: run.latestMetrics.map(\.key))
         let rangeByKey = Dictionary(ranges.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -69,7 +66,7 @@ extension WebUI {
         let model = RunView(
             runID: runID, experimentID: experiment.id.description, status: info.status.rawValue,
             statusClass: "status-" + info.status.rawValue.lowercased(), info: rows, provenance: Self.provenance(run),
-            children: children.map { LinkItem(label: $0.info.runName.isEmpty ? $0.info.runID : $0.info.runName, href: "/runs/\($0.info.runID)") },
+            children: children.map { LinkItem(label: $0.runName.isEmpty ? $0.runID : $0.runName, href: "/runs/\($0.runID)") },
             metrics: run.latestMetrics.map { metric in
                 let range = rangeByKey[metric.key]
                 return MetricSummaryRow(
