@@ -135,7 +135,11 @@ struct RunsTablePageTests {
             #expect(response.status == .seeOther)
             #expect(response.headers[.location] == "/experiments/\(id)")
             #expect(try await fixture.tracking.run(id: run).info.lifecycleStage == .deleted)
-            #expect(try await client.page("/experiments/\(id)?view=deleted").contains("doomed"))
+            let deletedView = try await client.page("/experiments/\(id)?view=deleted")
+            #expect(deletedView.contains("doomed"))
+            #expect(deletedView.contains("Restore selected"))
+            #expect(!deletedView.contains("Delete selected"))
+            #expect(!(try await client.page("/experiments/\(id)")).contains("Restore selected"))
             _ = try await client.submit("/runs/restore", "run=\(run)")
             #expect(try await fixture.tracking.run(id: run).info.lifecycleStage == .active)
         }

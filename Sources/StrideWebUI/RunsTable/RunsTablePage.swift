@@ -36,7 +36,7 @@ extension WebUI {
             modes: MetricCellMode.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == state.metricMode) },
             step: String(state.step), views: ViewTypeChoice.choices(selected: state.view.viewType),
             pageSizes: RunsTableState.pageSizes.map { Choice(value: String($0), label: "\($0) rows", selected: $0 == state.pageSize) },
-            back: state.link(keepingPage: true).url, showsDeleted: state.view != .active)
+            back: state.link(keepingPage: true).url, canDelete: state.view != .deleted, canRestore: state.view != .active)
         return renderer.page(
             "runs", model, title: experiment.name, crumbs: [.init(label: "Experiments", href: "/")])
     }
@@ -106,5 +106,6 @@ struct RunsTableView {
     var views: [Choice]
     var pageSizes: [Choice]
     var back: String
-    var showsDeleted: Bool
+    var canDelete: Bool
+    var canRestore: Bool
 }

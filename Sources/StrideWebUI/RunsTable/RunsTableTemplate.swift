@@ -28,8 +28,8 @@ extension Templates {
         <div class="bar">
         <button>Compare selected</button>
         <button formaction="/charts">Chart selected</button>
-        {{^showsDeleted}}<button class="danger" formmethod="post" formaction="/runs/delete">Delete selected</button>{{/showsDeleted}}
-        {{#showsDeleted}}<button formmethod="post" formaction="/runs/restore">Restore selected</button>{{/showsDeleted}}
+        {{#canDelete}}<button class="danger" formmethod="post" formaction="/runs/delete">Delete selected</button>{{/canDelete}}
+        {{#canRestore}}<button formmethod="post" formaction="/runs/restore">Restore selected</button>{{/canRestore}}
         </div>
         {{#isEmpty}}<p class="empty">No runs match.</p>{{/isEmpty}}
         {{#hasRows}}

@@ -1,5 +1,3 @@
-import StrideDomain
-
 /// One option of a select, radio group or checkbox list, with whether the view has it chosen.
 struct Choice: Sendable {
     var value: String
@@ -11,10 +9,4 @@ struct Choice: Sendable {
 struct HiddenField: Sendable {
     var name: String
     var value: String
-}
-
-extension ViewTypeChoice {
-    static func choices(selected: ViewType) -> [Choice] {
-        [ViewTypeChoice.active, .deleted, .all].map { Choice(value: $0.rawValue, label: $0.label, selected: $0.viewType == selected) }
-    }
 }

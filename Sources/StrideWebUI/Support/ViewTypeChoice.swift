@@ -28,4 +28,9 @@ enum ViewTypeChoice: String, CaseIterable {
 
     /// Nil for the default, so default links stay short.
     var parameter: String? { self == .active ? nil : rawValue }
+
+    /// The three views as a select's options, `selected` marked.
+    static func choices(selected: ViewType) -> [Choice] {
+        allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0.viewType == selected) }
+    }
 }
