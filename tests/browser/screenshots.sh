@@ -21,6 +21,22 @@ work=$(mktemp -d)
 shots="${SCREENSHOT_DIR:-$work/screenshots}"
 mkdir -p "$shots"
 server_pid=""
+# The HTTP status of a GET (000 when nothing answers), with the body saved to $2; Python, not curl,
+# so the check needs nothing beyond the client suite's venv.
+http_status() {
+  "$python" - "$1" "${2:-/dev/null}" <<'PY'
+import sys, urllib.error, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=30) as response:
+        status, body = response.status, response.read()
+except urllib.error.HTTPError as error:
+    status, body = error.code, error.read()
+except OSError:
+    status, body = 0, b""
+open(sys.argv[2], "wb").write(body)
+print(f"{status:03d}")
+PY
+}
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -33,10 +49,10 @@ base="http://127.0.0.1:$port"
   --artifacts-destination "$work/artifacts" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
-  curl -fsS "$base/health" >/dev/null 2>&1 && break
+  [[ $(http_status "$base/health") == "200" ]] && break
   sleep 0.1
 done
-curl -fsS "$base/health" >/dev/null || { echo "browser check: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+[[ $(http_status "$base/health") == "200" ]] || { echo "browser check: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
 
 echo "==> seeding $base through the mlflow client"
 MLFLOW_DISABLE_TELEMETRY=true "$python" tests/browser/seed.py "$base" "$work/pages.txt" >"$work/seed.log" 2>&1 \
@@ -45,7 +61,7 @@ MLFLOW_DISABLE_TELEMETRY=true "$python" tests/browser/seed.py "$base" "$work/pag
 failures=0
 while read -r name path; do
   url="$base$path"
-  status=$(curl -s -o "$work/$name.html" -w '%{http_code}' "$url" || true)
+  status=$(http_status "$url" "$work/$name.html")
   # Chromium needs a writable home and no sandbox when run as root in CI.
   dom=$(HOME="$work" timeout 60 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --user-data-dir="$work/profile" --dump-dom "$url" 2>/dev/null || true)
