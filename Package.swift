@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "StrideWebUITests",
             dependencies: [
-                "StrideWebUI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
+                "StrideWebUI", "StrideServer", "StrideMLflowAPI", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -39,7 +39,7 @@ public enum StrideApplication {
             // The registry shares the tracking store's database, so one pool serves both.
             loggedModels = LoggedModelService(store: store, tracking: tracking)
             registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-            browse = BrowseService(store: store)
+            browse = BrowseService(store: store, tracking: tracking)
             projects = ProjectService(store: store)
             if configuration.authEnabled { access = AccessService(store: store) }
             closeStore = { try await store.close() }
@@ -80,15 +80,14 @@ public enum StrideApplication {
     /// services and (with `browse`) the web UI; tests drive this router without a socket.
     ///
     /// With `access` (auth on) every API route checks the caller's token against the role it
-    /// declares, and `policies` records those declarations. The web UI has no sign-in yet, so it is
-    /// not mounted with auth on.
+    /// declares, the web UI signs viewers in with the same tokens, and `policies` records every
+    /// route's declaration, the UI's included.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
         policies: RoutePolicies = RoutePolicies()
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        let browse = access == nil ? browse : nil
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
             servesArtifacts: servesArtifacts)
@@ -97,12 +96,15 @@ public enum StrideApplication {
         router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))
         if let browse {
+            let signIn = access.map { WebSignIn(access: $0, projects: projects) }
             let ui = WebUI(
-                tracking: tracking, browse: browse, registry: registry, loggedModels: loggedModels, artifacts: artifacts,
+                tracking: tracking, browse: browse, registry: registry, loggedModels: loggedModels, artifacts: artifacts, signIn: signIn,
                 apiVersion: MLflowAPI.reportedMLflowVersion)
             // Inside MLflow's error middleware: a miss under the UI's paths becomes an HTML page first.
             router.add(middleware: WebUINotFoundMiddleware(ui: ui))
-            ui.register(on: router)
+            ui.register(on: router) { method, path, role in
+                policies.record(method: method, path: path, access: role.map(RouteAccess.role) ?? .anyone)
+            }
         }
         api.register(on: GuardedRouter(router: router, gate: access.map(AccessGate.init), policies: policies, projects: api.projectDirectory))
         return router

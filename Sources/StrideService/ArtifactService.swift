@@ -24,7 +24,7 @@ public struct ArtifactService: Sendable {
     // Paths in these calls are relative to the project's artifact root (``ProjectArtifactRoot``).
 
     /// Streams an upload into the file at `path`; it becomes visible only once complete.
-    public func upload(to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>, project: String = TrackingService.defaultProject) async throws {
+    public func upload(to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>, project: String = ProjectContext.current) async throws {
         guard !path.isRoot else {
             throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
         }
@@ -32,12 +32,12 @@ public struct ArtifactService: Sendable {
     }
 
     /// The entries of a directory; empty for a file or a missing path, which MLflow's client relies on.
-    public func list(_ path: ArtifactPath, project: String = TrackingService.defaultProject) async throws -> [ArtifactEntry] {
+    public func list(_ path: ArtifactPath, project: String = ProjectContext.current) async throws -> [ArtifactEntry] {
         try await store.list(try ProjectArtifactRoot.storePath(path, project: project)) ?? []
     }
 
     /// Checks that `path` is a file and returns what a download response needs to know up front.
-    public func download(_ path: ArtifactPath, project: String = TrackingService.defaultProject) async throws -> ArtifactDownload {
+    public func download(_ path: ArtifactPath, project: String = ProjectContext.current) async throws -> ArtifactDownload {
         try await storeDownload(try ProjectArtifactRoot.storePath(path, project: project))
     }
 
@@ -58,7 +58,7 @@ public struct ArtifactService: Sendable {
     }
 
     /// Deletes a file or a directory tree; the whole root is never deleted.
-    public func delete(_ path: ArtifactPath, project: String = TrackingService.defaultProject) async throws {
+    public func delete(_ path: ArtifactPath, project: String = ProjectContext.current) async throws {
         guard !path.isRoot else { throw StrideError.invalidParameter("Refusing to delete the artifact root") }
         try await store.delete(try ProjectArtifactRoot.storePath(path, project: project))
     }
@@ -68,7 +68,7 @@ public struct ArtifactService: Sendable {
     /// Opens a multipart upload of the client file `clientFile` into `directory`, as MLflow's S3 store
     /// does: the artifact takes the client file's base name.
     public func createMultipartUpload(
-        in directory: ArtifactPath, clientFile: String, partCount: Int, project: String = TrackingService.defaultProject
+        in directory: ArtifactPath, clientFile: String, partCount: Int, project: String = ProjectContext.current
     ) async throws -> MultipartUploadID {
         let directory = try ProjectArtifactRoot.storePath(directory, project: project)
         return try await store.createMultipartUpload(to: try Self.destination(directory, clientFile), partCount: partCount)
@@ -81,13 +81,13 @@ public struct ArtifactService: Sendable {
     }
 
     public func completeMultipartUpload(
-        _ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, parts: [MultipartPartReceipt], project: String = TrackingService.defaultProject
+        _ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, parts: [MultipartPartReceipt], project: String = ProjectContext.current
     ) async throws {
         let directory = try ProjectArtifactRoot.storePath(directory, project: project)
         try await store.completeMultipartUpload(upload, destination: try Self.destination(directory, clientFile), parts: parts)
     }
 
-    public func abortMultipartUpload(_ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, project: String = TrackingService.defaultProject) async throws {
+    public func abortMultipartUpload(_ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, project: String = ProjectContext.current) async throws {
         let directory = try ProjectArtifactRoot.storePath(directory, project: project)
         try await store.abortMultipartUpload(upload, destination: try Self.destination(directory, clientFile))
     }
@@ -103,14 +103,14 @@ public struct ArtifactService: Sendable {
     // MARK: UI helpers
 
     /// `GET /get-artifact`: a file of a run, by a path relative to the run's artifact root.
-    public func runArtifact(runID: String, path: String, project: String = TrackingService.defaultProject) async throws -> ArtifactDownload {
+    public func runArtifact(runID: String, path: String, project: String = ProjectContext.current) async throws -> ArtifactDownload {
         let relative = try ArtifactPath(validating: path)
         let run = try await tracking.run(id: runID, project: project)
         return try await storeDownload(try storePath(of: run.info.artifactURI, relative, project: project))
     }
 
     /// `GET /model-versions/get-artifact`: a file of a registered model version; needs the registry.
-    public func modelVersionArtifact(name: String, version: String, path: String, project: String = TrackingService.defaultProject) async throws -> ArtifactDownload {
+    public func modelVersionArtifact(name: String, version: String, path: String, project: String = ProjectContext.current) async throws -> ArtifactDownload {
         let relative = try ArtifactPath(validating: path)
         guard let modelVersions else {
             throw StrideError(.notImplemented, "Model version artifacts need the model registry, which Stride does not serve yet")
@@ -120,7 +120,7 @@ public struct ArtifactService: Sendable {
     }
 
     /// `GET /api/2.0/mlflow/artifacts/list`: a run's artifacts below `path`, paths relative to the run root.
-    public func listRunArtifacts(runID: String, path: String?, project: String = TrackingService.defaultProject) async throws -> (rootURI: String, entries: [ArtifactEntry]) {
+    public func listRunArtifacts(runID: String, path: String?, project: String = ProjectContext.current) async throws -> (rootURI: String, entries: [ArtifactEntry]) {
         let relative = try ArtifactPath(validating: path ?? "")
         let run = try await tracking.run(id: runID, project: project)
         let entries = try await store.list(try storePath(of: run.info.artifactURI, relative, project: project)) ?? []

@@ -19,7 +19,7 @@ public struct LoggedModelService: Sendable {
     /// Creates a pending model whose files go to `<experiment location>/models/<id>/artifacts`.
     public func create(
         experimentID: String, name: String?, modelType: String?, sourceRunID: String?, tags: [Tag], params: [Param],
-        project: String = TrackingService.defaultProject
+        project: String = ProjectContext.current
     ) async throws -> LoggedModel {
         let experiment = try await tracking.experiment(id: experimentID, project: project)
         let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
@@ -34,7 +34,7 @@ public struct LoggedModelService: Sendable {
     }
 
     /// The model, when its experiment belongs to `project`; another project's model is "not found".
-    public func model(id: String, allowDeleted: Bool = false, project: String = TrackingService.defaultProject) async throws -> LoggedModel {
+    public func model(id: String, allowDeleted: Bool = false, project: String = ProjectContext.current) async throws -> LoggedModel {
         guard let model = try await store.loggedModel(id: id, allowDeleted: allowDeleted) else { throw Self.missing(id) }
         do {
             try await tracking.ownership.requireExperiment(model.experimentID, in: project)
@@ -44,7 +44,7 @@ public struct LoggedModelService: Sendable {
         return model
     }
 
-    public func finalize(id: String, status: LoggedModelStatus, project: String = TrackingService.defaultProject) async throws -> LoggedModel {
+    public func finalize(id: String, status: LoggedModelStatus, project: String = ProjectContext.current) async throws -> LoggedModel {
         guard status == .ready || status == .uploadFailed else {
             throw StrideError.invalidParameter("Invalid value \(status.name) for parameter 'status' supplied.")
         }
@@ -52,23 +52,23 @@ public struct LoggedModelService: Sendable {
         return try await store.finalizeLoggedModel(id: id, status: status, at: clock.nowMilliseconds())
     }
 
-    public func delete(id: String, project: String = TrackingService.defaultProject) async throws {
+    public func delete(id: String, project: String = ProjectContext.current) async throws {
         _ = try await model(id: id, project: project)
         try await store.deleteLoggedModel(id: id, at: clock.nowMilliseconds())
     }
 
-    public func setTags(id: String, tags: [Tag], project: String = TrackingService.defaultProject) async throws {
+    public func setTags(id: String, tags: [Tag], project: String = ProjectContext.current) async throws {
         let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
         _ = try await model(id: id, project: project)
         try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds())
     }
 
-    public func deleteTag(id: String, key: String, project: String = TrackingService.defaultProject) async throws {
+    public func deleteTag(id: String, key: String, project: String = ProjectContext.current) async throws {
         _ = try await model(id: id, project: project)
         try await store.deleteLoggedModelTag(id: id, key: key)
     }
 
-    public func logParams(id: String, params: [Param], project: String = TrackingService.defaultProject) async throws {
+    public func logParams(id: String, params: [Param], project: String = ProjectContext.current) async throws {
         _ = try await model(id: id, project: project)
         let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
         try await store.logLoggedModelParams(id: id, params: uniqueByKey(params), at: clock.nowMilliseconds())
@@ -77,7 +77,7 @@ public struct LoggedModelService: Sendable {
     /// Filters and orders the experiments' live models, one offset page at a time.
     public func search(
         experimentIDs: [String], filter: String?, datasets: [LoggedModelFilter.Dataset] = [], orderBy: [LoggedModelFilter.Order],
-        maxResults: Int?, pageToken: String?, project: String = TrackingService.defaultProject
+        maxResults: Int?, pageToken: String?, project: String = ProjectContext.current
     ) async throws -> (models: [LoggedModel], nextPageToken: String?) {
         guard !experimentIDs.isEmpty else {
             throw StrideError.invalidParameter("Missing value for required parameter 'experiment_ids'.")

@@ -41,7 +41,7 @@ public struct TrackingService: Sendable {
     }
 
     /// The experiment, when it belongs to `project`; another project's experiment is "not found".
-    public func experiment(id: String, project: String = TrackingService.defaultProject) async throws -> Experiment {
+    public func experiment(id: String, project: String = ProjectContext.current) async throws -> Experiment {
         let parsed = try ExperimentID(parsing: id)
         guard let experiment = try await store.experiment(id: parsed), experiment.project == project else {
             throw ProjectOwnership.missingExperiment(parsed)
@@ -50,7 +50,7 @@ public struct TrackingService: Sendable {
     }
 
     /// The param, metric and tag keys an experiment's runs have logged (the UI's column choices).
-    public func experimentKeys(id: String, project: String = TrackingService.defaultProject) async throws -> ExperimentKeys {
+    public func experimentKeys(id: String, project: String = ProjectContext.current) async throws -> ExperimentKeys {
         try await store.experimentKeys(experimentID: experiment(id: id, project: project).id)
     }
 
@@ -76,33 +76,33 @@ public struct TrackingService: Sendable {
         return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
     }
 
-    public func renameExperiment(id: String, newName: String, project: String = TrackingService.defaultProject) async throws {
+    public func renameExperiment(id: String, newName: String, project: String = ProjectContext.current) async throws {
         try EntityValidation.validateExperimentName(newName)
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
         try await store.renameExperiment(id: parsed, to: newName, at: clock.nowMilliseconds())
     }
 
-    public func deleteExperiment(id: String, project: String = TrackingService.defaultProject) async throws {
+    public func deleteExperiment(id: String, project: String = ProjectContext.current) async throws {
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
         try await store.setExperimentLifecycle(id: parsed, to: .deleted, at: clock.nowMilliseconds())
     }
 
-    public func restoreExperiment(id: String, project: String = TrackingService.defaultProject) async throws {
+    public func restoreExperiment(id: String, project: String = ProjectContext.current) async throws {
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
         try await store.setExperimentLifecycle(id: parsed, to: .active, at: clock.nowMilliseconds())
     }
 
-    public func setExperimentTag(id: String, tag: Tag, project: String = TrackingService.defaultProject) async throws {
+    public func setExperimentTag(id: String, tag: Tag, project: String = ProjectContext.current) async throws {
         try EntityValidation.validateExperimentTag(tag)
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
         try await store.setExperimentTag(id: parsed, tag: tag)
     }
 
-    public func deleteExperimentTag(id: String, key: String, project: String = TrackingService.defaultProject) async throws {
+    public func deleteExperimentTag(id: String, key: String, project: String = ProjectContext.current) async throws {
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
         try await store.deleteExperimentTag(id: parsed, key: key)
@@ -113,7 +113,7 @@ public struct TrackingService: Sendable {
     /// Creates a run named by `runName`, else by its `mlflow.runName` tag, else by a generated name;
     /// the tag is added when absent so name and tag always agree.
     public func createRun(
-        experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag], project: String = TrackingService.defaultProject
+        experimentID: String?, userID: String?, runName: String?, startTime: Int64?, tags: [Tag], project: String = ProjectContext.current
     ) async throws -> Run {
         let experimentID = try ExperimentID(parsing: experimentID.flatMap { $0.isEmpty ? nil : $0 } ?? ExperimentID.defaultExperiment.description)
         try await ownership.requireExperiment(experimentID, in: project)
@@ -138,7 +138,7 @@ public struct TrackingService: Sendable {
             tags: uniqueByKey(tags), artifactURI: { artifacts.runLocation(experimentLocation: $0, runID: runID) }))
     }
 
-    public func run(id: String, project: String = TrackingService.defaultProject) async throws -> Run {
+    public func run(id: String, project: String = ProjectContext.current) async throws -> Run {
         try await ownership.requireRun(id, in: project)
         guard let run = try await store.run(id: id) else { throw ProjectOwnership.missingRun(id) }
         return run
@@ -147,7 +147,7 @@ public struct TrackingService: Sendable {
     /// Searches runs of one or more experiments with MLflow's filter and order_by language.
     public func searchRuns(
         experimentIDs: [String], filter: String?, orderBy: [String], viewType: ViewType, maxResults: Int?, pageToken: String?,
-        project: String = TrackingService.defaultProject
+        project: String = ProjectContext.current
     ) async throws -> (runs: [Run], nextPageToken: String?) {
         let maxResults = maxResults ?? Limits.defaultSearchRunsMaxResults
         guard maxResults >= 1, maxResults <= Limits.maxSearchResults else {
@@ -166,31 +166,31 @@ public struct TrackingService: Sendable {
         return (page.runs, page.next.map(PageToken.encode))
     }
 
-    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?, project: String = TrackingService.defaultProject) async throws -> RunInfo {
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?, project: String = ProjectContext.current) async throws -> RunInfo {
         try await ownership.requireRun(id, in: project)
         let name = name.flatMap { $0.isEmpty ? nil : EntityValidation.truncated($0, limit: Limits.maxTagValueLength) }
         return try await store.updateRun(id: id, RunUpdate(status: status, endTime: endTime, name: name))
     }
 
-    public func deleteRun(id: String, project: String = TrackingService.defaultProject) async throws {
+    public func deleteRun(id: String, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(id, in: project)
         try await store.setRunLifecycle(id: id, to: .deleted, at: clock.nowMilliseconds())
     }
 
-    public func restoreRun(id: String, project: String = TrackingService.defaultProject) async throws {
+    public func restoreRun(id: String, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(id, in: project)
         try await store.setRunLifecycle(id: id, to: .active, at: clock.nowMilliseconds())
     }
 
     /// Logs one point; `model` also attaches it to a logged model (MLflow 3's `model_id`).
-    public func logMetric(runID: String, metric: Metric, model: ModelMetricLink? = nil, project: String = TrackingService.defaultProject) async throws {
+    public func logMetric(runID: String, metric: Metric, model: ModelMetricLink? = nil, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
         try EntityValidation.validateMetric(metric)
         try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? []))
     }
 
     /// Logs one param; an identical re-log is accepted, a changed value is refused.
-    public func logParam(runID: String, param: Param, project: String = TrackingService.defaultProject) async throws {
+    public func logParam(runID: String, param: Param, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
         let param = try EntityValidation.validatedParam(param)
         do {
@@ -202,13 +202,13 @@ public struct TrackingService: Sendable {
         }
     }
 
-    public func setTag(runID: String, tag: Tag, project: String = TrackingService.defaultProject) async throws {
+    public func setTag(runID: String, tag: Tag, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
         let tag = try EntityValidation.validatedTag(tag)
         try await store.logBatch(runID: runID, RunBatch(tags: [tag], newRunName: tag.key == ReservedTag.runName ? tag.value : nil))
     }
 
-    public func deleteTag(runID: String, key: String, project: String = TrackingService.defaultProject) async throws {
+    public func deleteTag(runID: String, key: String, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
         try await store.deleteRunTag(runID: runID, key: key)
     }
@@ -216,7 +216,7 @@ public struct TrackingService: Sendable {
     /// The one write primitive behind `log_metrics`, `log_params`, `set_tags` and autologging.
     /// `modelLinks` pairs indexes into `metrics` with the logged model each point is also logged against.
     public func logBatch(
-        runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelLinks: [(Int, ModelMetricLink)] = [], project: String = TrackingService.defaultProject
+        runID: String, metrics: [Metric], params: [Param], tags: [Tag], modelLinks: [(Int, ModelMetricLink)] = [], project: String = ProjectContext.current
     ) async throws {
         try await ownership.requireRun(runID, in: project)
         try EntityValidation.validateBatchLimits(metrics: metrics.count, params: params.count, tags: tags.count)
@@ -251,7 +251,7 @@ public struct TrackingService: Sendable {
         }
     }
 
-    public func logInputs(runID: String, datasets: [DatasetInput], project: String = TrackingService.defaultProject) async throws {
+    public func logInputs(runID: String, datasets: [DatasetInput], project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
         guard datasets.count <= Limits.maxDatasetsPerBatch else {
             throw StrideError.invalidParameter(
@@ -263,7 +263,7 @@ public struct TrackingService: Sendable {
         try await store.logInputs(runID: runID, datasets: datasets)
     }
 
-    public func logOutputs(runID: String, models: [ModelOutput], project: String = TrackingService.defaultProject) async throws {
+    public func logOutputs(runID: String, models: [ModelOutput], project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
         try await store.logOutputs(runID: runID, models: models)
     }
@@ -271,7 +271,7 @@ public struct TrackingService: Sendable {
     // MARK: Metric history
 
     /// An unknown run has no points, as in MLflow; another project's run is "not found".
-    public func metricHistory(runID: String, key: String, maxResults: Int?, pageToken: String?, project: String = TrackingService.defaultProject) async throws
+    public func metricHistory(runID: String, key: String, maxResults: Int?, pageToken: String?, project: String = ProjectContext.current) async throws
         -> (metrics: [Metric], nextPageToken: String?)
     {
         try await ownership.requireRun(runID, in: project, allowMissing: true)
@@ -287,7 +287,7 @@ public struct TrackingService: Sendable {
     }
 
     public func sampledMetricHistory(
-        runIDs: [String], key: String, maxResults: Int?, startStep: Int64?, endStep: Int64?, project: String = TrackingService.defaultProject
+        runIDs: [String], key: String, maxResults: Int?, startStep: Int64?, endStep: Int64?, project: String = ProjectContext.current
     ) async throws -> [RunMetric] {
         guard !runIDs.isEmpty else { throw StrideError.missingValue("run_ids") }
         for runID in runIDs { try await ownership.requireRun(runID, in: project, allowMissing: true) }

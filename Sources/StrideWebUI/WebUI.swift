@@ -16,6 +16,8 @@ public struct WebUI: Sendable {
     let loggedModels: LoggedModelService?
     let artifacts: ArtifactService?
     let renderer: PageRenderer
+    /// Sign-in with `--auth`; nil serves every page to everyone, as admin of `default`.
+    let signIn: WebSignIn?
 
     /// Stride's own release, shown in every page's footer.
     public static let strideVersion = "0.1.0"
@@ -23,8 +25,9 @@ public struct WebUI: Sendable {
     /// - Parameter apiVersion: the MLflow release whose REST API the server speaks, for the footer.
     public init(
         tracking: TrackingService, browse: BrowseService, registry: RegistryService?, loggedModels: LoggedModelService?,
-        artifacts: ArtifactService?, version: String = WebUI.strideVersion, apiVersion: String
+        artifacts: ArtifactService?, signIn: WebSignIn? = nil, version: String = WebUI.strideVersion, apiVersion: String
     ) {
+        self.signIn = signIn
         self.tracking = tracking
         self.browse = browse
         self.registry = registry
@@ -34,17 +37,19 @@ public struct WebUI: Sendable {
     }
 
     /// Path prefixes the UI owns; an unknown path under them gets an HTML 404 page.
-    public static let pathPrefixes = ["/experiments", "/runs", "/charts", "/compare", "/models", "/static"]
+    public static let pathPrefixes = ["/experiments", "/runs", "/charts", "/compare", "/models", "/static", "/login", "/logout", "/switch-project"]
 
     /// Whether `path` belongs to the UI rather than to the REST API.
     public static func owns(_ path: String) -> Bool {
         path == "/" || pathPrefixes.contains { path == $0 || path.hasPrefix($0 + "/") }
     }
 
-    public func register<Context: RequestContext>(on router: Router<Context>) {
-        router.get("/static/stride.css") { _, _ in StaticAssets.stylesheet }
-        router.get("/static/stride.js") { _, _ in StaticAssets.script }
-        router.get("/static/chart-hover.js") { _, _ in StaticAssets.chartHoverScript }
+    /// Adds the UI's routes; `declare` hears each one with the role it requires (see ``RouteDeclarer``).
+    public func register<Context: RequestContext>(on router: Router<Context>, declaring declare: @escaping RouteDeclarer = { _, _, _ in }) {
+        let router = UIRoutes(router: router, declare: declare)
+        router.get("/static/stride.css", access: nil) { _, _ in StaticAssets.stylesheet }
+        router.get("/static/stride.js", access: nil) { _, _ in StaticAssets.script }
+        router.get("/static/chart-hover.js", access: nil) { _, _ in StaticAssets.chartHoverScript }
         page(router, "/") { request, _ in try await experimentsPage(request) }
         page(router, "/experiments/:experiment_id") { request, context in
             try await runsTablePage(request, experimentID: try context.parameters.require("experiment_id"))
@@ -70,14 +75,32 @@ public struct WebUI: Sendable {
                 name: Self.decoded(try context.parameters.require("name")), version: try context.parameters.require("version"))
         }
         FormActions(ui: self).register(on: router)
+        if let signIn { registerSignIn(on: router, signIn) }
     }
 
     /// Registers a GET page whose failures render as HTML error pages, never as MLflow's JSON.
     private func page<Context: RequestContext>(
-        _ router: Router<Context>, _ path: RouterPath, _ handler: @escaping @Sendable (Request, Context) async throws -> Response
+        _ router: UIRoutes<Context>, _ path: String, _ handler: @escaping @Sendable (Request, Context) async throws -> Response
     ) {
-        router.get(path) { request, context in
-            await respond(logger: context.logger) { try await handler(request, context) }
+        router.get(path, access: .reader) { request, context in
+            await respond(logger: context.logger) {
+                try await admitted(request, needed: .reader) { try await handler(request, context) }
+            }
+        }
+    }
+
+    /// Runs `body` as the request's viewer, in its project; without a valid session (auth on) the
+    /// answer is the sign-in page's address instead.
+    func admitted(_ request: Request, needed: Role, _ body: @escaping () async throws -> Response) async throws -> Response {
+        guard let signIn else { return try await body() }
+        switch try await signIn.admit(request, needed: needed) {
+        case .signInRequired:
+            let next = request.method == .get ? request.uri.description : "/"
+            return HTMLResponse.redirect(to: PageLink("/login").with("next", next).url)
+        case .admitted(let viewer):
+            return try await Viewer.$current.withValue(viewer) {
+                try await ProjectContext.$current.withValue(viewer.project) { try await body() }
+            }
         }
     }
 
@@ -86,12 +109,22 @@ public struct WebUI: Sendable {
         do {
             return try await body()
         } catch let error as StrideError {
-            return renderer.error(error.message, status: error.code == .resourceDoesNotExist ? .notFound : .badRequest)
+            return renderer.error(error.message, status: Self.status(of: error))
         } catch let error as HTTPError where error.status == .notFound {
             return renderer.error("There is no such page.", status: .notFound)
         } catch {
             logger.error("Web UI failure: \(String(reflecting: error))")
             return renderer.error("Stride could not render this page. The server log has the details.", status: .internalServerError)
+        }
+    }
+
+    /// The page's status for a refusal, as the API answers it.
+    static func status(of error: StrideError) -> HTTPResponse.Status {
+        switch error.code {
+        case .resourceDoesNotExist: .notFound
+        case .permissionDenied: .forbidden
+        case .unauthenticated: .unauthorized
+        default: .badRequest
         }
     }
 

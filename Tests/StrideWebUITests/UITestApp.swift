@@ -32,7 +32,7 @@ func withUI(_ body: @Sendable (UIFixture, any TestClientProtocol) async throws -
             store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]),
             modelVersions: registry)
         let router = StrideApplication.buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: BrowseService(store: store))
+            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: BrowseService(store: store, tracking: tracking))
         let fixture = UIFixture(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts)
         try await Application(router: router).test(.router) { client in try await body(fixture, client) }
     } catch {

@@ -75,7 +75,9 @@ public final class RoutePolicies: Sendable {
 
     public init() {}
 
-    func record(method: HTTPRequest.Method, path: String, access: RouteAccess) {
+    /// Records a route's declared access (the API's routes through ``GuardedRouter``, the web UI's
+    /// through its own registration).
+    public func record(method: HTTPRequest.Method, path: String, access: RouteAccess) {
         let key = Self.key(method, RouterPath(path).description)
         table.withLock { $0[key] = access }
     }

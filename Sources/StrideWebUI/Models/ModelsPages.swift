@@ -61,7 +61,7 @@ extension WebUI {
         let query = fields["q"] ?? ""
         let (models, next) = try await registry.searchRegisteredModels(
             filter: query.isEmpty ? nil : "name ILIKE \(FilterLiteral.quoted("%" + query + "%"))", orderBy: ["name ASC"],
-            maxResults: Self.modelsPerPage, pageToken: fields.nonEmpty("page"), project: TrackingService.defaultProject)
+            maxResults: Self.modelsPerPage, pageToken: fields.nonEmpty("page"), project: ProjectContext.current)
         let rows = models.map { model in
             ModelRow(
                 name: model.name, href: Self.modelHref(model.name),
@@ -76,10 +76,10 @@ extension WebUI {
 
     func modelPage(_ request: Request, name: String) async throws -> Response {
         let registry = try requireRegistry()
-        let model = try await registry.registeredModel(named: name, project: TrackingService.defaultProject)
+        let model = try await registry.registeredModel(named: name, project: ProjectContext.current)
         let versions = try await registry.searchModelVersions(
             filter: "name = \(FilterLiteral.quoted(name))", orderBy: ["version_number DESC"], maxResults: Self.versionsListed, pageToken: nil,
-            project: TrackingService.defaultProject
+            project: ProjectContext.current
         ).versions
         let view = ModelView(
             description: model.description ?? "", hasDescription: !(model.description ?? "").isEmpty,
@@ -96,7 +96,7 @@ extension WebUI {
 
     func modelVersionPage(name: String, version: String) async throws -> Response {
         let registry = try requireRegistry()
-        let modelVersion = try await registry.modelVersion(model: name, version: version, project: TrackingService.defaultProject)
+        let modelVersion = try await registry.modelVersion(model: name, version: version, project: ProjectContext.current)
         var fields = [
             KeyValueRow("Stage", modelVersion.stage.rawValue),
             KeyValueRow("Created (UTC)", Formatting.time(modelVersion.creationTime)),

@@ -12,6 +12,9 @@ extension WebUI {
         var rows: [ExperimentRow]
         var isEmpty: Bool
         var back: String
+        /// What the viewer's role allows: creating and renaming (writer), deleting and restoring (maintainer).
+        var canWrite: Bool
+        var canManage: Bool
     }
 
     struct ExperimentRow {
@@ -38,7 +41,8 @@ extension WebUI {
         }
         let back = PageLink("/").with("q", query).with("view", view.parameter).url
         let model = ExperimentsView(
-            query: query, views: ViewTypeChoice.choices(selected: view.viewType), rows: rows, isEmpty: rows.isEmpty, back: back)
+            query: query, views: ViewTypeChoice.choices(selected: view.viewType), rows: rows, isEmpty: rows.isEmpty, back: back,
+            canWrite: Viewer.current.may(.writer), canManage: Viewer.current.may(.maintainer))
         return renderer.page("experiments", model, title: "Experiments")
     }
 }
@@ -50,9 +54,9 @@ extension Templates {
         <select name="view" aria-label="Lifecycle">{{#views}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/views}}</select>
         <button>Search</button>
         </form>
-        <form class="bar" method="post" action="/experiments/create">
+        {{#canWrite}}<form class="bar" method="post" action="/experiments/create">
         <input name="name" required placeholder="New experiment name" aria-label="New experiment name"><button>Create experiment</button>
-        </form>
+        </form>{{/canWrite}}
         {{#isEmpty}}<p class="empty">No experiments match.</p>{{/isEmpty}}
         {{^isEmpty}}
         <div class="scroll"><table class="grid">
@@ -61,9 +65,9 @@ extension Templates {
         {{#rows}}<tr{{#isDeleted}} class="deleted"{{/isDeleted}}>
         <td><a href="{{href}}">{{name}}</a></td><td class="mono">{{id}}</td><td class="num">{{runCount}}</td><td>{{lastActivity}}</td><td>{{created}}</td>
         <td><div class="actions">
-        <details><summary>Rename</summary><form method="post" action="{{actionPath}}/rename"><input type="hidden" name="back" value="{{back}}"><input name="name" value="{{name}}" required aria-label="New name"><button>Save</button></form></details>
-        {{#isDeleted}}<form method="post" action="{{actionPath}}/restore"><input type="hidden" name="back" value="{{back}}"><button>Restore</button></form>{{/isDeleted}}
-        {{^isDeleted}}<form method="post" action="{{actionPath}}/delete"><input type="hidden" name="back" value="{{back}}"><button class="danger">Delete</button></form>{{/isDeleted}}
+        {{#canWrite}}<details><summary>Rename</summary><form method="post" action="{{actionPath}}/rename"><input type="hidden" name="back" value="{{back}}"><input name="name" value="{{name}}" required aria-label="New name"><button>Save</button></form></details>{{/canWrite}}
+        {{#canManage}}{{#isDeleted}}<form method="post" action="{{actionPath}}/restore"><input type="hidden" name="back" value="{{back}}"><button>Restore</button></form>{{/isDeleted}}
+        {{^isDeleted}}<form method="post" action="{{actionPath}}/delete"><input type="hidden" name="back" value="{{back}}"><button class="danger">Delete</button></form>{{/isDeleted}}{{/canManage}}
         </div></td></tr>
         {{/rows}}
         </tbody></table></div>

@@ -36,7 +36,8 @@ extension WebUI {
             modes: MetricCellMode.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == state.metricMode) },
             step: String(state.step), views: ViewTypeChoice.choices(selected: state.view.viewType),
             pageSizes: RunsTableState.pageSizes.map { Choice(value: String($0), label: "\($0) rows", selected: $0 == state.pageSize) },
-            back: state.link(keepingPage: true).url, canDelete: state.view != .deleted, canRestore: state.view != .active)
+            back: state.link(keepingPage: true).url, canDelete: state.view != .deleted && Viewer.current.may(.maintainer),
+            canRestore: state.view != .active && Viewer.current.may(.maintainer))
         return renderer.page(
             "runs", model, title: experiment.name, crumbs: [.init(label: "Experiments", href: "/")])
     }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Mustache
+import StrideDomain
 
 /// Renders a page's template inside the layout. Mustache escapes every `{{value}}`; the only
 /// unescaped inserts (`{{{…}}}`) are markup this module rendered itself, such as a page body or
@@ -27,6 +28,28 @@ struct PageRenderer: Sendable {
         var body: String
         var version: String
         var apiVersion: String
+        var session: SessionModel?
+    }
+
+    /// The signed-in viewer's project and role in the header, with the server admin's switcher.
+    private struct SessionModel {
+        var project: String
+        var role: String
+        var choices: [ProjectChoice]
+        var canSwitch: Bool
+
+        init?(_ viewer: Viewer) {
+            guard viewer.isSignedIn else { return nil }
+            project = viewer.project
+            role = viewer.role.name
+            choices = viewer.projects.map { ProjectChoice(name: $0, selected: $0 == viewer.project) }
+            canSwitch = viewer.projects.count > 1
+        }
+    }
+
+    private struct ProjectChoice {
+        var name: String
+        var selected: Bool
     }
 
     init(version: String, apiVersion: String) {
@@ -47,7 +70,9 @@ struct PageRenderer: Sendable {
 
     func page(_ template: String, _ model: Any, title: String, crumbs: [Crumb] = [], status: HTTPResponse.Status = .ok) -> Response {
         let body = fragment(template, model)
-        let layout = LayoutModel(title: title, crumbs: crumbs, hasCrumbs: !crumbs.isEmpty, body: body, version: footer.version, apiVersion: footer.apiVersion)
+        let layout = LayoutModel(
+            title: title, crumbs: crumbs, hasCrumbs: !crumbs.isEmpty, body: body, version: footer.version, apiVersion: footer.apiVersion,
+            session: SessionModel(Viewer.current))
         return HTMLResponse.page(fragment("layout", layout), status: status)
     }
 

@@ -8,6 +8,11 @@ extension StaticAssets {
         header.top { display: flex; gap: 1.5rem; align-items: baseline; padding: .6rem 1.25rem; border-bottom: 1px solid var(--line); background: var(--soft); }
         header.top .brand { font-weight: 700; font-size: 1.1rem; color: var(--fg); }
         header.top nav a { margin-right: 1rem; }
+        header.top .session { margin-left: auto; display: flex; gap: .6rem; align-items: center; }
+        header.top .session form { display: inline-flex; gap: .3rem; margin: 0; }
+        header.top .session .role { font-size: .85rem; color: var(--muted); }
+        form.signin { display: grid; gap: .75rem; max-width: 26rem; }
+        form.signin label { display: grid; gap: .25rem; }
         main { padding: 1rem 1.25rem 2rem; max-width: 1600px; }
         footer { padding: .75rem 1.25rem; color: var(--muted); border-top: 1px solid var(--line); font-size: .85rem; }
         h1 { font-size: 1.45rem; margin: .25rem 0 .5rem; overflow-wrap: anywhere; }

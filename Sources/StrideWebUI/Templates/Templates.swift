@@ -3,6 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout,
+        "login": login,
         "error": error,
         "keyValueRow": keyValueRow,
         "experiments": experiments,
@@ -30,7 +31,13 @@ enum Templates {
         <script src="/static/chart-hover.js" defer></script>
         </head>
         <body>
-        <header class="top"><a class="brand" href="/">Stride</a><nav><a href="/">Experiments</a> <a href="/models">Models</a></nav></header>
+        <header class="top"><a class="brand" href="/">Stride</a><nav><a href="/">Experiments</a> <a href="/models">Models</a></nav>
+        {{#session}}<div class="session">
+        {{#canSwitch}}<form method="post" action="/switch-project"><select name="project" aria-label="Project">{{#choices}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/choices}}</select><button>Switch</button></form>{{/canSwitch}}
+        {{^canSwitch}}<span class="project">{{project}}</span>{{/canSwitch}}
+        <span class="role">{{role}}</span>
+        <form method="post" action="/logout"><button>Sign out</button></form>
+        </div>{{/session}}</header>
         <main>
         {{#hasCrumbs}}<nav class="crumbs">{{#crumbs}}<a href="{{href}}">{{label}}</a> / {{/crumbs}}</nav>{{/hasCrumbs}}
         <h1>{{title}}</h1>
