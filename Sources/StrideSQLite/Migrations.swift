@@ -287,6 +287,11 @@ enum Migrations {
             """,
             "CREATE INDEX access_tokens_by_project ON access_tokens (project_id)",
         ]),
+        // The experiments list counts each experiment's runs of one lifecycle stage; without this it
+        // read every run row (about 45 ms at 100,000 runs).
+        Migration(version: 7, statements: [
+            "CREATE INDEX runs_by_experiment_stage ON runs (experiment_id, lifecycle_stage)",
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.
