@@ -127,6 +127,8 @@ public struct RegistryService: Sendable {
         try RegistryValidation.validateModelName(name)
         for tag in tags { try RegistryValidation.validateTag(tag) }
         let runID = runID.flatMap { $0.isEmpty ? nil : $0 }
+        // MLflow accepts a run id it does not know; another project's run is refused as unknown.
+        if let runID { try await tracking.ownership.requireRun(runID, in: project, allowMissing: true) }
         let storageLocation = try await resolvedStorageLocation(of: source, project: project)
         if let sourceRun = ModelSource.runID(in: source), sourceRun != runID {
             throw StrideError.invalidParameter(
