@@ -99,7 +99,7 @@ public enum StrideApplication {
             let signIn = access.map { WebSignIn(access: $0, projects: projects) }
             let ui = WebUI(
                 tracking: tracking, browse: browse, registry: registry, loggedModels: loggedModels, artifacts: artifacts, signIn: signIn,
-                apiVersion: MLflowAPI.reportedMLflowVersion)
+                projects: projects, apiVersion: MLflowAPI.reportedMLflowVersion)
             // Inside MLflow's error middleware: a miss under the UI's paths becomes an HTML page first.
             router.add(middleware: WebUINotFoundMiddleware(ui: ui))
             ui.register(on: router) { method, path, role in

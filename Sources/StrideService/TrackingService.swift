@@ -4,13 +4,17 @@ public import StrideStore
 /// The tracking use cases: validate input, apply MLflow's rules, call the store.
 ///
 /// Both the MLflow wire layer and the web UI call this type; neither reaches the store directly.
+///
+/// Every call acts in one project: ids of another project's experiments and runs are refused as
+/// unknown ones. The wire layer names the request's project on every call; the web UI lets it
+/// default to ``ProjectContext/current``, which it sets per request.
 public struct TrackingService: Sendable {
     let store: any TrackingStore
     let artifacts: ArtifactLocations
     let clock: any TimeSource
     let ownership: ProjectOwnership
 
-    /// The project of MLflow's bare routes (and of callers that do not name one yet).
+    /// The project of MLflow's bare routes, and of a server that has no other.
     public static let defaultProject = "default"
 
     public init(store: any TrackingStore, artifacts: ArtifactLocations, clock: any TimeSource = SystemTimeSource()) {

@@ -16,8 +16,10 @@ public struct WebUI: Sendable {
     let loggedModels: LoggedModelService?
     let artifacts: ArtifactService?
     let renderer: PageRenderer
-    /// Sign-in with `--auth`; nil serves every page to everyone, as admin of `default`.
+    /// Sign-in with `--auth`; nil serves every page to everyone, as admin.
     let signIn: WebSignIn?
+    /// Projects for the switcher; nil shows `default` alone.
+    let projects: ProjectService?
 
     /// Stride's own release, shown in every page's footer.
     public static let strideVersion = "0.1.0"
@@ -25,9 +27,11 @@ public struct WebUI: Sendable {
     /// - Parameter apiVersion: the MLflow release whose REST API the server speaks, for the footer.
     public init(
         tracking: TrackingService, browse: BrowseService, registry: RegistryService?, loggedModels: LoggedModelService?,
-        artifacts: ArtifactService?, signIn: WebSignIn? = nil, version: String = WebUI.strideVersion, apiVersion: String
+        artifacts: ArtifactService?, signIn: WebSignIn? = nil, projects: ProjectService? = nil, version: String = WebUI.strideVersion,
+        apiVersion: String
     ) {
         self.signIn = signIn
+        self.projects = projects
         self.tracking = tracking
         self.browse = browse
         self.registry = registry
@@ -76,6 +80,7 @@ public struct WebUI: Sendable {
         }
         FormActions(ui: self).register(on: router)
         if let signIn { registerSignIn(on: router, signIn) }
+        if let projects { registerProjectSwitch(on: router, projects) }
     }
 
     /// Registers a GET page whose failures render as HTML error pages, never as MLflow's JSON.
@@ -92,15 +97,20 @@ public struct WebUI: Sendable {
     /// Runs `body` as the request's viewer, in its project; without a valid session (auth on) the
     /// answer is the sign-in page's address instead.
     func admitted(_ request: Request, needed: Role, _ body: @escaping () async throws -> Response) async throws -> Response {
-        guard let signIn else { return try await body() }
-        switch try await signIn.admit(request, needed: needed) {
-        case .signInRequired:
-            let next = request.method == .get ? request.uri.description : "/"
-            return HTMLResponse.redirect(to: PageLink("/login").with("next", next).url)
-        case .admitted(let viewer):
-            return try await Viewer.$current.withValue(viewer) {
-                try await ProjectContext.$current.withValue(viewer.project) { try await body() }
+        let viewer: Viewer
+        if let signIn {
+            switch try await signIn.admit(request, needed: needed) {
+            case .signInRequired:
+                let next = request.method == .get ? request.uri.description : "/"
+                return HTMLResponse.redirect(to: PageLink("/login").with("next", next).url)
+            case .admitted(let admitted):
+                viewer = admitted
             }
+        } else {
+            viewer = try await anonymousViewer(request)
+        }
+        return try await Viewer.$current.withValue(viewer) {
+            try await ProjectContext.$current.withValue(viewer.project) { try await body() }
         }
     }
 

@@ -130,6 +130,23 @@ struct SignInTests {
             }
         }
     }
+
+    @Test("without auth the header offers every project, and switching shows that project's experiments")
+    func projectSwitchingWithoutAuth() async throws {
+        try await withSignedUI(auth: false) { app in
+            try await app.client { app, client in
+                let home = try await client.page("/")
+                #expect(home.contains(#"<option value="vision">vision</option>"#))
+                #expect(home.contains("default-experiment") && !home.contains("vision-experiment"))
+                #expect(!home.contains("Sign out"))
+                let switched = try await client.submit("/switch-project", "project=vision")
+                let selection = try #require(switched.headers[values: .setCookie].first { $0.hasPrefix("stride_project=vision") })
+                let visionHome = try await client.page("/", cookie: String(selection.prefix { $0 != ";" }))
+                #expect(visionHome.contains("vision-experiment") && !visionHome.contains("default-experiment"))
+                #expect(try await client.submit("/switch-project", "project=nowhere").status == .notFound)
+            }
+        }
+    }
 }
 
 /// A server with auth on and the UI mounted: project `vision` with one experiment, `default` with
@@ -160,7 +177,7 @@ private struct SignedUIData: Sendable {
     func cookie(_ token: String) -> String { "stride_token=\(tokens[token]!)" }
 }
 
-private func withSignedUI(_ body: (SignedUI) async throws -> Void) async throws {
+private func withSignedUI(auth: Bool = true, _ body: (SignedUI) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-signin-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
@@ -186,7 +203,7 @@ private func withSignedUI(_ body: (SignedUI) async throws -> Void) async throws 
         let policies = RoutePolicies()
         let router = StrideApplication.buildRouter(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts,
-            browse: BrowseService(store: store, tracking: tracking), projects: projects, access: access, policies: policies)
+            browse: BrowseService(store: store, tracking: tracking), projects: projects, access: auth ? access : nil, policies: policies)
         try await body(SignedUI(
             router: router, policies: policies, data: SignedUIData(tokens: tokens, defaultExperiment: defaultExperiment, defaultRun: defaultRun)))
     } catch {

@@ -2,7 +2,7 @@ import Hummingbird
 import StrideDomain
 import StrideService
 
-/// `/login`, `/logout` and `/switch-project`: the pages around a web session under `--auth`.
+/// `/login` and `/logout`: the pages around a web session under `--auth`.
 extension WebUI {
     struct SignInView {
         var next: String
@@ -10,7 +10,7 @@ extension WebUI {
     }
 
     func registerSignIn<Context: RequestContext>(on router: UIRoutes<Context>, _ signIn: WebSignIn) {
-        // Anyone may reach these: they are how one signs in and out; switching checks the token itself.
+        // Anyone may reach these: they are how one signs in and out.
         router.get("/login", access: nil) { request, _ in
             let fields = FormFields(urlEncoded: request.uri.query)
             return signInPage(next: FormActions.localPath(fields["next"], otherwise: "/"), message: nil, status: .ok)
@@ -38,21 +38,6 @@ extension WebUI {
             response.setCookie(WebSignIn.expired(WebSignIn.tokenCookie))
             response.setCookie(WebSignIn.expired(WebSignIn.projectCookie))
             return response
-        }
-        router.post("/switch-project", access: nil) { request, context in
-            guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
-            return await respond(logger: context.logger) {
-                let form = FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: FormActions.maxFormBytes)))
-                guard let principal = try await signIn.principal(of: request) else { return HTMLResponse.redirect(to: "/login") }
-                let project = form["project"] ?? principal.project
-                // Only the server admin reaches other projects; `authorize` says so for everyone else.
-                try signIn.access.authorize(principal, project: project, needed: .reader, authEnabled: true)
-                guard let projects = signIn.projects else { return HTMLResponse.redirect(to: "/") }
-                _ = try await projects.project(named: project)
-                var response = HTMLResponse.redirect(to: "/")
-                response.setCookie(WebSignIn.projectSelection(project, secure: WebSignIn.isSecure(request)))
-                return response
-            }
         }
     }
 

@@ -31,17 +31,20 @@ struct PageRenderer: Sendable {
         var session: SessionModel?
     }
 
-    /// The signed-in viewer's project and role in the header, with the server admin's switcher.
+    /// The viewer's project (with a switcher when there are others to reach) and, when signed in,
+    /// the role and a sign-out button.
     private struct SessionModel {
         var project: String
         var role: String
+        var signedIn: Bool
         var choices: [ProjectChoice]
         var canSwitch: Bool
 
         init?(_ viewer: Viewer) {
-            guard viewer.isSignedIn else { return nil }
+            guard viewer.isSignedIn || viewer.projects.count > 1 else { return nil }
             project = viewer.project
             role = viewer.role.name
+            signedIn = viewer.isSignedIn
             choices = viewer.projects.map { ProjectChoice(name: $0, selected: $0 == viewer.project) }
             canSwitch = viewer.projects.count > 1
         }

@@ -35,8 +35,8 @@ enum Templates {
         {{#session}}<div class="session">
         {{#canSwitch}}<form method="post" action="/switch-project"><select name="project" aria-label="Project">{{#choices}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/choices}}</select><button>Switch</button></form>{{/canSwitch}}
         {{^canSwitch}}<span class="project">{{project}}</span>{{/canSwitch}}
-        <span class="role">{{role}}</span>
-        <form method="post" action="/logout"><button>Sign out</button></form>
+        {{#signedIn}}<span class="role">{{role}}</span>
+        <form method="post" action="/logout"><button>Sign out</button></form>{{/signedIn}}
         </div>{{/session}}</header>
         <main>
         {{#hasCrumbs}}<nav class="crumbs">{{#crumbs}}<a href="{{href}}">{{label}}</a> / {{/crumbs}}</nav>{{/hasCrumbs}}
