@@ -21,7 +21,8 @@ extension MLflowAPI {
                 return JSONResponse.make(writer)
             },
             MLflowEndpoint(method: .get, path: "/experiments/get", access: .reader) { request in
-                let experiment = try await tracking.experiment(id: try request.fields.requiredString("experiment_id"), project: request.project)
+                let experiment = try await tracking.experiment(id: try request.fields.requiredString("experiment_id"),
+                    project: request.project)
                 return Self.experimentResponse(experiment)
             },
             MLflowEndpoint(method: .get, path: "/experiments/get-by-name", access: .reader) { request in
@@ -37,7 +38,8 @@ extension MLflowAPI {
             },
             MLflowEndpoint(method: .post, path: "/experiments/update", access: .writer) { request in
                 try await tracking.renameExperiment(
-                    id: try request.fields.requiredString("experiment_id"), newName: try request.fields.requiredString("new_name"), project: request.project)
+                    id: try request.fields.requiredString("experiment_id"), newName: try request.fields.requiredString("new_name"),
+                        project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/experiments/delete", access: .maintainer) { request in
@@ -52,12 +54,14 @@ extension MLflowAPI {
                 let fields = request.fields
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
                 try await tracking.setExperimentTag(
-                    id: try fields.requiredString("experiment_id"), tag: Tag(key: try fields.requiredString("key"), value: value), project: request.project)
+                    id: try fields.requiredString("experiment_id"), tag: Tag(key: try fields.requiredString("key"), value: value),
+                        project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/experiments/delete-experiment-tag", access: .writer) { request in
                 try await tracking.deleteExperimentTag(
-                    id: try request.fields.requiredString("experiment_id"), key: try request.fields.requiredString("key"), project: request.project)
+                    id: try request.fields.requiredString("experiment_id"), key: try request.fields.requiredString("key"),
+                        project: request.project)
                 return JSONResponse.empty()
             },
         ]

@@ -11,31 +11,37 @@ extension MLflowAPI {
                 let model = try await service.create(
                     experimentID: try fields.requiredString("experiment_id"), name: try fields.string("name"),
                     modelType: try fields.string("model_type"), sourceRunID: try fields.string("source_run_id"),
-                    tags: try Self.keyValues(fields.messages("tags")), params: try Self.keyValues(fields.messages("params")), project: request.project)
+                    tags: try Self.keyValues(fields.messages("tags")), params: try Self.keyValues(fields.messages("params")),
+                        project: request.project)
                 return Self.loggedModelResponse(model)
             },
             MLflowEndpoint(method: .get, path: "/logged-models/:model_id", access: .reader) { request in
                 let allowDeleted = try request.fields.bool("allow_deleted") ?? false
-                return Self.loggedModelResponse(try await service.model(id: try request.pathParameter("model_id"), allowDeleted: allowDeleted, project: request.project))
+                return Self.loggedModelResponse(try await service.model(id: try request.pathParameter("model_id"), allowDeleted: allowDeleted,
+                    project: request.project))
             },
             MLflowEndpoint(method: .patch, path: "/logged-models/:model_id", access: .writer) { request in
                 let status = try LoggedModelStatus(parsing: try request.fields.requiredString("status"))
-                return Self.loggedModelResponse(try await service.finalize(id: try request.pathParameter("model_id"), status: status, project: request.project))
+                return Self.loggedModelResponse(try await service.finalize(id: try request.pathParameter("model_id"), status: status,
+                    project: request.project))
             },
             MLflowEndpoint(method: .delete, path: "/logged-models/:model_id", access: .maintainer) { request in
                 try await service.delete(id: try request.pathParameter("model_id"), project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .patch, path: "/logged-models/:model_id/tags", access: .writer) { request in
-                try await service.setTags(id: try request.pathParameter("model_id"), tags: try Self.keyValues(request.fields.messages("tags")), project: request.project)
+                try await service.setTags(id: try request.pathParameter("model_id"), tags: try Self.keyValues(request.fields.messages("tags")),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .delete, path: "/logged-models/:model_id/tags/:tag_key", access: .writer) { request in
-                try await service.deleteTag(id: try request.pathParameter("model_id"), key: try request.pathParameter("tag_key"), project: request.project)
+                try await service.deleteTag(id: try request.pathParameter("model_id"), key: try request.pathParameter("tag_key"),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/logged-models/:model_id/params", access: .writer) { request in
-                try await service.logParams(id: try request.pathParameter("model_id"), params: try Self.keyValues(request.fields.messages("params")), project: request.project)
+                try await service.logParams(id: try request.pathParameter("model_id"), params: try Self.keyValues(request.fields.messages("params")),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/logged-models/search", access: .reader) { request in
@@ -50,7 +56,8 @@ extension MLflowAPI {
                 }
                 let page = try await service.search(
                     experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"), datasets: datasets,
-                    orderBy: order, maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"), project: request.project)
+                    orderBy: order, maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"),
+                        project: request.project)
                 return JSONResponse.page("models", page.models, nextPageToken: page.nextPageToken, bytesPerItem: 768) { $0.write($1) }
             },
         ]

@@ -15,7 +15,8 @@ extension MLflowAPI {
                 guard maxResults != nil else {
                     return try await Self.wholeHistory(runID: runID, key: key, pageToken: pageToken, project: request.project, tracking: tracking)
                 }
-                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken, project: request.project)
+                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken,
+                    project: request.project)
                 return JSONResponse.page("metrics", page.metrics, nextPageToken: page.nextPageToken, bytesPerItem: 80) { $0.write($1) }
             },
             MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval", access: .reader) { request in
@@ -76,7 +77,8 @@ extension MLflowAPI {
         var remaining = min(try fields.int("max_results") ?? 25_000, 25_000)
         var points: [RunMetric] = []
         for runID in runIDs where remaining > 0 {
-            let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: remaining, pageToken: nil, project: request.project)
+            let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: remaining, pageToken: nil,
+                project: request.project)
             points += page.metrics.map { RunMetric(runID: runID, metric: $0) }
             remaining -= page.metrics.count
         }

@@ -11,7 +11,8 @@ extension MLflowAPI {
                 let version = try await registry.createModelVersion(
                     name: try fields.requiredString("name"), source: try fields.requiredString("source"),
                     runID: try fields.string("run_id"), runLink: try fields.string("run_link"), modelID: try fields.string("model_id"),
-                    description: try fields.string("description"), tags: try Self.keyValues(fields.messages("tags")), project: request.project)
+                    description: try fields.string("description"), tags: try Self.keyValues(fields.messages("tags")),
+                        project: request.project)
                 return Self.modelVersionResponse(version)
             },
             MLflowEndpoint(method: .get, path: "/model-versions/get", access: .reader) { request in

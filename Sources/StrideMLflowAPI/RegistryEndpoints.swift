@@ -14,7 +14,8 @@ extension MLflowAPI {
                 return Self.registeredModelResponse(model)
             },
             MLflowEndpoint(method: .get, path: "/registered-models/get", access: .reader) { request in
-                Self.registeredModelResponse(try await registry.registeredModel(named: try request.fields.requiredString("name"), project: request.project))
+                Self.registeredModelResponse(try await registry.registeredModel(named: try request.fields.requiredString("name"),
+                    project: request.project))
             },
             MLflowEndpoint(method: .post, path: "/registered-models/rename", access: .maintainer) { request in
                 let fields = request.fields
@@ -49,7 +50,8 @@ extension MLflowAPI {
                 let fields = request.fields
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
                 try await registry.setRegisteredModelTag(
-                    named: try fields.requiredString("name"), tag: Tag(key: try fields.requiredString("key"), value: value), project: request.project)
+                    named: try fields.requiredString("name"), tag: Tag(key: try fields.requiredString("key"), value: value),
+                        project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .delete, path: "/registered-models/delete-tag", access: .maintainer) { request in
@@ -67,7 +69,8 @@ extension MLflowAPI {
             },
             MLflowEndpoint(method: .delete, path: "/registered-models/alias", access: .maintainer) { request in
                 let fields = request.fields
-                try await registry.deleteAlias(try fields.requiredString("alias"), model: try fields.requiredString("name"), project: request.project)
+                try await registry.deleteAlias(try fields.requiredString("alias"), model: try fields.requiredString("name"),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .get, path: "/registered-models/alias", access: .reader) { request in

@@ -48,23 +48,27 @@ extension MLflowAPI {
             },
             MLflowEndpoint(method: .post, path: "/runs/log-metric", access: .writer) { request in
                 let fields = request.fields
-                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields), model: try Self.modelLink(fields), project: request.project)
+                try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields), model: try Self.modelLink(fields),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/log-parameter", access: .writer) { request in
                 let fields = request.fields
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
-                try await tracking.logParam(runID: try fields.runID(), param: Param(key: try fields.requiredString("key"), value: value), project: request.project)
+                try await tracking.logParam(runID: try fields.runID(), param: Param(key: try fields.requiredString("key"), value: value),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/set-tag", access: .writer) { request in
                 let fields = request.fields
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
-                try await tracking.setTag(runID: try fields.runID(), tag: Tag(key: try fields.requiredString("key"), value: value), project: request.project)
+                try await tracking.setTag(runID: try fields.runID(), tag: Tag(key: try fields.requiredString("key"), value: value),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/delete-tag", access: .writer) { request in
-                try await tracking.deleteTag(runID: try request.fields.requiredString("run_id"), key: try request.fields.requiredString("key"), project: request.project)
+                try await tracking.deleteTag(runID: try request.fields.requiredString("run_id"), key: try request.fields.requiredString("key"),
+                    project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/log-batch", access: .writer) { request in

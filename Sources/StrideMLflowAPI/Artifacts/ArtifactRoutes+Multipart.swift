@@ -74,7 +74,8 @@ extension ArtifactRoutes {
             MultipartPartReceipt(partNumber: try part.int("part_number") ?? 0, etag: try part.string("etag") ?? "")
         }
         try await artifacts.completeMultipartUpload(
-            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), parts: parts, project: RequestProject.current)
+            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), parts: parts,
+                project: RequestProject.current)
         return JSONResponse.empty()
     }
 

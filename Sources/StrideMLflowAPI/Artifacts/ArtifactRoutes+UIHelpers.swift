@@ -11,7 +11,8 @@ extension ArtifactRoutes {
         // `GET /get-artifact?run_uuid=<id>&path=<file>` (also `run_id`): one file of a run.
         router.on("/get-artifact", method: .get, access: .role(.reader)) { request, _ -> Response in
             let fields = try await MLflowRequest.decode(request).fields
-            let download = try await artifacts.runArtifact(runID: try Self.runID(fields), path: try fields.requiredString("path"), project: RequestProject.current)
+            let download = try await artifacts.runArtifact(runID: try Self.runID(fields), path: try fields.requiredString("path"),
+                project: RequestProject.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
         // `GET /model-versions/get-artifact?name=&version=&path=`: needs the model registry (a seam until then).
@@ -26,7 +27,8 @@ extension ArtifactRoutes {
         for path in Self.runArtifactListPaths {
             router.on(path, method: .get, access: .role(.reader)) { request, _ -> Response in
                 let fields = try await MLflowRequest.decode(request).fields
-                let listing = try await artifacts.listRunArtifacts(runID: try Self.runID(fields), path: try fields.string("path"), project: RequestProject.current)
+                let listing = try await artifacts.listRunArtifacts(runID: try Self.runID(fields), path: try fields.string("path"),
+                    project: RequestProject.current)
                 return Self.listing(listing.entries) { writer in writer.field("root_uri", listing.rootURI) }
             }
         }
