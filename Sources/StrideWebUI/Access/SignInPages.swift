@@ -15,22 +15,23 @@ extension WebUI {
             let fields = FormFields(urlEncoded: request.uri.query)
             return signInPage(next: FormActions.localPath(fields["next"], otherwise: "/"), message: nil, status: .ok)
         }
-        router.post("/login", access: nil) { request, _ in
+        router.post("/login", access: nil) { request, context in
             guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
-            let form = FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: FormActions.maxFormBytes)))
-            let next = FormActions.localPath(form["next"], otherwise: "/")
-            // A token, or GitLab-style username and password whose password is the token.
-            guard let token = form.nonEmpty("token") ?? form.nonEmpty("password") else {
-                return signInPage(next: next, message: "Enter an access token.", status: .unauthorized)
+            return await respond(logger: context.logger) {
+                let form = FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: FormActions.maxFormBytes)))
+                let next = FormActions.localPath(form["next"], otherwise: "/")
+                // A token, or GitLab-style username and password whose password is the token.
+                guard let token = form.nonEmpty("token") ?? form.nonEmpty("password") else {
+                    return signInPage(next: next, message: "Enter an access token.", status: .unauthorized)
+                }
+                guard TokenText(parsing: token) != nil, try await signIn.verify(token: token) != nil else {
+                    return signInPage(next: next, message: "That token is not valid: it is unknown, expired or revoked.", status: .unauthorized)
+                }
+                var response = HTMLResponse.redirect(to: next)
+                response.setCookie(WebSignIn.sessionCookie(token, secure: WebSignIn.isSecure(request)))
+                response.setCookie(WebSignIn.expired(WebSignIn.projectCookie))
+                return response
             }
-            guard try await signIn.verify(token: token) != nil else {
-                return signInPage(next: next, message: "That token is not valid: it is unknown, expired or revoked.", status: .unauthorized)
-            }
-            var response = HTMLResponse.redirect(to: next)
-            let secure = WebSignIn.isSecure(request)
-            response.setCookie(WebSignIn.sessionCookie(token, secure: secure))
-            response.setCookie(WebSignIn.expired(WebSignIn.projectCookie))
-            return response
         }
         router.post("/logout", access: nil) { request, _ in
             guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
