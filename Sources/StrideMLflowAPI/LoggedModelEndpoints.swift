@@ -95,22 +95,14 @@ extension JSONWriter {
         key("data")
         beginObject()
         writeKeyValues("params", model.params)
-        if !model.metrics.isEmpty {
-            key("metrics")
-            beginArray()
-            for point in model.metrics {
-                beginObject()
-                field("key", point.metric.key)
-                field("value", point.metric.value)
-                field("timestamp", point.metric.timestamp)
-                field("step", point.metric.step)
-                field("run_id", point.runID)
-                field("model_id", point.modelID)
-                if let name = point.datasetName { field("dataset_name", name) }
-                if let digest = point.datasetDigest { field("dataset_digest", digest) }
-                endObject()
-            }
-            endArray()
+        writeArray("metrics", model.metrics) { writer, point in
+            writer.beginObject()
+            writer.writeFields(of: point.metric)
+            writer.field("run_id", point.runID)
+            writer.field("model_id", point.modelID)
+            if let name = point.datasetName { writer.field("dataset_name", name) }
+            if let digest = point.datasetDigest { writer.field("dataset_digest", digest) }
+            writer.endObject()
         }
         endObject()
         endObject()

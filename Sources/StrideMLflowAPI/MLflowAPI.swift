@@ -71,7 +71,7 @@ public struct MLflowAPI: Sendable {
             for path in endpoint.routePaths {
                 router.on(path, method: endpoint.method, access: .role(endpoint.access)) { request, context in
                     var decoded = try await MLflowRequest.decode(request)
-                    decoded.project = RequestProject.current
+                    decoded.project = ProjectContext.current
                     for (name, value) in context.parameters {
                         decoded.pathParameters[String(name)] = String(value).removingPercentEncoding ?? String(value)
                     }

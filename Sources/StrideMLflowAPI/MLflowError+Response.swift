@@ -63,12 +63,7 @@ enum JSONResponse {
     ) -> Response {
         var writer = JSONWriter(capacity: bytesPerItem * items.count + 64)
         writer.beginObject()
-        if !items.isEmpty {
-            writer.key(key)
-            writer.beginArray()
-            for item in items { write(&writer, item) }
-            writer.endArray()
-        }
+        writer.writeArray(key, items, element: write)
         if let nextPageToken { writer.field("next_page_token", nextPageToken) }
         writer.endObject()
         return make(writer)

@@ -9,23 +9,13 @@ extension JSONWriter {
         field("creation_timestamp", model.creationTime)
         field("last_updated_timestamp", model.lastUpdatedTime)
         if let description = model.description { field("description", description) }
-        if !model.latestVersions.isEmpty {
-            key("latest_versions")
-            beginArray()
-            for version in model.latestVersions { write(version) }
-            endArray()
-        }
+        writeArray("latest_versions", model.latestVersions) { $0.write($1) }
         writeKeyValues("tags", model.tags)
-        if !model.aliases.isEmpty {
-            key("aliases")
-            beginArray()
-            for alias in model.aliases {
-                beginObject()
-                field("alias", alias.alias)
-                field("version", String(alias.version))
-                endObject()
-            }
-            endArray()
+        writeArray("aliases", model.aliases) { writer, alias in
+            writer.beginObject()
+            writer.field("alias", alias.alias)
+            writer.field("version", String(alias.version))
+            writer.endObject()
         }
         endObject()
     }
@@ -45,12 +35,7 @@ extension JSONWriter {
         if let runLink = version.runLink { field("run_link", runLink) }
         if let modelID = version.modelID { field("model_id", modelID) }
         writeKeyValues("tags", version.tags)
-        if !version.aliases.isEmpty {
-            key("aliases")
-            beginArray()
-            for alias in version.aliases { value(alias) }
-            endArray()
-        }
+        writeArray("aliases", version.aliases) { $0.value($1) }
         endObject()
     }
 }

@@ -37,36 +37,21 @@ extension JSONWriter {
         write(run.info)
         key("data")
         beginObject()
-        if !run.latestMetrics.isEmpty {
-            key("metrics")
-            beginArray()
-            for metric in run.latestMetrics { write(metric) }
-            endArray()
-        }
+        writeArray("metrics", run.latestMetrics) { $0.write($1) }
         writeKeyValues("params", run.params)
         writeKeyValues("tags", run.tags)
         endObject()
         key("inputs")
         beginObject()
-        if !run.datasetInputs.isEmpty {
-            key("dataset_inputs")
-            beginArray()
-            for input in run.datasetInputs { write(input) }
-            endArray()
-        }
+        writeArray("dataset_inputs", run.datasetInputs) { $0.write($1) }
         endObject()
         key("outputs")
         beginObject()
-        if !run.modelOutputs.isEmpty {
-            key("model_outputs")
-            beginArray()
-            for output in run.modelOutputs {
-                beginObject()
-                field("model_id", output.modelID)
-                field("step", output.step)
-                endObject()
-            }
-            endArray()
+        writeArray("model_outputs", run.modelOutputs) { writer, output in
+            writer.beginObject()
+            writer.field("model_id", output.modelID)
+            writer.field("step", output.step)
+            writer.endObject()
         }
         endObject()
         endObject()
@@ -74,12 +59,17 @@ extension JSONWriter {
 
     mutating func write(_ metric: Metric, runID: String? = nil) {
         beginObject()
+        writeFields(of: metric)
+        if let runID { field("run_id", runID) }
+        endObject()
+    }
+
+    /// A metric point's own fields, shared by run metrics and logged-model metrics.
+    mutating func writeFields(of metric: Metric) {
         field("key", metric.key)
         field("value", metric.value)
         field("timestamp", metric.timestamp)
         field("step", metric.step)
-        if let runID { field("run_id", runID) }
-        endObject()
     }
 
     mutating func write(_ input: DatasetInput) {
@@ -99,15 +89,21 @@ extension JSONWriter {
 
     /// A list of `{"key","value"}` objects, omitted when empty.
     mutating func writeKeyValues(_ name: String, _ pairs: [KeyValue]) {
-        guard !pairs.isEmpty else { return }
+        writeArray(name, pairs) { writer, pair in
+            writer.beginObject()
+            writer.field("key", pair.key)
+            writer.field("value", pair.value)
+            writer.endObject()
+        }
+    }
+
+    /// `"name": [...]` with one element per item, or nothing for no items: MLflow's JSON omits
+    /// empty repeated fields.
+    mutating func writeArray<Item>(_ name: String, _ items: [Item], element: (inout JSONWriter, Item) -> Void) {
+        guard !items.isEmpty else { return }
         key(name)
         beginArray()
-        for pair in pairs {
-            beginObject()
-            field("key", pair.key)
-            field("value", pair.value)
-            endObject()
-        }
+        for item in items { element(&self, item) }
         endArray()
     }
 }

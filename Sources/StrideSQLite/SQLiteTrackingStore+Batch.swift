@@ -7,33 +7,39 @@ extension SQLiteTrackingStore {
     /// The ingest path: the whole batch is one transaction on the writer, with multi-row statements.
     public func logBatch(runID: String, _ batch: RunBatch) async throws {
         let knownKeys = metricKeyIDs.withLock { cache in cache }
-        let newKeys = try await pool.write { db -> [String: Int64] in
+        let summarized = recordedExperimentKeys.withLock { summary in summary }
+        let (newKeys, newSummary) = try await pool.write { db -> ([String: Int64], [ExperimentKeyEntry]) in
             let run = try Self.requireRun(runID, in: db)
             try Self.requireActive(run, id: runID)
+            var newSummary: [ExperimentKeyEntry] = []
             if !batch.params.isEmpty {
                 try Self.insertParams(batch.params, runID: runID, runPK: run.pk, in: db)
-                try Self.recordKeys(batch.params.lazy.map(\.key), kind: .param, experimentID: run.experimentID, in: db)
+                try Self.recordKeys(
+                    batch.params.lazy.map(\.key), kind: .param, experimentID: run.experimentID, known: summarized, into: &newSummary, in: db)
             }
             var newKeys: [String: Int64] = [:]
             if !batch.metrics.isEmpty {
                 newKeys = try Self.insertMetrics(batch.metrics, runPK: run.pk, knownKeys: knownKeys, in: db)
-                try Self.recordKeys(batch.metrics.lazy.map(\.key), kind: .metric, experimentID: run.experimentID, in: db)
+                try Self.recordKeys(
+                    batch.metrics.lazy.map(\.key), kind: .metric, experimentID: run.experimentID, known: summarized, into: &newSummary, in: db)
             }
             if !batch.modelMetrics.isEmpty {
                 try Self.insertModelMetrics(batch.modelMetrics, runID: runID, in: db)
             }
             if !batch.tags.isEmpty {
                 try Self.upsertRunTags(batch.tags, runPK: run.pk, in: db)
-                try Self.recordKeys(batch.tags.lazy.map(\.key), kind: .tag, experimentID: run.experimentID, in: db)
+                try Self.recordKeys(
+                    batch.tags.lazy.map(\.key), kind: .tag, experimentID: run.experimentID, known: summarized, into: &newSummary, in: db)
             }
             if let name = batch.newRunName {
                 try db.cachedStatement(sql: "UPDATE runs SET name = ? WHERE run_pk = ?").execute(arguments: [name, run.pk])
             }
-            return newKeys
+            return (newKeys, newSummary)
         }
         if !newKeys.isEmpty {
             metricKeyIDs.withLock { cache in cache.merge(newKeys) { old, _ in old } }
         }
+        rememberRecordedKeys(newSummary)
     }
 
     /// Inserts params that are new, accepts identical re-logs and rejects changed values.

@@ -31,6 +31,14 @@ extension SQLiteTrackingStore: LoggedModelStore {
         }
     }
 
+    public func loggedModelExperiment(id: String) async throws -> ExperimentID? {
+        try readNow { db in
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT experiment_id FROM logged_models WHERE model_id = ? AND deleted = 0"), arguments: [id]
+            ).map(ExperimentID.init)
+        }
+    }
+
     public func finalizeLoggedModel(id: String, status: LoggedModelStatus, at time: Int64) async throws -> LoggedModel {
         try await pool.write { db in
             let pk = try Self.requireLoggedModel(id: id, in: db)

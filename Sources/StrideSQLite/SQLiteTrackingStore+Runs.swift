@@ -1,10 +1,12 @@
 import GRDB
 public import StrideDomain
 public import StrideStore
+import Synchronization
 
 extension SQLiteTrackingStore {
     public func createRun(_ run: NewRun) async throws -> Run {
-        try await pool.write { db in
+        let summarized = recordedExperimentKeys.withLock { summary in summary }
+        let (created, newSummary) = try await pool.write { db -> (Run, [ExperimentKeyEntry]) in
             let experiment = try Self.requireActiveExperiment(run.experimentID, in: db)
             let info = RunInfo(
                 runID: run.runID, experimentID: run.experimentID, runName: run.runName, userID: run.userID, status: .running,
@@ -20,9 +22,13 @@ extension SQLiteTrackingStore {
                 info.artifactURI, info.lifecycleStage.rawValue,
             ])
             try Self.upsertRunTags(run.tags, runPK: db.lastInsertedRowID, in: db)
-            try Self.recordKeys(run.tags.lazy.map(\.key), kind: .tag, experimentID: run.experimentID, in: db)
-            return Run(info: info, tags: run.tags.sorted { $0.key < $1.key })
+            var newSummary: [ExperimentKeyEntry] = []
+            try Self.recordKeys(
+                run.tags.lazy.map(\.key), kind: .tag, experimentID: run.experimentID, known: summarized, into: &newSummary, in: db)
+            return (Run(info: info, tags: run.tags.sorted { $0.key < $1.key }), newSummary)
         }
+        rememberRecordedKeys(newSummary)
+        return created
     }
 
     public func run(id: String) async throws -> Run? {

@@ -17,6 +17,9 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// Metric key → integer id. Ids never change once committed, so they are cached, but only after
     /// the transaction that created them commits.
     let metricKeyIDs = Mutex<[String: Int64]>([:])
+    /// Entries of the per-experiment key summary known to be stored (see `recordKeys`), added
+    /// once the transaction that wrote them commits.
+    let recordedExperimentKeys = Mutex<Set<ExperimentKeyEntry>>([])
 
     private init(pool: DatabasePool) {
         self.pool = pool

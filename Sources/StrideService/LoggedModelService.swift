@@ -35,10 +35,7 @@ public struct LoggedModelService: Sendable {
 
     /// The model, when its experiment belongs to `project`; another project's model is "not found".
     public func model(id: String, allowDeleted: Bool = false, project: String = ProjectContext.current) async throws -> LoggedModel {
-        guard let model = try await store.loggedModel(id: id, allowDeleted: allowDeleted) else { throw Self.missing(id) }
-        do {
-            try await tracking.ownership.requireExperiment(model.experimentID, in: project)
-        } catch {
+        guard let model = try await store.loggedModel(id: id, allowDeleted: allowDeleted), try await owns(model.experimentID, project) else {
             throw Self.missing(id)
         }
         return model
@@ -48,28 +45,28 @@ public struct LoggedModelService: Sendable {
         guard status == .ready || status == .uploadFailed else {
             throw StrideError.invalidParameter("Invalid value \(status.name) for parameter 'status' supplied.")
         }
-        _ = try await model(id: id, project: project)
+        try await requireModel(id, in: project)
         return try await store.finalizeLoggedModel(id: id, status: status, at: clock.nowMilliseconds())
     }
 
     public func delete(id: String, project: String = ProjectContext.current) async throws {
-        _ = try await model(id: id, project: project)
+        try await requireModel(id, in: project)
         try await store.deleteLoggedModel(id: id, at: clock.nowMilliseconds())
     }
 
     public func setTags(id: String, tags: [Tag], project: String = ProjectContext.current) async throws {
         let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
-        _ = try await model(id: id, project: project)
+        try await requireModel(id, in: project)
         try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds())
     }
 
     public func deleteTag(id: String, key: String, project: String = ProjectContext.current) async throws {
-        _ = try await model(id: id, project: project)
+        try await requireModel(id, in: project)
         try await store.deleteLoggedModelTag(id: id, key: key)
     }
 
     public func logParams(id: String, params: [Param], project: String = ProjectContext.current) async throws {
-        _ = try await model(id: id, project: project)
+        try await requireModel(id, in: project)
         let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
         try await store.logLoggedModelParams(id: id, params: uniqueByKey(params), at: clock.nowMilliseconds())
     }
@@ -95,6 +92,23 @@ public struct LoggedModelService: Sendable {
         let page = try await store.searchLoggedModels(
             LoggedModelQuery(experimentIDs: ids, filter: tree, datasets: datasets, order: orderBy, maxResults: limit, offset: offset))
         return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
+    }
+
+    /// Refuses an unknown model, or one of another project, as missing, without loading it.
+    private func requireModel(_ id: String, in project: String) async throws {
+        guard let experiment = try await store.loggedModelExperiment(id: id), try await owns(experiment, project) else {
+            throw Self.missing(id)
+        }
+    }
+
+    /// Whether `project` owns the experiment; a model names its experiment, which may be another project's.
+    private func owns(_ experiment: ExperimentID, _ project: String) async throws -> Bool {
+        do {
+            try await tracking.ownership.requireExperiment(experiment, in: project)
+            return true
+        } catch let error as StrideError where error.code == .resourceDoesNotExist {
+            return false
+        }
     }
 
     private static func missing(_ id: String) -> StrideError {

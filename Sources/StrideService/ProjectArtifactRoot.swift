@@ -8,7 +8,7 @@ enum ProjectArtifactRoot {
     static let reservedSegment = "workspaces"
 
     static func storePath(_ path: ArtifactPath, project: String) throws(StrideError) -> ArtifactPath {
-        guard project != TrackingService.defaultProject else {
+        guard project != Project.defaultName else {
             if path.segments.first == reservedSegment {
                 throw .invalidParameter("Artifact paths starting with '\(reservedSegment)/' are reserved for other projects.")
             }

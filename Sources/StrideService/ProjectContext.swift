@@ -1,9 +1,11 @@
-/// The project a service call acts in when the caller does not name one.
+public import StrideDomain
+
+/// The project of the request being handled: set once per request by the router (from the URL
+/// prefix or the workspace header) and by the web UI (from the signed-in viewer).
 ///
-/// The MLflow API always names the request's project. The web UI sets this once per request,
-/// from the signed-in token's project (or the server admin's choice), so every page's many
-/// service calls act in that project without threading it through each view. Outside a request
-/// it is `default`, the project of a server without projects.
+/// Service calls take their project as an argument; its default is this value, so the web UI's
+/// many calls act in the viewer's project without threading it through each view, while the
+/// MLflow wire layer names it on every call. Outside a request it is `default`.
 public enum ProjectContext {
-    @TaskLocal public static var current: String = TrackingService.defaultProject
+    @TaskLocal public static var current: String = Project.defaultName
 }

@@ -9,9 +9,6 @@ public struct RegistryService: Sendable {
     let loggedModels: LoggedModelService?
     let clock: any TimeSource
 
-    /// Registered models belong to the same project as experiments until projects get routes.
-    public static let defaultProject = TrackingService.defaultProject
-
     /// The largest `max_results` for registered-model search, as in MLflow.
     public static let maxModelSearchResults = 1000
     /// The client asks for 10,000 versions per page; MLflow's threshold is 200,000.

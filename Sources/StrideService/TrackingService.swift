@@ -14,9 +14,6 @@ public struct TrackingService: Sendable {
     let clock: any TimeSource
     let ownership: ProjectOwnership
 
-    /// The project of MLflow's bare routes, and of a server that has no other.
-    public static let defaultProject = "default"
-
     public init(store: any TrackingStore, artifacts: ArtifactLocations, clock: any TimeSource = SystemTimeSource()) {
         self.store = store
         self.ownership = ProjectOwnership(store: store)
@@ -27,7 +24,7 @@ public struct TrackingService: Sendable {
     /// Creates the `Default` experiment on first start.
     public func bootstrap() async throws {
         try await store.ensureDefaultExperiment(
-            project: Self.defaultProject, artifactLocation: artifacts.experimentLocation(.defaultExperiment),
+            project: Project.defaultName, artifactLocation: artifacts.experimentLocation(.defaultExperiment),
             at: clock.nowMilliseconds())
     }
 

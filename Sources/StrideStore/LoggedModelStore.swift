@@ -38,6 +38,9 @@ public protocol LoggedModelStore: Sendable {
 
     func loggedModel(id: String, allowDeleted: Bool) async throws -> LoggedModel?
 
+    /// The experiment of a live model, without loading the model; nil for an unknown or deleted one.
+    func loggedModelExperiment(id: String) async throws -> ExperimentID?
+
     func finalizeLoggedModel(id: String, status: LoggedModelStatus, at time: Int64) async throws -> LoggedModel
 
     func deleteLoggedModel(id: String, at time: Int64) async throws

@@ -25,4 +25,19 @@ struct ExperimentKeysContractTests {
             #expect(try await store.experimentKeys(experimentID: ExperimentID(999)) == ExperimentKeys())
         }
     }
+
+    @Test("a refused batch leaves its keys out of the summary, and a later batch still adds them", arguments: StoreBackend.all)
+    func refusedBatchAddsNoKeys(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let experiment = try await store.makeExperiment("refusals")
+            let run = try await store.makeRun(in: experiment)
+            let point = Metric(key: "late", value: 1, timestamp: 1, step: 0)
+            let refused = RunBatch(metrics: [point], modelMetrics: [ModelMetric(modelID: "m-missing", runID: run, metric: point)])
+            await #expect(performing: { try await store.logBatch(runID: run, refused) }, throws: isStrideError(.resourceDoesNotExist))
+            #expect(try await store.experimentKeys(experimentID: experiment).metrics.isEmpty)
+            try await store.logBatch(runID: run, RunBatch(metrics: [point]))
+            try await store.logBatch(runID: run, RunBatch(metrics: [Metric(key: "late", value: 2, timestamp: 2, step: 1)]))
+            #expect(try await store.experimentKeys(experimentID: experiment).metrics == ["late"])
+        }
+    }
 }

@@ -59,11 +59,11 @@ struct ModelsPageTests {
             let run = try await fixture.tracking.seedRun(experimentID: id, name: "trainer")
             _ = try await fixture.registry.createRegisteredModel(
                 name: "fraud detector", description: "Flags <b>bad</b> payments", tags: [Tag(key: "owner", value: "risk")],
-                project: TrackingService.defaultProject)
+                project: Project.defaultName)
             _ = try await fixture.registry.createModelVersion(
                 name: "fraud detector", source: "mlflow-artifacts:/\(id)/\(run)/artifacts/model", runID: run, runLink: nil,
-                description: nil, tags: [], project: TrackingService.defaultProject)
-            try await fixture.registry.setAlias("champion", model: "fraud detector", version: "1", project: TrackingService.defaultProject)
+                description: nil, tags: [], project: Project.defaultName)
+            try await fixture.registry.setAlias("champion", model: "fraud detector", version: "1", project: Project.defaultName)
 
             let list = try await client.page("/models")
             #expect(list.contains(#"<a href="/models/fraud%20detector">fraud detector</a>"#))

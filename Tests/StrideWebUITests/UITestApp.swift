@@ -98,6 +98,6 @@ extension TrackingService {
     }
 
     func seedExperiment(_ name: String) async throws -> String {
-        try await createExperiment(name: name, artifactLocation: nil, tags: [], project: TrackingService.defaultProject).description
+        try await createExperiment(name: name, artifactLocation: nil, tags: [], project: Project.defaultName).description
     }
 }

@@ -1,6 +1,7 @@
 public import HTTPTypes
 public import Hummingbird
 public import StrideDomain
+import StrideService
 import Synchronization
 
 /// The only way Stride's API adds routes: each registration states its ``RouteAccess``, which is
@@ -25,7 +26,7 @@ public struct GuardedRouter<Context: RequestContext> {
     }
 
     /// Adds a route; one a token may call is also served under `/projects/<name>`. The handler
-    /// runs with ``RequestProject/current`` set, after the access check when auth is on.
+    /// runs with ``ProjectContext/current`` set, after the access check when auth is on.
     public func on(
         _ path: String, method: HTTPRequest.Method, access: RouteAccess,
         use handler: @escaping @Sendable (Request, Context) async throws -> Response
@@ -39,7 +40,7 @@ public struct GuardedRouter<Context: RequestContext> {
                 if project != Project.defaultName, access != .anyone {
                     try await Self.requireProject(project, in: projects)
                 }
-                return try await RequestProject.$current.withValue(project) { try await handler(request, context) }
+                return try await ProjectContext.$current.withValue(project) { try await handler(request, context) }
             }
         }
     }

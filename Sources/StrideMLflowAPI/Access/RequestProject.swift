@@ -9,9 +9,6 @@ public enum RequestProject {
     public static let pathPrefix = "/projects/:project"
     public static let header = HTTPField.Name("X-MLFLOW-WORKSPACE")!
 
-    /// The project of the request being handled, set by ``GuardedRouter`` around each handler.
-    @TaskLocal public static var current: String = Project.defaultName
-
     static func name(of request: Request, parameters: Parameters) throws(StrideError) -> String {
         let fromPath = parameters.get("project")
         let fromHeader = request.headers[header].flatMap { $0.isEmpty ? nil : $0 }

@@ -44,7 +44,7 @@ extension ArtifactRoutes {
     private func create(_ request: Request, _ directory: ArtifactPath, _ fields: RequestFields) async throws -> Response {
         let partCount = try fields.int("num_parts") ?? 0
         let upload = try await artifacts.createMultipartUpload(
-            in: directory, clientFile: try fields.requiredString("path"), partCount: partCount, project: RequestProject.current)
+            in: directory, clientFile: try fields.requiredString("path"), partCount: partCount, project: ProjectContext.current)
         let base = Self.partUploadBase(of: request) + "/" + upload.value
         var writer = JSONWriter(capacity: 160 * partCount + 64)
         writer.beginObject()
@@ -75,13 +75,13 @@ extension ArtifactRoutes {
         }
         try await artifacts.completeMultipartUpload(
             try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), parts: parts,
-                project: RequestProject.current)
+                project: ProjectContext.current)
         return JSONResponse.empty()
     }
 
     private func abort(_ directory: ArtifactPath, _ fields: RequestFields) async throws -> Response {
         try await artifacts.abortMultipartUpload(
-            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), project: RequestProject.current)
+            try Self.uploadID(fields), in: directory, clientFile: try fields.requiredString("path"), project: ProjectContext.current)
         return JSONResponse.empty()
     }
 

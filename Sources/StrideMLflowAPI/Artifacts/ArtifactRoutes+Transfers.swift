@@ -13,23 +13,23 @@ extension ArtifactRoutes {
                 throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
             }
             let path = try Self.artifactPath(of: request, after: root)
-            try await artifacts.upload(to: path, body: UploadBody(body: request.body), project: RequestProject.current)
+            try await artifacts.upload(to: path, body: UploadBody(body: request.body), project: ProjectContext.current)
             return Response(status: .ok)
         }
         router.on(root + "/**", method: .get, access: .role(.reader)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
-            let download = try await artifacts.download(try Self.artifactPath(of: request, after: root), project: RequestProject.current)
+            let download = try await artifacts.download(try Self.artifactPath(of: request, after: root), project: ProjectContext.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
         router.on(root + "/**", method: .delete, access: .role(.maintainer)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
-            try await artifacts.delete(try Self.artifactPath(of: request, after: root), project: RequestProject.current)
+            try await artifacts.delete(try Self.artifactPath(of: request, after: root), project: ProjectContext.current)
             return JSONResponse.empty()
         }
         router.on(root, method: .get, access: .role(.reader)) { request, _ -> Response in
             if let refusal = self.refusalUnlessServing() { return refusal }
             let fields = try await MLflowRequest.decode(request).fields
-            let entries = try await artifacts.list(try Self.directoryPath(fields.string("path")), project: RequestProject.current)
+            let entries = try await artifacts.list(try Self.directoryPath(fields.string("path")), project: ProjectContext.current)
             return Self.listing(entries)
         }
     }

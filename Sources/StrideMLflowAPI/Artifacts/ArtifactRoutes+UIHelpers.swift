@@ -12,7 +12,7 @@ extension ArtifactRoutes {
         router.on("/get-artifact", method: .get, access: .role(.reader)) { request, _ -> Response in
             let fields = try await MLflowRequest.decode(request).fields
             let download = try await artifacts.runArtifact(runID: try Self.runID(fields), path: try fields.requiredString("path"),
-                project: RequestProject.current)
+                project: ProjectContext.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
         // `GET /model-versions/get-artifact?name=&version=&path=`: needs the model registry (a seam until then).
@@ -20,7 +20,7 @@ extension ArtifactRoutes {
             let fields = try await MLflowRequest.decode(request).fields
             let download = try await artifacts.modelVersionArtifact(
                 name: try fields.requiredString("name"), version: try fields.requiredString("version"),
-                path: try fields.requiredString("path"), project: RequestProject.current)
+                path: try fields.requiredString("path"), project: ProjectContext.current)
             return ArtifactDownloadResponse.make(download, request: request, artifacts: artifacts)
         }
         // `GET /api/2.0/mlflow/artifacts/list?run_id=&path=`: the tracking API's listing, paths relative to the run.
@@ -28,7 +28,7 @@ extension ArtifactRoutes {
             router.on(path, method: .get, access: .role(.reader)) { request, _ -> Response in
                 let fields = try await MLflowRequest.decode(request).fields
                 let listing = try await artifacts.listRunArtifacts(runID: try Self.runID(fields), path: try fields.string("path"),
-                    project: RequestProject.current)
+                    project: ProjectContext.current)
                 return Self.listing(listing.entries) { writer in writer.field("root_uri", listing.rootURI) }
             }
         }

@@ -11,7 +11,7 @@ extension WebUI {
             guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
             return await respond(logger: context.logger) {
                 let form = FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: FormActions.maxFormBytes)))
-                let project = form["project"] ?? TrackingService.defaultProject
+                let project = form["project"] ?? Project.defaultName
                 if let signIn {
                     guard let principal = try await signIn.principal(of: request) else { return HTMLResponse.redirect(to: "/login") }
                     try signIn.access.authorize(principal, project: project, needed: .reader, authEnabled: true)
@@ -29,7 +29,7 @@ extension WebUI {
         guard let projects else { return .anonymousAdmin }
         let names = try await projects.list().map(\.name)
         let chosen = request.cookies[WebSignIn.projectCookie]?.value
-        let project = chosen.flatMap { names.contains($0) ? $0 : nil } ?? TrackingService.defaultProject
+        let project = chosen.flatMap { names.contains($0) ? $0 : nil } ?? Project.defaultName
         return Viewer(project: project, role: .admin, tokenID: nil, projects: names)
     }
 }

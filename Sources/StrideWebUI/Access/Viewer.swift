@@ -18,7 +18,7 @@ struct Viewer: Sendable {
     func may(_ needed: Role) -> Bool { role >= needed }
 
     /// A server without `--auth`: one viewer, admin of `default`.
-    static let anonymousAdmin = Viewer(project: TrackingService.defaultProject, role: .admin, tokenID: nil, projects: [])
+    static let anonymousAdmin = Viewer(project: Project.defaultName, role: .admin, tokenID: nil, projects: [])
 
     @TaskLocal static var current: Viewer = .anonymousAdmin
 }
