@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -70,6 +72,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // MLflow's GraphQL endpoint (the queries its web UI sends) over the service.
+        .target(
+            name: "StrideGraphQL",
+            dependencies: [
+                "StrideDomain", "StrideService",
+                .product(name: "GraphQL", package: "GraphQL"),
+                // The schema's field maps are ordered dictionaries.
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // Server-rendered web pages over the service; templates are Swift string literals.
         .target(
             name: "StrideWebUI",
@@ -84,7 +98,7 @@ let package = Package(
         .target(
             name: "StrideServer",
             dependencies: [
-                "StrideMLflowAPI", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
+                "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -126,6 +140,14 @@ let package = Package(
                 "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideGraphQLTests",
+            dependencies: [
+                "StrideGraphQL", "StrideService", "StrideSQLite", "StrideDomain", "StrideStore",
+                .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

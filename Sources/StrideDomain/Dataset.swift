@@ -38,3 +38,20 @@ public struct ModelOutput: Sendable, Hashable {
         self.step = step
     }
 }
+
+/// A dataset used in an experiment, in one role (MLflow's `DatasetSummary`): what the web UI's
+/// dataset filter lists.
+public struct DatasetSummary: Sendable, Hashable {
+    public var experimentID: ExperimentID
+    public var name: String
+    public var digest: String
+    /// The `mlflow.data.context` tag of a run's input (`training`, ...); nil when an input has none.
+    public var context: String?
+
+    public init(experimentID: ExperimentID, name: String, digest: String, context: String?) {
+        self.experimentID = experimentID
+        self.name = name
+        self.digest = digest
+        self.context = context
+    }
+}

@@ -27,4 +27,23 @@ public enum Limits {
     public static let maxSearchResults = 50000
     public static let maxRunsPerBulkHistory = 100
     public static let maxResultsPerRunBulkHistory = 2500
+
+    // MLflow's GraphQL endpoint (`POST /graphql`): MLflow's own query limits, plus the size and
+    // nesting bounds that keep parsing a client's document cheap and its recursion shallow.
+    /// The largest `/graphql` request body in bytes; the web UI's queries are a few kilobytes.
+    public static let maxGraphQLRequestBytes = 256 * 1024
+    /// Brackets (`{`, `(`, `[`) open at once in a GraphQL document; checked before parsing.
+    public static let maxGraphQLNesting = 64
+    /// MLflow's `_MAX_DEPTH`: selection sets nested in an operation.
+    public static let maxGraphQLQueryDepth = 10
+    /// MLflow's `_MAX_SELECTIONS`: fields selected in an operation, fragments expanded.
+    public static let maxGraphQLSelections = 1000
+    /// MLflow's `MLFLOW_SERVER_GRAPHQL_MAX_ROOT_FIELDS` default: top-level fields, the batch size of one request.
+    public static let maxGraphQLRootFields = 10
+    /// MLflow's `MLFLOW_SERVER_GRAPHQL_MAX_ALIASES` default: aliased fields in one selection set.
+    public static let maxGraphQLAliases = 10
+    /// MLflow's `MAX_EXPERIMENT_IDS_PER_REQUEST` of dataset search.
+    public static let maxExperimentsPerDatasetSearch = 20
+    /// MLflow's `MAX_DATASET_SUMMARIES_RESULTS`: dataset summaries one search returns.
+    public static let maxDatasetSummaries = 1000
 }

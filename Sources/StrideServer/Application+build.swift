@@ -1,6 +1,8 @@
 public import Hummingbird
 import Foundation
 public import Logging
+public import StrideGraphQL
+import StrideDomain
 import StrideLocalArtifacts
 public import StrideMLflowAPI
 import StrideSQLite
@@ -48,9 +50,10 @@ public enum StrideApplication {
         let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
 
         let policies = RoutePolicies()
+        let graphQL = try GraphQLEndpoint(tracking: tracking, registry: registry, artifacts: artifacts)
         let router = buildRouter(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
-            servesArtifacts: configuration.serveArtifacts, access: access, policies: policies)
+            servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL)
         // Deny by default: with auth on, a route registered without a declared policy stops startup.
         let unguarded = policies.unguardedRoutes(of: router)
         if access != nil, !unguarded.isEmpty {
@@ -81,11 +84,11 @@ public enum StrideApplication {
     ///
     /// With `access` (auth on) every API route checks the caller's token against the role it
     /// declares, the web UI signs viewers in with the same tokens, and `policies` records every
-    /// route's declaration, the UI's included.
+    /// route's declaration, the UI's included. With `graphQL`, MLflow's GraphQL endpoint is served too.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
-        policies: RoutePolicies = RoutePolicies()
+        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
@@ -106,7 +109,16 @@ public enum StrideApplication {
                 policies.record(method: method, path: path, access: role.map(RouteAccess.role) ?? .anyone)
             }
         }
-        api.register(on: GuardedRouter(router: router, gate: access.map(AccessGate.init), policies: policies, projects: api.projectDirectory))
+        let guarded = GuardedRouter(router: router, gate: access.map(AccessGate.init), policies: policies, projects: api.projectDirectory)
+        api.register(on: guarded)
+        if let graphQL {
+            // Read-only queries, so a reader may send them; MLflow serves GET as well as POST.
+            let answer: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+                try await graphQL.respond(to: request, project: ProjectContext.current)
+            }
+            guarded.on(GraphQLEndpoint.path, method: .post, access: .role(.reader), use: answer)
+            guarded.on(GraphQLEndpoint.path, method: .get, access: .role(.reader), use: answer)
+        }
         return router
     }
 }

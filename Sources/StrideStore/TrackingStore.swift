@@ -65,6 +65,9 @@ public protocol TrackingStore: Sendable {
 
     func logOutputs(runID: String, models: [ModelOutput]) async throws
 
+    /// The distinct (experiment, dataset, context) triples of the experiments' run inputs, at most `limit`.
+    func datasetSummaries(experimentIDs: [ExperimentID], limit: Int) async throws -> [DatasetSummary]
+
     // MARK: Metric history
 
     /// Points of one metric in (step, timestamp, value) order, resuming after `cursor`. An unknown

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import StrideDomain
+import StrideSQLite
+import StrideService
+import Testing
+
+@testable import StrideGraphQL
+
+/// The endpoint over real services and a fresh SQLite store, with a project `vision` besides `default`.
+private func withEndpoint(_ body: (GraphQLEndpoint, TrackingService) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-graphql-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
+    do {
+        let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
+        try await tracking.bootstrap()
+        _ = try await ProjectService(store: store).create(named: "vision")
+        try await body(try GraphQLEndpoint(tracking: tracking), tracking)
+    } catch {
+        try await store.close()
+        throw error
+    }
+    try await store.close()
+}
+
+/// The endpoint's answer to `query` in `project`, as parsed JSON.
+private func ask(_ endpoint: GraphQLEndpoint, _ query: String, project: String = "default") async throws -> [String: Any] {
+    let body = try JSONSerialization.data(withJSONObject: ["query": query])
+    let answer = try await endpoint.answer(body, project: project)
+    return try #require(try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any])
+}
+
+@Suite("GraphQL endpoint")
+struct GraphQLEndpointTests {
+    @Test func getsAnExperimentByID() async throws {
+        try await withEndpoint { endpoint, tracking in
+            let id = try await tracking.createExperiment(name: "GraphqlTest", artifactLocation: nil, tags: [], project: "default")
+            let answer = try await ask(endpoint, #"{ mlflowGetExperiment(input: {experimentId: "\#(id)"}) { experiment { name workspace } } }"#)
+            let experiment = (answer["data"] as? [String: Any])?["mlflowGetExperiment"] as? [String: Any]
+            #expect(experiment?["experiment"] as? [String: String] == ["name": "GraphqlTest", "workspace": "default"])
+            #expect(answer["errors"] is NSNull)
+        }
+    }
+
+    @Test func aNaNMetricValueIsNullWithoutAnError() async throws {
+        try await withEndpoint { endpoint, tracking in
+            let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: "r", startTime: 1, tags: [], project: "default")
+            try await tracking.logMetric(runID: run.info.runID, metric: Metric(key: "nan", value: .nan, timestamp: 2, step: 2), project: "default")
+            let answer = try await ask(endpoint, #"{ mlflowGetRun(input: {runId: "\#(run.info.runID)"}) { run { data { metrics { key value step } } } } }"#)
+            #expect(answer["errors"] is NSNull)
+            let data = try #require(answer["data"] as? [String: Any])
+            let metrics = ((((data["mlflowGetRun"] as? [String: Any])?["run"] as? [String: Any])?["data"] as? [String: Any])?["metrics"]) as? [[String: Any]]
+            #expect(metrics?.count == 1)
+            #expect(metrics?.first?["key"] as? String == "nan")
+            #expect(metrics?.first?["value"] is NSNull)
+            #expect(metrics?.first?["step"] as? String == "2")
+        }
+    }
+
+    @Test func anotherProjectsRunIsNotFound() async throws {
+        try await withEndpoint { endpoint, tracking in
+            let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: "r", startTime: 1, tags: [], project: "default")
+            let answer = try await ask(endpoint, #"{ mlflowGetRun(input: {runId: "\#(run.info.runID)"}) { run { info { runId } } } }"#, project: "vision")
+            #expect(answer["errors"] as? [String] == ["Run with id=\(run.info.runID) not found"])
+            #expect((answer["data"] as? [String: Any])?["mlflowGetRun"] is NSNull)
+        }
+    }
+
+    @Test func searchRunsIsAMutationAndAQuery() async throws {
+        try await withEndpoint { endpoint, tracking in
+            let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: "r", startTime: 1, tags: [], project: "default")
+            for operation in ["mutation", "query"] {
+                let answer = try await ask(endpoint, #"\#(operation) { mlflowSearchRuns(input: {experimentIds: ["0"]}) { runs { info { runId status } } } }"#)
+                let runs = ((answer["data"] as? [String: Any])?["mlflowSearchRuns"] as? [String: Any])?["runs"] as? [[String: [String: String]]]
+                #expect(runs == [["info": ["runId": run.info.runID, "status": "RUNNING"]]])
+            }
+        }
+    }
+
+    @Test func aListOfOperationsIsRefused() async throws {
+        try await withEndpoint { endpoint, _ in
+            await #expect(throws: StrideError.self) {
+                _ = try await endpoint.answer(Data(#"[{"query": "{ test { output } }"}]"#.utf8), project: "default")
+            }
+        }
+    }
+
+    @Test func aSyntaxErrorIsReportedInErrors() async throws {
+        try await withEndpoint { endpoint, _ in
+            let answer = try await ask(endpoint, "{ test { output }")
+            #expect(answer["data"] is NSNull)
+            #expect((answer["errors"] as? [String])?.first?.hasPrefix("Syntax Error") == true)
+        }
+    }
+}
