@@ -129,7 +129,9 @@ struct MLflowGraphQLTypes {
                 }
             },
             parseLiteral: { literal in
-                guard let integer = literal as? IntValue, let exact = Int64(integer.value) else { return .null }
+                guard let integer = literal as? IntValue, let exact = Int64(integer.value) else {
+                    throw GraphQLError(message: "LongString cannot represent a value that is not a 64-bit integer")
+                }
                 return .string(String(exact))
             })
     }

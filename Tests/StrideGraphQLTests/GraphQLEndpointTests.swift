@@ -79,6 +79,33 @@ struct GraphQLEndpointTests {
         }
     }
 
+    @Test func datasetSearchListsEachRoleOnceAndSkipsAnotherProjectsExperiments() async throws {
+        try await withEndpoint { endpoint, tracking in
+            let dataset = Dataset(name: "d", digest: "abc", sourceType: "local", source: "/d", schema: nil, profile: nil)
+            let training = DatasetInput(dataset: dataset, tags: [Tag(key: ReservedTag.datasetContext, value: "training")])
+            for _ in 0..<2 {
+                let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: nil, startTime: 1, tags: [], project: "default")
+                try await tracking.logInputs(runID: run.info.runID, datasets: [training], project: "default")
+            }
+            let untagged = try await tracking.createRun(experimentID: nil, userID: nil, runName: nil, startTime: 1, tags: [], project: "default")
+            try await tracking.logInputs(runID: untagged.info.runID, datasets: [DatasetInput(dataset: dataset, tags: [])], project: "default")
+            let query = #"mutation { mlflowSearchDatasets(input: {experimentIds: ["0"]}) { datasetSummaries { experimentId name digest context } } }"#
+
+            let answer = try await ask(endpoint, query)
+            let summaries = ((answer["data"] as? [String: Any])?["mlflowSearchDatasets"] as? [String: Any])?["datasetSummaries"] as? [[String: String]]
+            #expect(Set(summaries ?? []) == [
+                ["experimentId": "0", "name": "d", "digest": "abc", "context": "training"],
+                ["experimentId": "0", "name": "d", "digest": "abc", "context": ""],
+            ])
+            #expect(summaries?.count == 2)
+
+            // Experiment ids are global: `0` is `default`'s, so from `vision` it is skipped like an unknown id.
+            let elsewhere = try await ask(endpoint, query, project: "vision")
+            let none = ((elsewhere["data"] as? [String: Any])?["mlflowSearchDatasets"] as? [String: Any])?["datasetSummaries"] as? [Any]
+            #expect(none?.isEmpty == true)
+        }
+    }
+
     @Test func aListOfOperationsIsRefused() async throws {
         try await withEndpoint { endpoint, _ in
             await #expect(throws: StrideError.self) {
