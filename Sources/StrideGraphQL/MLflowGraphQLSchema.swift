@@ -2,6 +2,7 @@ import GraphQL
 import OrderedCollections
 import StrideDomain
 import StrideService
+import Synchronization
 
 /// MLflow's GraphQL schema over Stride's services: the queries MLflow's web UI sends, each
 /// resolved by the same service call as the REST endpoint it mirrors, in the request's project.
@@ -22,12 +23,13 @@ struct MLflowGraphQLSchema: Sendable {
             "info": GraphQLField(type: types.runInfo), "data": GraphQLField(type: types.runData),
             "inputs": GraphQLField(type: types.runInputs), "outputs": GraphQLField(type: types.runOutputs),
             "experiment": resolvedField(type: types.experiment) { source, _, context, _ in
-                try await resolving(context) { project in
-                    GraphQLValues.experiment(try await tracking.experiment(id: Self.runInfo(source, "experimentId"), project: project))
+                try await resolving(context) { scope in
+                    let id = Self.runInfo(source, "experimentId")
+                    return try await scope.experiment(id) { GraphQLValues.experiment(try await tracking.experiment(id: id, project: scope.project)) }
                 }
             },
             "modelVersions": resolvedField(type: GraphQLList(GraphQLNonNull(types.modelVersion))) { source, _, context, _ in
-                try await resolving(context) { project in try await modelVersions(ofRun: Self.runInfo(source, "runId"), project: project) }
+                try await resolving(context) { scope in try await modelVersions(ofRun: Self.runInfo(source, "runId"), project: scope.project) }
             },
         ])
         let searchRunsResponse = try GraphQLObjectType(name: "MlflowSearchRunsResponse", fields: [
@@ -39,14 +41,14 @@ struct MLflowGraphQLSchema: Sendable {
             "orderBy": types.strings, "pageToken": GraphQLString,
         ])
         let searchRuns = resolvedField(type: searchRunsResponse, args: input(searchRunsInput)) { _, args, context, _ in
-            try await resolving(context) { project in try await self.searchRuns(args["input"], project: project) }
+            try await resolving(context) { scope in try await self.searchRuns(args["input"], project: scope.project) }
         }
         let searchDatasets = resolvedField(
             type: try response("MlflowSearchDatasetsResponse", types, ["datasetSummaries": GraphQLList(GraphQLNonNull(types.datasetSummary))]),
             args: input(try types.input("MlflowSearchDatasetsInput", ["experimentIds": types.strings]))
         ) { _, args, context, _ in
-            try await resolving(context) { project in
-                let summaries = try await tracking.searchDatasets(experimentIDs: Self.strings(args["input", "experimentIds"]), project: project)
+            try await resolving(context) { scope in
+                let summaries = try await tracking.searchDatasets(experimentIDs: Self.strings(args["input", "experimentIds"]), project: scope.project)
                 return ["datasetSummaries": summaries.map(GraphQLValues.datasetSummary)] as GraphQLValues.Object
             }
         }
@@ -55,8 +57,8 @@ struct MLflowGraphQLSchema: Sendable {
                 type: try response("MlflowGetExperimentResponse", types, ["experiment": types.experiment]),
                 args: input(try types.input("MlflowGetExperimentInput", ["experimentId": GraphQLString]))
             ) { _, args, context, _ in
-                try await resolving(context) { project in
-                    let experiment = try await tracking.experiment(id: args["input", "experimentId"].string ?? "", project: project)
+                try await resolving(context) { scope in
+                    let experiment = try await tracking.experiment(id: args["input", "experimentId"].string ?? "", project: scope.project)
                     return ["experiment": GraphQLValues.experiment(experiment)] as GraphQLValues.Object
                 }
             },
@@ -66,14 +68,14 @@ struct MLflowGraphQLSchema: Sendable {
                     "runIds": types.strings, "metricKey": GraphQLString, "startStep": GraphQLInt, "endStep": GraphQLInt, "maxResults": GraphQLInt,
                 ]))
             ) { _, args, context, _ in
-                try await resolving(context) { project in try await metricHistoryBulkInterval(args["input"], project: project) }
+                try await resolving(context) { scope in try await metricHistoryBulkInterval(args["input"], project: scope.project) }
             },
             "mlflowGetRun": resolvedField(
                 type: try response("MlflowGetRunResponse", types, ["run": run]),
                 args: input(try types.input("MlflowGetRunInput", ["runId": GraphQLString, "runUuid": GraphQLString]))
             ) { _, args, context, _ in
-                try await resolving(context) { project in
-                    ["run": GraphQLValues.run(try await tracking.run(id: try Self.runID(args["input"]), project: project))] as GraphQLValues.Object
+                try await resolving(context) { scope in
+                    ["run": GraphQLValues.run(try await tracking.run(id: try Self.runID(args["input"]), project: scope.project))] as GraphQLValues.Object
                 }
             },
             "mlflowListArtifacts": resolvedField(
@@ -84,7 +86,7 @@ struct MLflowGraphQLSchema: Sendable {
                     "runId": GraphQLString, "runUuid": GraphQLString, "path": GraphQLString, "pageToken": GraphQLString,
                 ]))
             ) { _, args, context, _ in
-                try await resolving(context) { project in try await listArtifacts(args["input"], project: project) }
+                try await resolving(context) { scope in try await listArtifacts(args["input"], project: scope.project) }
             },
             "mlflowSearchModelVersions": resolvedField(
                 type: try response("MlflowSearchModelVersionsResponse", types, [
@@ -94,7 +96,7 @@ struct MLflowGraphQLSchema: Sendable {
                     "filter": GraphQLString, "maxResults": types.longString, "orderBy": types.strings, "pageToken": GraphQLString,
                 ]))
             ) { _, args, context, _ in
-                try await resolving(context) { project in try await searchModelVersions(args["input"], project: project) }
+                try await resolving(context) { scope in try await searchModelVersions(args["input"], project: scope.project) }
             },
             "test": resolvedField(type: types.echo, description: "Simple echoing field", args: ["inputString": GraphQLArgument(type: GraphQLString)]) {
                 _, args, _, _ in Self.echo(args)
@@ -201,17 +203,30 @@ private func resolvedField(
     GraphQLField(type: type, description: description, args: args, resolve: resolve)
 }
 
-/// What every resolver knows of its request: the project it acts in.
-struct GraphQLRequestScope: Sendable {
+/// What every resolver knows of its request: the project it acts in, and the experiments already
+/// looked up, so a page of runs that asks for each run's experiment reads each experiment once.
+final class GraphQLRequestScope: Sendable {
     let project: String
+    private let experiments = Mutex<[String: GraphQLValues.Object]>([:])
+
+    init(project: String) {
+        self.project = project
+    }
+
+    func experiment(_ id: String, load: () async throws -> GraphQLValues.Object) async throws -> GraphQLValues.Object {
+        if let known = experiments.withLock({ $0[id] }) { return known }
+        let loaded = try await load()
+        experiments.withLock { $0[id] = loaded }
+        return loaded
+    }
 }
 
-/// Runs a resolver in the request's project; a service's refusal becomes the field's error with the
+/// Runs a resolver in the request's scope; a service's refusal becomes the field's error with the
 /// service's message (MLflow reports the `MlflowException` message), anything else a generic one.
-func resolving(_ context: any Sendable, _ body: (String) async throws -> (any Sendable)?) async throws -> (any Sendable)? {
+func resolving(_ context: any Sendable, _ body: (GraphQLRequestScope) async throws -> (any Sendable)?) async throws -> (any Sendable)? {
     guard let scope = context as? GraphQLRequestScope else { throw GraphQLError(message: "Internal error") }
     do {
-        return try await body(scope.project)
+        return try await body(scope)
     } catch let error as StrideError {
         throw GraphQLError(message: error.message)
     } catch let error as GraphQLError {

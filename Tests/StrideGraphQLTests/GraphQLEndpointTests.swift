@@ -32,26 +32,36 @@ private func ask(_ endpoint: GraphQLEndpoint, _ query: String, project: String =
     return try #require(try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any])
 }
 
+/// The value at `path` below the answer's `data`.
+private func data(_ answer: [String: Any], _ path: String...) -> Any? {
+    var value: Any? = answer["data"]
+    for key in path { value = (value as? [String: Any])?[key] }
+    return value
+}
+
+/// A run in the `Default` experiment of project `default`.
+private func newRun(_ tracking: TrackingService) async throws -> Run {
+    try await tracking.createRun(experimentID: nil, userID: nil, runName: nil, startTime: 1, tags: [], project: "default")
+}
+
 @Suite("GraphQL endpoint")
 struct GraphQLEndpointTests {
     @Test func getsAnExperimentByID() async throws {
         try await withEndpoint { endpoint, tracking in
             let id = try await tracking.createExperiment(name: "GraphqlTest", artifactLocation: nil, tags: [], project: "default")
             let answer = try await ask(endpoint, #"{ mlflowGetExperiment(input: {experimentId: "\#(id)"}) { experiment { name workspace } } }"#)
-            let experiment = (answer["data"] as? [String: Any])?["mlflowGetExperiment"] as? [String: Any]
-            #expect(experiment?["experiment"] as? [String: String] == ["name": "GraphqlTest", "workspace": "default"])
+            #expect(data(answer, "mlflowGetExperiment", "experiment") as? [String: String] == ["name": "GraphqlTest", "workspace": "default"])
             #expect(answer["errors"] is NSNull)
         }
     }
 
     @Test func aNaNMetricValueIsNullWithoutAnError() async throws {
         try await withEndpoint { endpoint, tracking in
-            let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: "r", startTime: 1, tags: [], project: "default")
+            let run = try await newRun(tracking)
             try await tracking.logMetric(runID: run.info.runID, metric: Metric(key: "nan", value: .nan, timestamp: 2, step: 2), project: "default")
             let answer = try await ask(endpoint, #"{ mlflowGetRun(input: {runId: "\#(run.info.runID)"}) { run { data { metrics { key value step } } } } }"#)
             #expect(answer["errors"] is NSNull)
-            let data = try #require(answer["data"] as? [String: Any])
-            let metrics = ((((data["mlflowGetRun"] as? [String: Any])?["run"] as? [String: Any])?["data"] as? [String: Any])?["metrics"]) as? [[String: Any]]
+            let metrics = data(answer, "mlflowGetRun", "run", "data", "metrics") as? [[String: Any]]
             #expect(metrics?.count == 1)
             #expect(metrics?.first?["key"] as? String == "nan")
             #expect(metrics?.first?["value"] is NSNull)
@@ -61,20 +71,19 @@ struct GraphQLEndpointTests {
 
     @Test func anotherProjectsRunIsNotFound() async throws {
         try await withEndpoint { endpoint, tracking in
-            let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: "r", startTime: 1, tags: [], project: "default")
+            let run = try await newRun(tracking)
             let answer = try await ask(endpoint, #"{ mlflowGetRun(input: {runId: "\#(run.info.runID)"}) { run { info { runId } } } }"#, project: "vision")
             #expect(answer["errors"] as? [String] == ["Run with id=\(run.info.runID) not found"])
-            #expect((answer["data"] as? [String: Any])?["mlflowGetRun"] is NSNull)
+            #expect(data(answer, "mlflowGetRun") is NSNull)
         }
     }
 
     @Test func searchRunsIsAMutationAndAQuery() async throws {
         try await withEndpoint { endpoint, tracking in
-            let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: "r", startTime: 1, tags: [], project: "default")
+            let run = try await newRun(tracking)
             for operation in ["mutation", "query"] {
                 let answer = try await ask(endpoint, #"\#(operation) { mlflowSearchRuns(input: {experimentIds: ["0"]}) { runs { info { runId status } } } }"#)
-                let runs = ((answer["data"] as? [String: Any])?["mlflowSearchRuns"] as? [String: Any])?["runs"] as? [[String: [String: String]]]
-                #expect(runs == [["info": ["runId": run.info.runID, "status": "RUNNING"]]])
+                #expect(data(answer, "mlflowSearchRuns", "runs") as? [[String: [String: String]]] == [["info": ["runId": run.info.runID, "status": "RUNNING"]]])
             }
         }
     }
@@ -84,15 +93,15 @@ struct GraphQLEndpointTests {
             let dataset = Dataset(name: "d", digest: "abc", sourceType: "local", source: "/d", schema: nil, profile: nil)
             let training = DatasetInput(dataset: dataset, tags: [Tag(key: ReservedTag.datasetContext, value: "training")])
             for _ in 0..<2 {
-                let run = try await tracking.createRun(experimentID: nil, userID: nil, runName: nil, startTime: 1, tags: [], project: "default")
+                let run = try await newRun(tracking)
                 try await tracking.logInputs(runID: run.info.runID, datasets: [training], project: "default")
             }
-            let untagged = try await tracking.createRun(experimentID: nil, userID: nil, runName: nil, startTime: 1, tags: [], project: "default")
+            let untagged = try await newRun(tracking)
             try await tracking.logInputs(runID: untagged.info.runID, datasets: [DatasetInput(dataset: dataset, tags: [])], project: "default")
             let query = #"mutation { mlflowSearchDatasets(input: {experimentIds: ["0"]}) { datasetSummaries { experimentId name digest context } } }"#
 
             let answer = try await ask(endpoint, query)
-            let summaries = ((answer["data"] as? [String: Any])?["mlflowSearchDatasets"] as? [String: Any])?["datasetSummaries"] as? [[String: String]]
+            let summaries = data(answer, "mlflowSearchDatasets", "datasetSummaries") as? [[String: String]]
             #expect(Set(summaries ?? []) == [
                 ["experimentId": "0", "name": "d", "digest": "abc", "context": "training"],
                 ["experimentId": "0", "name": "d", "digest": "abc", "context": ""],
@@ -101,8 +110,7 @@ struct GraphQLEndpointTests {
 
             // Experiment ids are global: `0` is `default`'s, so from `vision` it is skipped like an unknown id.
             let elsewhere = try await ask(endpoint, query, project: "vision")
-            let none = ((elsewhere["data"] as? [String: Any])?["mlflowSearchDatasets"] as? [String: Any])?["datasetSummaries"] as? [Any]
-            #expect(none?.isEmpty == true)
+            #expect((data(elsewhere, "mlflowSearchDatasets", "datasetSummaries") as? [Any])?.isEmpty == true)
         }
     }
 
