@@ -96,7 +96,8 @@ public enum StrideApplication {
             servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
+        let knownPaths = api.routePaths.union(graphQL == nil ? [] : [GraphQLEndpoint.path])
+        router.add(middleware: MLflowErrorMiddleware(knownPaths: knownPaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))
         if let browse {
             let signIn = access.map { WebSignIn(access: $0, projects: projects) }

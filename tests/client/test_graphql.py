@@ -128,6 +128,8 @@ def test_bad_bodies_get_mlflows_error_shape_not_a_5xx(tracking_uri):
     assert deep.status_code == 200 and deep.json()["errors"] == ["Query exceeds maximum nesting of 64 brackets"]
     huge = graphql(tracking_uri, "{ mlflowSearchModelVersions(input: {maxResults: 99999999999999999999}) { nextPageToken } }").json()
     assert huge["data"] is None and "LongString" in huge["errors"][0]
+    put = requests.put(f"{tracking_uri}/graphql", json={"query": "{ test { output } }"}, timeout=30)
+    assert put.status_code == 405 and put.json()["error_code"] == "ENDPOINT_NOT_FOUND"
     unknown = graphql(tracking_uri, "{ nope }").json()
     assert unknown["data"] is None and "nope" in unknown["errors"][0]
     missing = graphql(tracking_uri, '{ mlflowGetRun(input: {runId: "0123456789abcdef0123456789abcdef"}) { run { info { runId } } } }').json()
