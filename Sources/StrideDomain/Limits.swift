@@ -27,4 +27,21 @@ public enum Limits {
     public static let maxSearchResults = 50000
     public static let maxRunsPerBulkHistory = 100
     public static let maxResultsPerRunBulkHistory = 2500
+
+    // Request sizes, applied while the request is read (docs/security.md); none has an MLflow counterpart
+    // except log-batch's, above.
+    /// The body of an API call that declares no larger limit: one entity with its tags.
+    public static let maxRequestBodyBytes = 1_000_000
+    /// The body of a search or other read sent as POST: a filter, an order and a page token.
+    public static let maxSearchRequestBodyBytes = 256 * 1024
+    /// log-inputs and log-outputs: MLflow's dataset profile (16 MB), schema (1 MB) and source, escaped.
+    public static let maxDatasetRequestBodyBytes = 20 * 1024 * 1024
+    /// A web UI form: a few fields and a list of run ids.
+    public static let maxFormBodyBytes = 256 * 1024
+    /// A request's URL and headers together (NIO's HTTP decoder refuses a larger head).
+    public static let maxRequestHeadBytes = 80 * 1024
+    /// Nesting of arrays and objects in a JSON body; deeper documents are refused before the stack is at risk.
+    public static let maxJSONNestingDepth = 256
+    /// Request bodies held in memory at once across all requests; beyond it a request waits, then gets 503.
+    public static let maxBufferedBodyBytes = 48 * 1024 * 1024
 }
