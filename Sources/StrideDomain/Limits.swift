@@ -38,10 +38,14 @@ public enum Limits {
     public static let maxDatasetRequestBodyBytes = 20 * 1024 * 1024
     /// A web UI form: a few fields and a list of run ids.
     public static let maxFormBodyBytes = 256 * 1024
+    /// JSON values (objects, arrays, strings, numbers, literals) in one body: bounds the parsed tree,
+    /// ~120 bytes a value, whatever the body's size. A full log-batch has about 6,000.
+    public static let maxJSONValues = 50_000
     /// A request's URL and headers together (NIO's HTTP decoder refuses a larger head).
     public static let maxRequestHeadBytes = 80 * 1024
     /// Nesting of arrays and objects in a JSON body; deeper documents are refused before the stack is at risk.
     public static let maxJSONNestingDepth = 256
-    /// Request bodies held in memory at once across all requests; beyond it a request waits, then gets 503.
-    public static let maxBufferedBodyBytes = 48 * 1024 * 1024
+    /// Bodies over `maxRequestBodyBytes` held in memory at once across all requests (one maximum
+    /// dataset body); beyond it a request waits, then gets 503, which the client retries.
+    public static let maxBufferedBodyBytes = 32 * 1024 * 1024
 }

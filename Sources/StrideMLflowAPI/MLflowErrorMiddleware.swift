@@ -30,6 +30,8 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as StrideError where error.code.httpStatus.code < 500 {
             return MLflowErrorResponse.make(error)
+        } catch let error as StrideError where error.code == .temporarilyUnavailable {
+            return MLflowErrorResponse.serverFault(code: error.code, message: error.message, status: .serviceUnavailable, requestID: context.id)
         } catch let error as StoreUnavailable {
             context.logger.warning("Database busy for \(error.waitedSeconds) s on \(request.method) \(request.uri.path)")
             return MLflowErrorResponse.serverFault(

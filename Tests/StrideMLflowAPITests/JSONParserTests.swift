@@ -46,6 +46,15 @@ struct JSONParserTests {
         #expect(throws: JSONParser.Failure(reason: "nesting deeper than 256 levels", offset: depth)) { try JSONParser.parse(Array(over.utf8)) }
     }
 
+    @Test("a document of more values than the limit is refused, however small its text")
+    func valueLimit() throws {
+        let values = Limits.maxJSONValues
+        let atLimit = "[" + Array(repeating: "0", count: values - 1).joined(separator: ",") + "]"
+        #expect(throws: Never.self) { try JSONParser.parse(Array(atLimit.utf8)) }
+        let over = "[" + Array(repeating: "0", count: values).joined(separator: ",") + "]"
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(over.utf8)) }
+    }
+
     @Test("contiguous and non-contiguous input parse alike")
     func contiguousAndNot() throws {
         let text = #"{"metrics":[{"key":"loss","value":0.25,"step":3}]}"#

@@ -13,7 +13,7 @@ final class RequestBodyBudget: Sendable {
     /// How long a request waits for room before it is refused.
     private let patience: Duration
 
-    init(capacity: Int = Limits.maxBufferedBodyBytes, patience: Duration = .seconds(10)) {
+    init(capacity: Int = Limits.maxBufferedBodyBytes, patience: Duration = .seconds(30)) {
         self.capacity = capacity
         self.patience = patience
     }

@@ -13,14 +13,23 @@ struct RequestBodyLimit: Sendable {
     /// Named in the refusal, so the client sees which endpoint's limit it hit.
     var path: String
 
+    /// A declared length sizes the buffer once: growing it by doubling would hold up to twice the
+    /// body, plus the copy made at each step.
     func collect(_ request: Request) async throws(StrideError) -> ByteBuffer {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
+        let declared = request.headers[.contentLength].flatMap(Int.init)
+        if let declared, declared > maxBytes {
             throw tooLarge(declared: declared)
         }
         do {
-            return try await request.body.collect(upTo: maxBytes)
-        } catch is NIOTooManyBytesError {
-            throw tooLarge(declared: nil)
+            var body = ByteBuffer()
+            body.reserveCapacity(min(declared ?? 0, maxBytes))
+            for try await part in request.body {
+                guard body.readableBytes + part.readableBytes <= maxBytes else { throw tooLarge(declared: nil) }
+                body.writeImmutableBuffer(part)
+            }
+            return body
+        } catch let error as StrideError {
+            throw error
         } catch let error as HTTPParserError {
             throw Self.malformed(error)
         } catch {

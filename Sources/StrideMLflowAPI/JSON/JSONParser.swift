@@ -15,6 +15,9 @@ public struct JSONParser {
 
     /// Deeper documents are refused instead of risking the stack.
     static let maxDepth = Limits.maxJSONNestingDepth
+    /// A tree costs far more than its text (~120 bytes a value against a few bytes of JSON), so
+    /// the number of values is bounded, not only the body's size.
+    static let maxValues = Limits.maxJSONValues
 
     /// Parses `bytes` in place when they are contiguous (a request's `ByteBuffer`), so a body is
     /// never copied before it becomes a tree.
@@ -36,6 +39,7 @@ public struct JSONParser {
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        var valueCount = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
@@ -56,6 +60,8 @@ public struct JSONParser {
 
         mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
             guard index < bytes.count else { throw failure("unexpected end of input") }
+            valueCount += 1
+            guard valueCount <= JSONParser.maxValues else { throw failure("more than \(JSONParser.maxValues) JSON values") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
