@@ -46,4 +46,25 @@ public enum Limits {
     public static let maxExperimentsPerDatasetSearch = 20
     /// MLflow's `MAX_DATASET_SUMMARIES_RESULTS`: dataset summaries one search returns.
     public static let maxDatasetSummaries = 1000
+
+    // Request sizes, applied while the request is read (docs/security.md); none has an MLflow counterpart
+    // except log-batch's, above.
+    /// The body of an API call that declares no larger limit: one entity with its tags.
+    public static let maxRequestBodyBytes = 1_000_000
+    /// The body of a search or other read sent as POST: a filter, an order and a page token.
+    public static let maxSearchRequestBodyBytes = 256 * 1024
+    /// log-inputs and log-outputs: MLflow's dataset profile (16 MB), schema (1 MB) and source, escaped.
+    public static let maxDatasetRequestBodyBytes = 20 * 1024 * 1024
+    /// A web UI form: a few fields and a list of run ids.
+    public static let maxFormBodyBytes = 256 * 1024
+    /// JSON values (objects, arrays, strings, numbers, literals) in one body: bounds the parsed tree,
+    /// ~120 bytes a value, whatever the body's size. A full log-batch has about 6,000.
+    public static let maxJSONValues = 50_000
+    /// A request's URL and headers together (NIO's HTTP decoder refuses a larger head).
+    public static let maxRequestHeadBytes = 80 * 1024
+    /// Nesting of arrays and objects in a JSON body; deeper documents are refused before the stack is at risk.
+    public static let maxJSONNestingDepth = 256
+    /// Bodies over `maxRequestBodyBytes` held in memory at once across all requests (one maximum
+    /// dataset body); beyond it a request waits, then gets 503, which the client retries.
+    public static let maxBufferedBodyBytes = 32 * 1024 * 1024
 }

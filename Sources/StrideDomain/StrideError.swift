@@ -18,6 +18,7 @@ public struct StrideError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let notImplemented = Code(rawValue: "NOT_IMPLEMENTED")
         public static let unauthenticated = Code(rawValue: "UNAUTHENTICATED")
         public static let permissionDenied = Code(rawValue: "PERMISSION_DENIED")
+        public static let temporarilyUnavailable = Code(rawValue: "TEMPORARILY_UNAVAILABLE")
     }
 
     public let code: Code

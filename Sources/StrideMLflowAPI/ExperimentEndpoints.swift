@@ -30,7 +30,7 @@ extension MLflowAPI {
                     named: try request.fields.requiredString("experiment_name"), project: request.project)
                 return Self.experimentResponse(experiment)
             },
-            MLflowEndpoint(method: .post, path: "/experiments/search", access: .reader) { request in
+            MLflowEndpoint(method: .post, path: "/experiments/search", access: .reader, maxBodyBytes: Limits.maxSearchRequestBodyBytes) { request in
                 try await Self.searchExperiments(request, tracking: tracking)
             },
             MLflowEndpoint(method: .get, path: "/experiments/search", access: .reader) { request in

@@ -44,7 +44,7 @@ extension MLflowAPI {
                     project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/logged-models/search", access: .reader) { request in
+            MLflowEndpoint(method: .post, path: "/logged-models/search", access: .reader, maxBodyBytes: Limits.maxSearchRequestBodyBytes) { request in
                 let fields = request.fields
                 let order = try fields.messages("order_by").map { (term) throws(StrideError) in
                     try LoggedModelFilter.Order(

@@ -17,6 +17,8 @@ public struct MLflowAPI: Sendable {
     let projects: ProjectService?
     /// Token administration, served with auth on.
     let access: AccessService?
+    /// Shared by every endpoint, so many large bodies at once cannot exhaust memory.
+    let bodyBudget = RequestBodyBudget()
 
     /// The MLflow release whose API Stride speaks. `GET /version` reports a 3.x release below 3.4
     /// on purpose: clients switch trace export to OTLP from 3.4 on, which Stride does not serve.
@@ -68,14 +70,19 @@ public struct MLflowAPI: Sendable {
     public func register<Context: RequestContext>(on router: GuardedRouter<Context>) {
         for endpoint in allEndpoints() {
             let handler = endpoint.handler
+            let maxBodyBytes = endpoint.maxBodyBytes
+            let bodyBudget = self.bodyBudget
             for path in endpoint.routePaths {
                 router.on(path, method: endpoint.method, access: .role(endpoint.access)) { request, context in
-                    var decoded = try await MLflowRequest.decode(request)
-                    decoded.project = ProjectContext.current
-                    for (name, value) in context.parameters {
-                        decoded.pathParameters[String(name)] = String(value).removingPercentEncoding ?? String(value)
+                    let expected = request.headers[.contentLength].flatMap(Int.init).map { min($0, maxBodyBytes) } ?? maxBodyBytes
+                    return try await bodyBudget.withReservation(of: expected) {
+                        var decoded = try await MLflowRequest.decode(request, maxBodyBytes: maxBodyBytes)
+                        decoded.project = ProjectContext.current
+                        for (name, value) in context.parameters {
+                            decoded.pathParameters[String(name)] = String(value).removingPercentEncoding ?? String(value)
+                        }
+                        return try await handler(decoded)
                     }
-                    return try await handler(decoded)
                 }
             }
         }

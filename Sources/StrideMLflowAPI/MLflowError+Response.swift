@@ -16,6 +16,7 @@ extension StrideError.Code {
         case .unauthenticated: .unauthorized
         case .permissionDenied: .forbidden
         case .notImplemented: .notImplemented
+        case .temporarilyUnavailable: .serviceUnavailable
         default: .internalServerError
         }
     }
@@ -26,6 +27,16 @@ enum MLflowErrorResponse {
     static func make(_ error: StrideError) -> Response {
         make(code: error.code.rawValue, message: error.message, status: error.code.httpStatus)
     }
+
+    /// A 5xx: a fixed message plus the request id, which the server's log line for the failure
+    /// also carries, in the message and the `X-Request-Id` header; never the failure's own text.
+    static func serverFault(code: StrideError.Code, message: String, status: HTTPResponse.Status, requestID: String) -> Response {
+        var response = make(code: code.rawValue, message: "\(message); request id \(requestID)", status: status)
+        response.headers[requestIDField] = requestID
+        return response
+    }
+
+    static let requestIDField = HTTPField.Name("X-Request-Id")!
 
     static func make(code: String, message: String, status: HTTPResponse.Status) -> Response {
         var writer = JSONWriter()

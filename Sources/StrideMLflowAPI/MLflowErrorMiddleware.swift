@@ -1,11 +1,15 @@
 import HTTPTypes
 public import Hummingbird
 import Logging
+import NIOHTTP1
 import StrideDomain
+import StrideStore
 
 /// Turns every failure into MLflow's error shape so the client never sees an HTML or empty error.
 ///
-/// Client errors keep 4xx statuses: the mlflow client retries 5xx answers for minutes.
+/// Client errors keep 4xx statuses: the mlflow client retries 5xx answers for minutes. A 5xx never
+/// carries internal text: its message and `X-Request-Id` header carry the request id that the
+/// error's log line also has.
 public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths that exist with some method: a miss on one of them is 405, as in MLflow, not 404.
     let knownPaths: Set<String>
@@ -24,8 +28,15 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as StrideError {
+        } catch let error as StrideError where error.code.httpStatus.code < 500 {
             return MLflowErrorResponse.make(error)
+        } catch let error as StrideError where error.code == .temporarilyUnavailable {
+            return MLflowErrorResponse.serverFault(code: error.code, message: error.message, status: .serviceUnavailable, requestID: context.id)
+        } catch let error as StoreUnavailable {
+            context.logger.warning("Database busy for \(error.waitedSeconds) s on \(request.method) \(request.uri.path)")
+            return MLflowErrorResponse.serverFault(
+                code: .temporarilyUnavailable, message: "The database is busy; retry the request later", status: .serviceUnavailable,
+                requestID: context.id)
         } catch let error as HTTPError {
             switch error.status {
             case .notFound where isKnown(request.uri.path), .methodNotAllowed:
@@ -44,10 +55,12 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 return MLflowErrorResponse.make(
                     code: StrideError.Code.badRequest.rawValue, message: error.body ?? error.status.reasonPhrase, status: status)
             }
+        } catch let error as HTTPParserError {
+            return MLflowErrorResponse.make(RequestBodyLimit.malformed(error))
         } catch {
             context.logger.error("Unhandled error on \(request.method) \(request.uri.path): \(String(reflecting: error))")
-            return MLflowErrorResponse.make(
-                code: StrideError.Code.internalError.rawValue, message: "Internal server error: \(error)", status: .internalServerError)
+            return MLflowErrorResponse.serverFault(
+                code: .internalError, message: "Internal server error", status: .internalServerError, requestID: context.id)
         }
     }
 }

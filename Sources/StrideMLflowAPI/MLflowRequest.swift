@@ -19,12 +19,10 @@ struct MLflowRequest: Sendable {
         return value
     }
 
-    /// The largest JSON body any endpoint accepts; dataset profiles may reach 16 MB.
-    static let maxBodyBytes = 20 * 1024 * 1024
-
     /// Decodes fields the way MLflow's `_get_request_message` does: a GET with a query string reads
-    /// the query; anything else reads a JSON body (which POST and PUT must label as JSON).
-    static func decode(_ request: Request) async throws -> MLflowRequest {
+    /// the query; anything else reads a JSON body (which POST and PUT must label as JSON) of at most
+    /// `maxBodyBytes`, refused while it is read, before it is parsed.
+    static func decode(_ request: Request, maxBodyBytes: Int = Limits.maxRequestBodyBytes) async throws -> MLflowRequest {
         if request.method == .get, let query = request.uri.query, !query.isEmpty {
             return MLflowRequest(fields: RequestFields(query: parseQuery(query)), bodySize: 0)
         }
@@ -36,19 +34,18 @@ struct MLflowRequest: Sendable {
                 throw StrideError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
             }
         }
-        let body = try await request.body.collect(upTo: maxBodyBytes)
+        let body = try await RequestBodyLimit(maxBytes: maxBodyBytes, path: request.uri.path).collect(request)
         let size = body.readableBytes
         guard size > 0 else { return MLflowRequest(fields: RequestFields(json: []), bodySize: 0) }
-        let bytes = body.readableBytesView
         var value: JSONValue
         do {
-            value = try JSONParser.parse(bytes)
+            value = try JSONParser.parse(body.readableBytesView)
             // Legacy clients send the JSON document as a JSON string.
             if case .string(let inner) = value {
-                value = try JSONParser.parse(Array(inner.utf8))
+                value = try JSONParser.parse(inner.utf8)
             }
         } catch {
-            throw StrideError.invalidParameter("Malformed JSON request body: \(error)")
+            throw StrideError.invalidParameter("Malformed JSON request body: \(error.description)")
         }
         guard case .object(let members) = value else {
             throw StrideError.invalidParameter("The request body must be a JSON object.")
@@ -87,6 +84,8 @@ struct MLflowEndpoint: Sendable {
     var namespace: String = "mlflow"
     /// MLflow serves every REST endpoint for the client (`/api`) and for its web UI (`/ajax-api`).
     var prefixes: [String] = ["/api", "/ajax-api"]
+    /// The largest body the endpoint reads (`Limits`); a larger one is refused before it is parsed.
+    var maxBodyBytes: Int = Limits.maxRequestBodyBytes
     var handler: MLflowHandler
 
     /// The full paths this endpoint answers on.

@@ -40,7 +40,7 @@ extension MLflowAPI {
                     maxResults: try fields.int("max_results") ?? 100, pageToken: try fields.string("page_token"), project: request.project)
                 return JSONResponse.page("registered_models", page.models, nextPageToken: page.nextPageToken, bytesPerItem: 512) { $0.write($1) }
             },
-            MLflowEndpoint(method: .post, path: "/registered-models/get-latest-versions", access: .reader) { request in
+            MLflowEndpoint(method: .post, path: "/registered-models/get-latest-versions", access: .reader, maxBodyBytes: Limits.maxSearchRequestBodyBytes) { request in
                 try await Self.latestVersions(request, registry: registry, project: request.project)
             },
             MLflowEndpoint(method: .get, path: "/registered-models/get-latest-versions", access: .reader) { request in

@@ -17,7 +17,7 @@ extension MLflowAPI {
             MLflowEndpoint(method: .get, path: "/runs/get", access: .reader) { request in
                 Self.runResponse(try await tracking.run(id: try request.fields.runID(), project: request.project))
             },
-            MLflowEndpoint(method: .post, path: "/runs/search", access: .reader) { request in
+            MLflowEndpoint(method: .post, path: "/runs/search", access: .reader, maxBodyBytes: Limits.maxSearchRequestBodyBytes) { request in
                 let fields = request.fields
                 let page = try await tracking.searchRuns(
                     experimentIDs: try fields.strings("experiment_ids"), filter: try fields.string("filter"),
@@ -71,11 +71,7 @@ extension MLflowAPI {
                     project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-batch", access: .writer) { request in
-                if request.bodySize > Limits.maxBatchRequestBytes {
-                    throw StrideError.invalidParameter(
-                        "Batched logging API requests must be at most \(Limits.maxBatchRequestBytes) bytes, got a request of size \(request.bodySize).")
-                }
+            MLflowEndpoint(method: .post, path: "/runs/log-batch", access: .writer, maxBodyBytes: Limits.maxBatchRequestBytes) { request in
                 let fields = request.fields
                 let messages = try fields.messages("metrics")
                 var metrics: [Metric] = []
@@ -90,7 +86,7 @@ extension MLflowAPI {
                     tags: try Self.keyValues(fields.messages("tags")), modelLinks: modelLinks, project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-inputs", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-inputs", access: .writer, maxBodyBytes: Limits.maxDatasetRequestBodyBytes) { request in
                 let fields = request.fields
                 let datasets = try fields.messages("datasets").map { (input) throws(StrideError) -> DatasetInput in
                     guard let dataset = try input.message("dataset") else { throw StrideError.missingValue("datasets.dataset") }

@@ -13,7 +13,7 @@ import Synchronization
 /// version used sqlite-nio, where every statement is a separate thread-pool hop plus a fresh
 /// prepare: a single log-metric took five hops and ~300 µs of CPU (bench/README.md).
 public final class SQLiteTrackingStore: TrackingStore {
-    let pool: DatabasePool
+    let pool: LockAwarePool
     /// Metric key → integer id. Ids never change once committed, so they are cached, but only after
     /// the transaction that created them commits.
     let metricKeyIDs = Mutex<[String: Int64]>([:])
@@ -21,17 +21,21 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// once the transaction that wrote them commits.
     let recordedExperimentKeys = Mutex<Set<ExperimentKeyEntry>>([])
 
-    private init(pool: DatabasePool) {
+    private init(pool: LockAwarePool) {
         self.pool = pool
     }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// `readerCount` defaults to more readers than the cooperative thread pool has threads (see
     /// ``readNow(_:)``).
-    public static func open(path: String, readerCount: Int? = nil, logger: Logger) async throws -> SQLiteTrackingStore {
+    /// `busyTimeout` (seconds) bounds how long a statement waits for another process's lock (SQLite retries
+    /// meanwhile); after it the call throws ``StoreUnavailable``.
+    public static func open(
+        path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger
+    ) async throws -> SQLiteTrackingStore {
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readerCount ?? ProcessInfo.processInfo.activeProcessorCount + 2)
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "stride"
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode and fsyncs at checkpoints only.
@@ -43,7 +47,7 @@ public final class SQLiteTrackingStore: TrackingStore {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
         logger.debug("Opened SQLite store at \(path)")
-        return SQLiteTrackingStore(pool: pool)
+        return SQLiteTrackingStore(pool: LockAwarePool(pool, busyTimeout: busyTimeout))
     }
 
     /// Runs a read on the calling thread.

@@ -1,5 +1,6 @@
 public import Hummingbird
 import Foundation
+import HummingbirdCore
 public import Logging
 public import StrideGraphQL
 import StrideDomain
@@ -36,7 +37,7 @@ public enum StrideApplication {
         case .sqlite(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let store = try await SQLiteTrackingStore.open(path: path, logger: logger)
+            let store = try await SQLiteTrackingStore.open(path: path, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
             tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
             // The registry shares the tracking store's database, so one pool serves both.
             loggedModels = LoggedModelService(store: store, tracking: tracking)
@@ -61,7 +62,10 @@ public enum StrideApplication {
         }
         let application = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "stride"),
+            server: TimedHTTP1Channel.builder(timeouts: configuration.connectionTimeouts),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "stride",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             logger: logger)
         return Built(application: application, shutdown: closeStore)
     }

@@ -14,6 +14,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var serveArtifacts: Bool
     /// `--auth`: every API call needs an access token (`stride token create`); off for a laptop.
     public var authEnabled: Bool
+    /// `--idle-timeout`, `--request-head-timeout`, `--body-timeout`: when a slow or silent connection is closed.
+    public var connectionTimeouts = ConnectionTimeouts()
+    /// `--max-connections`: connections served at once; more wait in the listen backlog.
+    public var maxConnections = 512
+    /// `--database-busy-timeout`: how long a write waits for another process's lock before a 503.
+    public var databaseBusyTimeout: Duration = .seconds(10)
 
     public static let defaultDataDirectory = "stride-data"
 
@@ -51,6 +57,21 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         if text.contains("://") { throw unsupported }
         return URL(fileURLWithPath: text).standardizedFileURL.path
+    }
+
+    /// The busy timeout as SQLite takes it.
+    var databaseBusyTimeoutSeconds: Double {
+        let (seconds, attoseconds) = databaseBusyTimeout.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// Reads a duration flag: `500ms`, `10s`, `2m`, or a plain number of seconds.
+    public static func duration(_ text: String) -> Duration? {
+        let units: [(suffix: String, nanoseconds: Double)] = [("ms", 1e6), ("s", 1e9), ("m", 60e9), ("", 1e9)]
+        guard let unit = units.first(where: { text.hasSuffix($0.suffix) }),
+            let number = Double(text.dropLast(unit.suffix.count)), number > 0, number * unit.nanoseconds < 1e15
+        else { return nil }
+        return .nanoseconds(Int64(number * unit.nanoseconds))
     }
 
     /// The backend a store URI names.

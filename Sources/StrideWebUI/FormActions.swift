@@ -10,9 +10,6 @@ import StrideService
 struct FormActions: Sendable {
     let ui: WebUI
 
-    /// A form is a few fields; anything larger is not one of ours.
-    static let maxFormBytes = 256 * 1024
-
     func register<Context: RequestContext>(on router: UIRoutes<Context>) {
         let tracking = ui.tracking
         post(router, "/experiments/create", needs: .writer) { form, _ in
@@ -58,8 +55,7 @@ struct FormActions: Sendable {
         guard SameOriginCheck.allows(request) else { return ui.crossSiteRefusal() }
         return await ui.respond(logger: context.logger) {
             try await ui.admitted(request, needed: needed) {
-                let body = try await request.body.collect(upTo: Self.maxFormBytes)
-                let form = FormFields(urlEncoded: String(buffer: body))
+                let form = try await FormFields.read(request)
                 return HTMLResponse.redirect(to: try await action(form))
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import Logging
 import StrideDomain
+import StrideStore
 public import StrideService
 
 /// The server-rendered web UI: read-only pages answer GETs, state-changing actions are POSTed
@@ -118,10 +119,12 @@ public struct WebUI: Sendable {
     func respond(logger: Logger, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
-        } catch let error as StrideError {
+        } catch let error as StrideError where error.code != .internalError {
             return renderer.error(error.message, status: Self.status(of: error))
         } catch let error as HTTPError where error.status == .notFound {
             return renderer.error("There is no such page.", status: .notFound)
+        } catch is StoreUnavailable {
+            return renderer.error("The database is busy. Try again in a moment.", status: .serviceUnavailable)
         } catch {
             logger.error("Web UI failure: \(String(reflecting: error))")
             return renderer.error("Stride could not render this page. The server log has the details.", status: .internalServerError)
@@ -134,6 +137,7 @@ public struct WebUI: Sendable {
         case .resourceDoesNotExist: .notFound
         case .permissionDenied: .forbidden
         case .unauthenticated: .unauthorized
+        case .temporarilyUnavailable: .serviceUnavailable
         default: .badRequest
         }
     }

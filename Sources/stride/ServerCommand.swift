@@ -36,6 +36,21 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true.")
     var auth: Bool = false
 
+    @Option(help: "Close a keep-alive connection idle this long (default 60s; also STRIDE_IDLE_TIMEOUT). Units: ms, s, m.")
+    var idleTimeout: String?
+
+    @Option(help: "Close a connection whose request URL and headers take longer than this (default 10s; STRIDE_REQUEST_HEAD_TIMEOUT).")
+    var requestHeadTimeout: String?
+
+    @Option(help: "Close a connection whose request body makes no progress for this long (default 60s; STRIDE_BODY_TIMEOUT).")
+    var bodyTimeout: String?
+
+    @Option(help: "Connections served at once; more wait to be accepted (default 512; STRIDE_MAX_CONNECTIONS).")
+    var maxConnections: Int?
+
+    @Option(help: "How long a write waits for a database locked by another process before a 503 (default 10s; STRIDE_DATABASE_BUSY_TIMEOUT).")
+    var databaseBusyTimeout: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
@@ -60,6 +75,23 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
         configuration.serveArtifacts = serveArtifacts
         configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
+
+        func duration(_ flag: String?, _ name: String, _ variable: String) throws -> Duration? {
+            guard let text = setting(flag, variable) else { return nil }
+            guard let value = ServerConfiguration.duration(text) else { throw ValidationError("Invalid --\(name) '\(text)': use e.g. 500ms, 10s or 2m.") }
+            return value
+        }
+        var timeouts = configuration.connectionTimeouts
+        timeouts.idle = try duration(idleTimeout, "idle-timeout", "STRIDE_IDLE_TIMEOUT") ?? timeouts.idle
+        timeouts.requestHead = try duration(requestHeadTimeout, "request-head-timeout", "STRIDE_REQUEST_HEAD_TIMEOUT") ?? timeouts.requestHead
+        timeouts.bodyProgress = try duration(bodyTimeout, "body-timeout", "STRIDE_BODY_TIMEOUT") ?? timeouts.bodyProgress
+        configuration.connectionTimeouts = timeouts
+        configuration.databaseBusyTimeout =
+            try duration(databaseBusyTimeout, "database-busy-timeout", "STRIDE_DATABASE_BUSY_TIMEOUT") ?? configuration.databaseBusyTimeout
+        if let text = setting(maxConnections.map(String.init), "STRIDE_MAX_CONNECTIONS") {
+            guard let value = Int(text), value > 0 else { throw ValidationError("Invalid --max-connections '\(text)'.") }
+            configuration.maxConnections = value
+        }
 
         let levelName = setting(logLevel, "STRIDE_LOG_LEVEL") ?? "info"
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {

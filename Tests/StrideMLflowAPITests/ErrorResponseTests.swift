@@ -96,18 +96,6 @@ struct ErrorResponseTests {
         }
     }
 
-    @Test("a log-batch body over 1,000,000 bytes is 400")
-    func oversizedBatch() async throws {
-        try await withTestClient { client in
-            let runID = try await client.createRun()
-            let padding = String(repeating: "x", count: 1_000_001)
-            let response = try await client.post(
-                "/api/2.0/mlflow/runs/log-batch", #"{"run_id":"\#(runID)","tags":[{"key":"t","value":"\#(padding)"}]}"#)
-            #expect(response.status == .badRequest)
-            #expect((try json(response)["message"] as? String)?.hasPrefix("Batched logging API requests must be at most 1000000 bytes") == true)
-        }
-    }
-
     @Test("a duplicate experiment name is 400 RESOURCE_ALREADY_EXISTS")
     func duplicateExperiment() async throws {
         try await withTestClient { client in

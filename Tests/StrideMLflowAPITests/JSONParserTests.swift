@@ -37,6 +37,32 @@ struct JSONParserTests {
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
     }
 
+    @Test("nesting up to the limit parses; one level more is refused with a message naming the limit")
+    func nestingLimit() throws {
+        let depth = Limits.maxJSONNestingDepth
+        let atLimit = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        #expect(throws: Never.self) { try JSONParser.parse(Array(atLimit.utf8)) }
+        let over = "[" + atLimit + "]"
+        #expect(throws: JSONParser.Failure(reason: "nesting deeper than 256 levels", offset: depth)) { try JSONParser.parse(Array(over.utf8)) }
+    }
+
+    @Test("a document of more values than the limit is refused, however small its text")
+    func valueLimit() throws {
+        let values = Limits.maxJSONValues
+        let atLimit = "[" + Array(repeating: "0", count: values - 1).joined(separator: ",") + "]"
+        #expect(throws: Never.self) { try JSONParser.parse(Array(atLimit.utf8)) }
+        let over = "[" + Array(repeating: "0", count: values).joined(separator: ",") + "]"
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(over.utf8)) }
+    }
+
+    @Test("contiguous and non-contiguous input parse alike")
+    func contiguousAndNot() throws {
+        let text = #"{"metrics":[{"key":"loss","value":0.25,"step":3}]}"#
+        let contiguous = try JSONParser.parse(Array(text.utf8))
+        #expect(try JSONParser.parse(text.utf8.lazy.map { $0 }) == contiguous)
+        #expect(contiguous["metrics"] == .array([.object([("key", .string("loss")), ("value", .double(0.25)), ("step", .integer(3))])]))
+    }
+
     @Test("the writer's output parses back to the same value")
     func roundTrip() throws {
         var writer = JSONWriter()

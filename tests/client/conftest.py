@@ -272,8 +272,26 @@ def api(tracking_uri: str) -> Api:
     return Api(tracking_uri)
 
 
+_SERVER_DIED_DURING: str | None = None
+
+
+@pytest.fixture(autouse=True)
+def _server_watchdog(request):
+    """Crash watchdog: a server that exits during a test fails that test, by name."""
+    global _SERVER_DIED_DURING
+    yield
+    if _SERVER is not None and _SERVER_DIED_DURING is None and _SERVER.proc.poll() is not None:
+        _SERVER_DIED_DURING = request.node.nodeid
+        pytest.fail(
+            f"the {_SERVER.target} server exited with code {_SERVER.proc.returncode} during this test",
+            pytrace=False,
+        )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
+    if _SERVER_DIED_DURING is not None:
+        pytest.exit(f"the server crashed during {_SERVER_DIED_DURING}; the remaining tests cannot run", returncode=1)
     # Remember where the server log stood when this test started (the server
     # may not be up yet for the very first test: then show the plain tail).
     item.stash[_LOG_OFFSET] = _SERVER.log_size() if _SERVER is not None else None

@@ -19,7 +19,8 @@ struct UploadBody: AsyncSequence {
             do {
                 return try await base.next()
             } catch {
-                throw StrideError(.badRequest, "The upload ended before its body was complete: \(error)")
+                // The cause (a reset connection, a framing error, a timeout) is the client's; its text is NIO's.
+                throw StrideError(.badRequest, "The upload ended before its body was complete.")
             }
         }
     }

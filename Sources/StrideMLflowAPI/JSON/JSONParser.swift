@@ -1,3 +1,5 @@
+import StrideDomain
+
 /// An RFC 8259 JSON parser over UTF-8 bytes.
 ///
 /// Foundation's `JSONDecoder` spends ~7 ms on a 1,000-metric `log-batch` body, about half of the
@@ -12,23 +14,32 @@ public struct JSONParser {
     }
 
     /// Deeper documents are refused instead of risking the stack.
-    static let maxDepth = 256
+    static let maxDepth = Limits.maxJSONNestingDepth
+    /// A tree costs far more than its text (~120 bytes a value against a few bytes of JSON), so
+    /// the number of values is bounded, not only the body's size.
+    static let maxValues = Limits.maxJSONValues
 
+    /// Parses `bytes` in place when they are contiguous (a request's `ByteBuffer`), so a body is
+    /// never copied before it becomes a tree.
     public static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        let buffer = Array(bytes)
-        return try buffer.withUnsafeBufferPointer { (pointer) throws(Failure) -> JSONValue in
-            var parser = Cursor(bytes: pointer)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == pointer.count else { throw parser.failure("unexpected data after the JSON value") }
-            return value
-        }
+        let parsed = bytes.withContiguousStorageIfAvailable { pointer in Result { () throws(Failure) in try parse(pointer) } }
+        if let parsed { return try parsed.get() }
+        return try Array(bytes).withUnsafeBufferPointer { (pointer) throws(Failure) in try parse(pointer) }
+    }
+
+    private static func parse(_ pointer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+        var parser = Cursor(bytes: pointer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == pointer.count else { throw parser.failure("unexpected data after the JSON value") }
+        return value
     }
 
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        var valueCount = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
@@ -49,6 +60,8 @@ public struct JSONParser {
 
         mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
             guard index < bytes.count else { throw failure("unexpected end of input") }
+            valueCount += 1
+            guard valueCount <= JSONParser.maxValues else { throw failure("more than \(JSONParser.maxValues) JSON values") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
@@ -69,7 +82,7 @@ public struct JSONParser {
         }
 
         mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
-            guard depth <= JSONParser.maxDepth else { throw failure("nesting too deep") }
+            guard depth <= JSONParser.maxDepth else { throw failure("nesting deeper than \(JSONParser.maxDepth) levels") }
             index += 1
             var members: [(key: String, value: JSONValue)] = []
             skipWhitespace()
@@ -99,7 +112,7 @@ public struct JSONParser {
         }
 
         mutating func parseArray(depth: Int) throws(Failure) -> JSONValue {
-            guard depth <= JSONParser.maxDepth else { throw failure("nesting too deep") }
+            guard depth <= JSONParser.maxDepth else { throw failure("nesting deeper than \(JSONParser.maxDepth) levels") }
             index += 1
             var elements: [JSONValue] = []
             skipWhitespace()

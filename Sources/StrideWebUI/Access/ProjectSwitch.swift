@@ -10,7 +10,7 @@ extension WebUI {
         router.post("/switch-project", access: nil) { request, context in
             guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
             return await respond(logger: context.logger) {
-                let form = FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: FormActions.maxFormBytes)))
+                let form = try await FormFields.read(request)
                 let project = form["project"] ?? Project.defaultName
                 if let signIn {
                     guard let principal = try await signIn.principal(of: request) else { return HTMLResponse.redirect(to: "/login") }

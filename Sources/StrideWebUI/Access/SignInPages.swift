@@ -18,7 +18,7 @@ extension WebUI {
         router.post("/login", access: nil) { request, context in
             guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
             return await respond(logger: context.logger) {
-                let form = FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: FormActions.maxFormBytes)))
+                let form = try await FormFields.read(request)
                 let next = FormActions.localPath(form["next"], otherwise: "/")
                 // A token, or GitLab-style username and password whose password is the token.
                 guard let token = form.nonEmpty("token") ?? form.nonEmpty("password") else {

@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import NIOCore
+import StrideDomain
 
 /// Fields of an `application/x-www-form-urlencoded` text: a query string or a POSTed form.
 ///
@@ -11,6 +14,18 @@ struct FormFields: Sendable {
         pairs = (text ?? "").split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
+        }
+    }
+
+    /// Reads a POSTed form of at most `Limits.maxFormBodyBytes`: a larger one, or one that breaks
+    /// off, is the client's error and renders as a 400 page.
+    static func read(_ request: Request) async throws(StrideError) -> FormFields {
+        do {
+            return FormFields(urlEncoded: String(buffer: try await request.body.collect(upTo: Limits.maxFormBodyBytes)))
+        } catch is NIOTooManyBytesError {
+            throw StrideError.invalidParameter("The form is larger than \(Limits.maxFormBodyBytes / 1024) KB.")
+        } catch {
+            throw StrideError(.badRequest, "The form was not received completely.")
         }
     }
 
