@@ -116,25 +116,10 @@ struct OpenAPIDocumentTests {
 
 /// A router with every API route Stride can serve: registry, logged models, artifacts, projects, and auth on.
 private func withFullRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-openapi-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-    do {
-        let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
-        try await tracking.bootstrap()
-        let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
-        let loggedModels = LoggedModelService(store: store, tracking: tracking)
-        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-        let artifacts = ArtifactService(
-            store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]), modelVersions: registry)
+    try await withTestServices { services in
         let router = StrideApplication.buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: ProjectService(store: store),
-            access: AccessService(store: store))
+            tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
+            projects: ProjectService(store: services.store), access: AccessService(store: services.store))
         try await body(router)
-    } catch {
-        try await store.close()
-        throw error
     }
-    try await store.close()
-    try? FileManager.default.removeItem(at: directory)
 }
