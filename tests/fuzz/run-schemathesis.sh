@@ -55,7 +55,7 @@ fuzz() {
     --log-level warning $auth >"$data/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
-    curl -fsS "$base/health" >/dev/null 2>&1 && break
+    "$PYTHON" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1], timeout=2)" "$base/health" 2>/dev/null && break
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
   done
