@@ -61,7 +61,7 @@ fuzz() {
   done
   echo "==> schemathesis ($name): seed $SEED, $examples examples per operation, data in $data"
   "$SCHEMATHESIS" --config-file tests/fuzz/schemathesis.toml run "$base/api/openapi.json" --url "$base" \
-    --checks "$CHECKS" --seed "$SEED" --max-examples "$examples" --phases examples,coverage,fuzzing \
+    --checks "$CHECKS" --seed "$SEED" --max-examples "$examples" --phases examples,coverage,fuzzing,stateful \
     --generation-database none --workers 2 --request-timeout 30 --exclude-path-regex "$SAME_HANDLERS" \
     --no-color "${extra[@]}" || status=$?
   if ! kill -0 "$server_pid" 2>/dev/null; then

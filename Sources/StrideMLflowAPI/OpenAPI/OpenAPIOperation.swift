@@ -124,6 +124,9 @@ struct OpenAPIOperation {
             statuses += [("401", "No valid access token (with --auth)"), ("403", "The token's role is too weak (with --auth)")]
         }
         if takesBody { statuses.append(("413", "The request body is too large")) }
+        if shape?.readsRecordedLocation == true {
+            statuses.append(("501", "The artifacts are in a store Stride cannot read (clients read it themselves)"))
+        }
         statuses.append(("503", "Temporarily unavailable (artifact serving off, or the database busy)"))
         return statuses
     }

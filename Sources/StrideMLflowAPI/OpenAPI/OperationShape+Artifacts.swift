@@ -34,14 +34,16 @@ extension OperationShape {
             "GET /get-artifact": OperationShape(
                 summary: "Download one file of a run",
                 fields: [.optional("run_id", .string), .optional("run_uuid", .string), .required("path", .string)],
-                response: .download),
+                response: .download, readsRecordedLocation: true),
             "GET /model-versions/get-artifact": OperationShape(
                 summary: "Download one file of a model version",
-                fields: [.required("name", .string), .required("version", .string), .required("path", .string)], response: .download),
+                fields: [.required("name", .string), .required("version", .string), .required("path", .string)], response: .download,
+                readsRecordedLocation: true),
             "GET /2.0/mlflow/artifacts/list": OperationShape(
                 summary: "List a run's artifacts",
                 fields: [.optional("run_id", .string), .optional("run_uuid", .string), .optional("path", .string)],
-                response: .json(.object([.optional("root_uri", .string), .optional("files", .array(.reference("FileInfo")))]))),
+                response: .json(.object([.optional("root_uri", .string), .optional("files", .array(.reference("FileInfo")))])),
+                readsRecordedLocation: true),
         ]
     }()
 }

@@ -8,6 +8,9 @@ struct OperationShape: Sendable {
     /// The JSON body's members (POST, PUT, PATCH, DELETE) or the query's parameters (GET).
     var fields: [OpenAPIField] = []
     var response: ResponseShape = .json(.anyObject)
+    /// Reads artifacts at a run's or model version's own artifact URI, which may name a store
+    /// Stride cannot read (`s3://…`, any path outside its artifact root): 501 `NOT_IMPLEMENTED`.
+    var readsRecordedLocation = false
 
     /// Every shape, keyed by ``key(method:path:)``.
     static let all: [String: OperationShape] = {
