@@ -45,11 +45,13 @@ fuzz() {
   port="$(free_port)"
   base="http://127.0.0.1:$port"
   local store="sqlite:///$data/stride.db"
-  local extra=()
+  local extra=() checks="$CHECKS"
   if [[ -n "$auth" ]]; then
     local token
     token="$("$BIN" token create --role admin --name fuzz --backend-store-uri "$store" 2>/dev/null)"
     extra=(-H "Authorization: Bearer $token")
+    # Also: every guarded operation refuses a request without the token or with a wrong one.
+    checks="$CHECKS,ignored_auth"
   fi
   "$BIN" server --host 127.0.0.1 --port "$port" --backend-store-uri "$store" --artifacts-destination "$data/artifacts" \
     --log-level warning $auth >"$data/server.log" 2>&1 &
@@ -61,7 +63,7 @@ fuzz() {
   done
   echo "==> schemathesis ($name): seed $SEED, $examples examples per operation, data in $data"
   "$SCHEMATHESIS" --config-file tests/fuzz/schemathesis.toml run "$base/api/openapi.json" --url "$base" \
-    --checks "$CHECKS" --seed "$SEED" --max-examples "$examples" --phases examples,coverage,fuzzing,stateful \
+    --checks "$checks" --seed "$SEED" --max-examples "$examples" --phases examples,coverage,fuzzing,stateful \
     --generation-database none --workers 2 --request-timeout 30 --exclude-path-regex "$SAME_HANDLERS" \
     --no-color "${extra[@]}" || status=$?
   if ! kill -0 "$server_pid" 2>/dev/null; then
