@@ -87,9 +87,14 @@ public struct MLflowAPI: Sendable {
             }
         }
         artifactRoutes?.register(on: router)
-        router.on("/health", method: .get, access: .anyone) { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
-        router.on("/version", method: .get, access: .anyone) { _, _ in
-            Response(status: .ok, body: .init(byteBuffer: .init(string: Self.reportedMLflowVersion)))
-        }
+        router.on("/health", method: .get, access: .anyone) { _, _ in Self.plainText("OK") }
+        router.on("/version", method: .get, access: .anyone) { _, _ in Self.plainText(Self.reportedMLflowVersion) }
+        registerOpenAPIDocument(on: router)
+    }
+
+    /// A `text/plain` answer: a response without a media type leaves clients (and the OpenAPI
+    /// document's fuzzer) guessing.
+    static func plainText(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: .init(string: text)))
     }
 }

@@ -10,6 +10,23 @@ import StrideService
 
 /// Runs `body` against the real router and a fresh SQLite store, without a socket.
 func withTestClient(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    try await withTestServices { services in
+        let app = Application(router: StrideApplication.buildRouter(
+            tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts))
+        try await app.test(.router, body)
+    }
+}
+
+/// The services over a fresh SQLite store and artifact directory, removed afterwards.
+struct TestServices: Sendable {
+    var store: SQLiteTrackingStore
+    var tracking: TrackingService
+    var loggedModels: LoggedModelService
+    var registry: RegistryService
+    var artifacts: ArtifactService
+}
+
+func withTestServices(_ body: @Sendable (TestServices) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-http-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let store = try await SQLiteTrackingStore.open(
@@ -23,8 +40,7 @@ func withTestClient(_ body: @Sendable (any TestClientProtocol) async throws -> V
         let artifacts = ArtifactService(
             store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]),
             modelVersions: registry)
-        let app = Application(router: StrideApplication.buildRouter(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts))
-        try await app.test(.router, body)
+        try await body(TestServices(store: store, tracking: tracking, loggedModels: loggedModels, registry: registry, artifacts: artifacts))
     } catch {
         try await store.close()
         throw error

@@ -17,6 +17,8 @@ public struct GuardedRouter<Context: RequestContext> {
     let policies: RoutePolicies
     /// Confirms a request's project exists (nil: only `default` does).
     let projects: ProjectDirectory?
+    /// The routes added through this router alone (not the web UI's), which the OpenAPI document lists.
+    let declared = RoutePolicies()
 
     public init(router: Router<Context>, gate: AccessGate?, policies: RoutePolicies = RoutePolicies(), projects: ProjectDirectory? = nil) {
         self.router = router
@@ -34,6 +36,7 @@ public struct GuardedRouter<Context: RequestContext> {
         let paths = access == .anyone ? [path] : [path, RequestProject.pathPrefix + path]
         for path in paths {
             policies.record(method: method, path: path, access: access)
+            declared.record(method: method, path: path, access: access)
             router.on(RouterPath(path), method: method) { [gate, projects] request, context in
                 let project = try RequestProject.name(of: request, parameters: context.parameters)
                 try await gate?.admit(request.headers, access: access, project: project)
