@@ -87,6 +87,8 @@ let package = Package(
                 "StrideMLflowAPI", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
@@ -98,6 +100,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
+        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
             dependencies: ["StrideService", "StrideDomain", "StrideStore", "StrideSQLite", .product(name: "Logging", package: "swift-log")],
