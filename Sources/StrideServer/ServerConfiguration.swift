@@ -51,8 +51,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         return URL(fileURLWithPath: directory).standardizedFileURL.absoluteString
     }
 
-    /// The absolute folder `--artifacts-destination` names, whether given as a path or a `file:` URI.
-    public func artifactsDestinationDirectory() throws(StartupFailure) -> String {
+    /// The absolute folder `--artifacts-destination` names, whether given as a path or a `file:` URI;
+    /// a relative path is read from `workingDirectory` (default: the process's).
+    public func artifactsDestinationDirectory(workingDirectory: String? = nil) throws(StartupFailure) -> String {
         let text = artifactsDestination
         let unsupported = StartupFailure(
             "Unsupported --artifacts-destination '\(text)': use a folder path or a file: URI (S3-compatible storage is planned).")
@@ -61,7 +62,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             return url.standardizedFileURL.path
         }
         if text.contains("://") { throw unsupported }
-        return URL(fileURLWithPath: text).standardizedFileURL.path
+        let base = workingDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        return URL(fileURLWithPath: text, relativeTo: base).standardizedFileURL.path
     }
 
     /// The backend a store URI names.

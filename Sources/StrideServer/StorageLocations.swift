@@ -33,8 +33,7 @@ struct StorageLocations: Sendable, Equatable {
         }
         let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
         let storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
-        let destination = try configuration.artifactsDestinationDirectory()
-        let artifactsDirectory = URL(fileURLWithPath: destination, relativeTo: base).standardizedFileURL.path
+        let artifactsDirectory = try configuration.artifactsDestinationDirectory(workingDirectory: workingDirectory)
         let defaultFolder = base.appendingPathComponent(ServerConfiguration.defaultDataDirectory).standardizedFileURL.path
         let rules = FolderRules(createAll: configuration.createStoreDirectories, createdUnasked: defaultFolder)
 
