@@ -29,7 +29,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
     var artifactsDestination: String?
 
-    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs (default: on). With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
+    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs. With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
     var serveArtifacts: Bool = true
 
     @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true (default: off).")
