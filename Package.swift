@@ -105,6 +105,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .executableTarget(
@@ -116,6 +118,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
+        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
             dependencies: ["StrideService", "StrideDomain", "StrideStore", "StrideSQLite", .product(name: "Logging", package: "swift-log")],

@@ -1,5 +1,5 @@
 import GRDB
-public import StrideDomain
+import StrideDomain
 public import StrideStore
 
 extension SQLiteTrackingStore {

@@ -1,7 +1,7 @@
 public import Hummingbird
 import Foundation
 import HummingbirdCore
-public import Logging
+import Logging
 public import StrideGraphQL
 import StrideDomain
 import StrideLocalArtifacts
@@ -13,71 +13,96 @@ import StrideWebUI
 /// The composition root: the one place that names concrete stores.
 public enum StrideApplication {
     /// A built application plus the resources to release after it stops.
-    public struct Built: Sendable {
-        public var application: any ApplicationProtocol
+    struct Built: Sendable {
+        var application: any ApplicationProtocol
         var shutdown: @Sendable () async throws -> Void
 
-        /// Serves until SIGINT or SIGTERM, lets in-flight requests finish, then closes the store.
-        public func run() async throws {
-            try await application.runService()
+        /// Serves until SIGINT or SIGTERM, lets in-flight requests finish, then closes the store,
+        /// also when serving failed (e.g. the address could not be bound).
+        func run() async throws {
+            do {
+                try await application.runService()
+            } catch {
+                try? await shutdown()
+                throw error
+            }
             try await shutdown()
         }
     }
 
-    public static func build(_ configuration: ServerConfiguration, logger: Logger) async throws -> Built {
+    /// The application over the store and artifact folder at `locations`, which exist by now;
+    /// `onServerRunning` hears the bound port once the server listens.
+    static func build(
+        _ configuration: ServerConfiguration, locations: StorageLocations, logger: Logger,
+        onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void
+    ) async throws -> Built {
         AllocatorTuning.returnLargeBlocksToTheSystem()
-        let tracking: TrackingService
-        let registry: RegistryService
-        let loggedModels: LoggedModelService
-        let browse: BrowseService
-        let projects: ProjectService
-        var access: AccessService?
-        let closeStore: @Sendable () async throws -> Void
-        switch try configuration.backend() {
-        case .sqlite(let path):
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let store = try await SQLiteTrackingStore.open(path: path, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
-            tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
+        let store = try await openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+        do {
+            let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
             // The registry shares the tracking store's database, so one pool serves both.
-            loggedModels = LoggedModelService(store: store, tracking: tracking)
-            registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-            browse = BrowseService(store: store, tracking: tracking)
-            projects = ProjectService(store: store)
-            if configuration.authEnabled { access = AccessService(store: store) }
-            closeStore = { try await store.close() }
-        }
-        try await tracking.bootstrap()
-        let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
+            let loggedModels = LoggedModelService(store: store, tracking: tracking)
+            let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
+            let browse = BrowseService(store: store, tracking: tracking)
+            let projects = ProjectService(store: store)
+            let access = configuration.authEnabled ? AccessService(store: store) : nil
+            try await tracking.bootstrap()
+            let artifacts = try await artifactService(locations.artifactsDirectory, tracking: tracking, modelVersions: registry)
 
-        let policies = RoutePolicies()
-        let graphQL = try GraphQLEndpoint(tracking: tracking, registry: registry, artifacts: artifacts)
-        let router = buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
-            servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL)
-        // Deny by default: with auth on, a route registered without a declared policy stops startup.
-        let unguarded = policies.unguardedRoutes(of: router)
-        if access != nil, !unguarded.isEmpty {
-            throw UnguardedRoutes(routes: unguarded)
+            let policies = RoutePolicies()
+            let graphQL = try GraphQLEndpoint(tracking: tracking, registry: registry, artifacts: artifacts)
+            let router = buildRouter(
+                tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
+                servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL)
+            // Deny by default: with auth on, a route registered without a declared policy stops startup.
+            let unguarded = policies.unguardedRoutes(of: router)
+            if access != nil, !unguarded.isEmpty {
+                throw UnguardedRoutes(routes: unguarded)
+            }
+            let application = Application(
+                router: router,
+                server: TimedHTTP1Channel.builder(timeouts: configuration.connectionTimeouts),
+                configuration: .init(
+                    address: .hostname(configuration.host, port: configuration.port), serverName: "stride",
+                    availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+                logger: frameworkLogger(logger))
+            return Built(application: application, shutdown: { try await store.close() })
+        } catch {
+            try? await store.close()
+            throw error
         }
-        let application = Application(
-            router: router,
-            server: TimedHTTP1Channel.builder(timeouts: configuration.connectionTimeouts),
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "stride",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
-            logger: logger)
-        return Built(application: application, shutdown: closeStore)
     }
 
-    /// The artifact store at the destination, and the service that also reads runs' and model
+    /// The SQLite store at `path`, its failure to open named with the path.
+    static func openStore(at path: String, busyTimeout: Double, logger: Logger) async throws -> SQLiteTrackingStore {
+        do {
+            return try await SQLiteTrackingStore.open(path: path, busyTimeout: busyTimeout, logger: logger)
+        } catch {
+            throw StartupFailure("The store \(path) could not be opened: \(error).")
+        }
+    }
+
+    /// Hummingbird's logger: its info lines ("Server started and listening ...") repeat the one line
+    /// Stride prints once bound, so at the default level it says only what goes wrong.
+    private static func frameworkLogger(_ logger: Logger) -> Logger {
+        var quieter = logger
+        if logger.logLevel == .info { quieter.logLevel = .notice }
+        return quieter
+    }
+
+    /// The artifact store in `directory`, and the service that also reads runs' and model
     /// versions' artifact URIs.
     static func artifactService(
-        _ configuration: ServerConfiguration, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource
+        _ directory: String, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource
     ) async throws -> ArtifactService {
-        let destination = try configuration.artifactsDestinationDirectory()
-        let store = try await LocalArtifactStore.open(directory: destination)
-        let destinationURL = URL(fileURLWithPath: destination).standardizedFileURL
+        let store: LocalArtifactStore
+        do {
+            store = try await LocalArtifactStore.open(directory: directory)
+        } catch {
+            throw StartupFailure("The artifact folder \(directory) could not be opened: \(error).")
+        }
+        let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
         // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
         let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
         return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions)

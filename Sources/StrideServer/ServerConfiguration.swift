@@ -2,9 +2,16 @@ import Foundation
 
 /// Everything `stride server` needs to start, after flags, environment and defaults are merged.
 public struct ServerConfiguration: Sendable, Equatable {
+    // MARK: Listening
+
     public var host: String
     public var port: Int
-    /// `sqlite:///relative.db`, `sqlite:////absolute.db`, or a plain file path.
+    /// `--auth`: every API call needs an access token (`stride token create`); off for a laptop.
+    public var authEnabled: Bool
+
+    // MARK: Storage
+
+    /// `sqlite:///relative.db` or `sqlite:////absolute.db`.
     public var backendStoreURI: String
     /// Where proxied artifacts are stored on disk: a folder path or a `file:` URI.
     public var artifactsDestination: String
@@ -12,8 +19,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// artifacts are served, the destination itself otherwise.
     public var defaultArtifactRoot: String?
     public var serveArtifacts: Bool
-    /// `--auth`: every API call needs an access token (`stride token create`); off for a laptop.
-    public var authEnabled: Bool
+
+    // MARK: Connections and the database lock
+
     /// `--idle-timeout`, `--request-head-timeout`, `--body-timeout`: when a slow or silent connection is closed.
     public var connectionTimeouts = ConnectionTimeouts()
     /// `--max-connections`: connections served at once; more wait in the listen backlog.
@@ -21,13 +29,19 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `--database-busy-timeout`: how long a write waits for another process's lock before a 503.
     public var databaseBusyTimeout: Duration = .seconds(10)
 
+    /// `--create-store-dirs`: create missing folders above the store and the artifact folder. Without
+    /// it only the default data folder is created, so a mistyped path is refused, not silently made.
+    public var createStoreDirectories: Bool
+
+    /// The embedded default's folder, relative to the working directory.
     public static let defaultDataDirectory = "stride-data"
 
     public init(
         host: String = "127.0.0.1", port: Int = 5000,
         backendStoreURI: String = "sqlite:///\(defaultDataDirectory)/stride.db",
         artifactsDestination: String = "\(defaultDataDirectory)/artifacts",
-        defaultArtifactRoot: String? = nil, serveArtifacts: Bool = true, authEnabled: Bool = false
+        defaultArtifactRoot: String? = nil, serveArtifacts: Bool = true, authEnabled: Bool = false,
+        createStoreDirectories: Bool = false
     ) {
         self.authEnabled = authEnabled
         self.host = host
@@ -36,6 +50,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.artifactsDestination = artifactsDestination
         self.defaultArtifactRoot = defaultArtifactRoot
         self.serveArtifacts = serveArtifacts
+        self.createStoreDirectories = createStoreDirectories
     }
 
     /// The artifact root experiments get: MLflow's proxied scheme unless told otherwise.
@@ -46,17 +61,19 @@ public struct ServerConfiguration: Sendable, Equatable {
         return URL(fileURLWithPath: directory).standardizedFileURL.absoluteString
     }
 
-    /// The absolute folder `--artifacts-destination` names, whether given as a path or a `file:` URI.
-    public func artifactsDestinationDirectory() throws -> String {
+    /// The absolute folder `--artifacts-destination` names, whether given as a path or a `file:` URI;
+    /// a relative path is read from `workingDirectory` (default: the process's).
+    public func artifactsDestinationDirectory(workingDirectory: String? = nil) throws(StartupFailure) -> String {
         let text = artifactsDestination
-        let unsupported = UnsupportedURI(
-            flag: "--artifacts-destination", uri: text, advice: "use a folder path or a file: URI (S3-compatible storage is planned).")
+        let unsupported = StartupFailure(
+            "Unsupported --artifacts-destination '\(text)': use a folder path or a file: URI (S3-compatible storage is planned).")
         if text.hasPrefix("file:") {
             guard let url = URL(string: text), url.isFileURL else { throw unsupported }
             return url.standardizedFileURL.path
         }
         if text.contains("://") { throw unsupported }
-        return URL(fileURLWithPath: text).standardizedFileURL.path
+        let base = workingDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        return URL(fileURLWithPath: text, relativeTo: base).standardizedFileURL.path
     }
 
     /// The busy timeout as SQLite takes it.
@@ -76,28 +93,41 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// The backend a store URI names.
     public enum Backend: Equatable, Sendable {
+        /// An SQLite file, its path as written (relative paths are relative to the working directory).
         case sqlite(path: String)
     }
 
-    /// A storage URI whose scheme Stride does not support (yet).
-    public struct UnsupportedURI: Error, CustomStringConvertible {
-        public var flag: String
-        public var uri: String
-        public var advice: String
-        public var description: String { "Unsupported \(flag) '\(uri)': \(advice)" }
-    }
-
     /// Reads `--backend-store-uri` with SQLAlchemy's convention: `sqlite:///x` is relative,
-    /// `sqlite:////x` absolute.
-    public func backend() throws -> Backend {
+    /// `sqlite:////x` absolute. A plain path or `file:` URI is what MLflow reads as a file store,
+    /// so it is refused with the SQLite URI that would do what the user most likely meant.
+    public func backend() throws(StartupFailure) -> Backend {
         let uri = backendStoreURI
         if uri.hasPrefix("sqlite:///") {
-            return .sqlite(path: String(uri.dropFirst("sqlite:///".count)))
+            let path = String(uri.dropFirst("sqlite:///".count))
+            guard !path.isEmpty else {
+                throw StartupFailure("--backend-store-uri 'sqlite:///' names no file: use e.g. sqlite:///stride-data/stride.db.")
+            }
+            return .sqlite(path: path)
         }
-        if uri.contains("://") {
-            throw UnsupportedURI(
-                flag: "--backend-store-uri", uri: uri, advice: "use sqlite:///<path> (PostgreSQL support is planned).")
+        if uri.hasPrefix("file:") || !uri.contains("://") {
+            throw StartupFailure(
+                "--backend-store-uri '\(uri)' is a path, which MLflow would use as a file store (folders of YAML files); "
+                    + "Stride keeps its store in one SQLite file and cannot read MLflow's file store: use \(Self.sqliteURI(suggestedFor: uri)).")
         }
-        return .sqlite(path: uri)
+        throw StartupFailure("Unsupported --backend-store-uri '\(uri)': use sqlite:///<path> (PostgreSQL support is planned).")
+    }
+
+    /// The SQLite URI closest to a plain path or `file:` URI: `./mlruns` becomes `sqlite:///mlruns.db`.
+    static func sqliteURI(suggestedFor path: String) -> String {
+        var path = path.hasPrefix("file:") ? (URL(string: path)?.path ?? String(path.dropFirst("file:".count))) : path
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        switch path {
+        case "", ".": path = "stride.db"
+        case "/": path = "/stride.db"
+        default: break
+        }
+        let isSQLiteName = [".db", ".sqlite", ".sqlite3"].contains { path.hasSuffix($0) }
+        return "sqlite:///" + (isSQLiteName ? path : path + ".db")
     }
 }

@@ -1,4 +1,4 @@
-public import StrideDomain
+import StrideDomain
 
 /// The project of the request being handled: set once per request by the router (from the URL
 /// prefix or the workspace header) and by the web UI (from the signed-in viewer).

@@ -1,5 +1,5 @@
 import StrideDomain
-public import StrideStore
+import StrideStore
 import Synchronization
 
 /// Answers "does this id belong to the request's project?" for every id-based call, so another

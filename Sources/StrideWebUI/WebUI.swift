@@ -79,6 +79,7 @@ public struct WebUI: Sendable {
             try await modelVersionPage(
                 name: Self.decoded(try context.parameters.require("name")), version: try context.parameters.require("version"))
         }
+        registerMLflowLinks(on: router)
         FormActions(ui: self).register(on: router)
         if let signIn { registerSignIn(on: router, signIn) }
         if let projects { registerProjectSwitch(on: router, projects) }

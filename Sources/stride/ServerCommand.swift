@@ -15,14 +15,13 @@ struct ServerCommand: AsyncParsableCommand {
             (MLFLOW_ARTIFACTS_DESTINATION), STRIDE_LOG_LEVEL. A flag wins over the environment.
             """)
 
-    @Option(help: "The address to listen on. Use 0.0.0.0 to accept connections from other machines.")
+    @Option(help: "The address to listen on (default: 127.0.0.1, this machine only). Use 0.0.0.0 to accept connections from other machines.")
     var host: String?
 
-    @Option(help: "The port to listen on (default 5000).")
+    @Option(help: "The port to listen on (default: 5000).")
     var port: Int?
 
-    @Option(help: "Where runs are stored: sqlite:///<relative path> or sqlite:////<absolute path> (default: sqlite:///stride-data/stride.db).")
-    var backendStoreURI: String?
+    @OptionGroup var store: BackendStoreOptions
 
     @Option(help: "The artifact root new experiments get (default: mlflow-artifacts:, served by this server).")
     var defaultArtifactRoot: String?
@@ -30,10 +29,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
     var artifactsDestination: String?
 
-    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs (default: on). With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
+    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs. With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
     var serveArtifacts: Bool = true
 
-    @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true.")
+    @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true (default: off).")
     var auth: Bool = false
 
     @Option(help: "Close a keep-alive connection idle this long (default 60s; also STRIDE_IDLE_TIMEOUT). Units: ms, s, m.")
@@ -59,7 +58,7 @@ struct ServerCommand: AsyncParsableCommand {
         func setting(_ flag: String?, _ names: String...) -> String? {
             flag ?? names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         }
-        var configuration = ServerConfiguration()
+        var configuration = store.applied(to: ServerConfiguration())
         configuration.host = setting(host, "STRIDE_HOST", "MLFLOW_HOST") ?? configuration.host
         if let portText = setting(port.map(String.init), "STRIDE_PORT", "MLFLOW_PORT") {
             guard let value = Int(portText), (0...65535).contains(value) else {
@@ -67,8 +66,6 @@ struct ServerCommand: AsyncParsableCommand {
             }
             configuration.port = value
         }
-        configuration.backendStoreURI =
-            setting(backendStoreURI, "STRIDE_BACKEND_STORE_URI", "MLFLOW_BACKEND_STORE_URI") ?? configuration.backendStoreURI
         configuration.artifactsDestination =
             setting(artifactsDestination, "STRIDE_ARTIFACTS_DESTINATION", "MLFLOW_ARTIFACTS_DESTINATION")
             ?? configuration.artifactsDestination
@@ -100,16 +97,7 @@ struct ServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "stride")
         logger.logLevel = level
 
-        do {
-            _ = try configuration.backend()
-            _ = try configuration.artifactsDestinationDirectory()
-        } catch {
-            throw ValidationError(String(describing: error))
-        }
-        let built = try await StrideApplication.build(configuration, logger: logger)
-        logger.info(
-            "Stride listening on http://\(configuration.host):\(configuration.port) (store: \(configuration.backendStoreURI), auth: \(configuration.authEnabled ? "on" : "off"))")
-        try await built.run()
-        logger.info("Stride stopped")
+        try await ServerStartup.serve(configuration, logger: logger, announce: Console.say)
+        Console.say("Stride stopped.")
     }
 }

@@ -8,7 +8,9 @@ struct StrideCommand: AsyncParsableCommand {
         abstract: "An MLflow-compatible experiment-tracking server.",
         discussion: """
             Point the unmodified mlflow client at it: MLFLOW_TRACKING_URI=http://127.0.0.1:5000.
-            `stride server` with no flags keeps everything in ./stride-data (SQLite and artifacts).
+            `stride server` with no flags listens on http://127.0.0.1:5000 and keeps everything in \
+            ./stride-data (the store sqlite:///stride-data/stride.db and the artifact folder \
+            ./stride-data/artifacts), with auth off; `stride server --help` lists every flag and its default.
             """,
         subcommands: [ServerCommand.self, TokenCommand.self, ProjectCommand.self])
 }

@@ -40,6 +40,7 @@ struct PageSafetyTests {
         try await withUI { _, client in
             for (path, type) in [
                 ("/static/stride.css", "text/css"), ("/static/stride.js", "text/javascript"), ("/static/chart-hover.js", "text/javascript"),
+                ("/static/mlflow-links.js", "text/javascript"),
             ] {
                 let asset = try await client.page(path)
                 #expect(asset.status == .ok)

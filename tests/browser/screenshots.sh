@@ -81,6 +81,26 @@ while read -r name path; do
   fi
 done <"$work/pages.txt"
 
+# The links the mlflow client prints carry MLflow's UI routes in the fragment, which only a browser
+# runs: /static/mlflow-links.js hands it to /-/mlflow-link, which answers with Stride's page.
+run_path=$(awk '$1 == "run" {print $2}' "$work/pages.txt")
+version_path=$(awk '$1 == "model-version" {print $2}' "$work/pages.txt")
+experiment_id=$(awk '$1 == "runs" {print $2}' "$work/pages.txt" | sed -E 's|^/experiments/([0-9]+).*|\1|')
+while read -r link expected; do
+  dom=$(HOME="$work" timeout 60 "$browser" --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" \
+    --virtual-time-budget=5000 --dump-dom "$base$link" 2>/dev/null || true)
+  if [[ "$dom" == *"$expected"* ]]; then
+    echo "ok   mlflow link $link"
+  else
+    echo "FAIL mlflow link $link did not reach a page showing $expected" >&2
+    failures=$((failures + 1))
+  fi
+done <<LINKS
+/#/experiments/$experiment_id/runs/${run_path#/runs/} ${run_path#/runs/}
+/projects/default/#/experiments/$experiment_id/runs/${run_path#/runs/}?workspace=default ${run_path#/runs/}
+/#$version_path <h1>fraud-detector v2</h1>
+LINKS
+
 pages=$(wc -l <"$work/pages.txt")
 [[ "$pages" -ge 9 ]] || { echo "browser check: the seed listed only $pages pages" >&2; exit 1; }
 if [[ "$failures" -gt 0 ]]; then

@@ -1,6 +1,6 @@
 public import HTTPTypes
 public import Hummingbird
-public import StrideDomain
+import StrideDomain
 import StrideService
 import Synchronization
 

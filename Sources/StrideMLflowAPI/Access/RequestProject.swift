@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 import StrideDomain
 
 /// The project (MLflow 3's workspace) a request addresses: the `/projects/<name>` URL prefix, else

@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 public import StrideDomain
 
 /// Called for every route the UI adds, with the weakest role that may use it (nil: anyone, as the

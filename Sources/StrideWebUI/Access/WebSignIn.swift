@@ -1,6 +1,6 @@
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
-public import StrideDomain
+import StrideDomain
 public import StrideService
 
 /// Sign-in for the web UI under `--auth`: the browser holds the access token in an HTTP-only,

@@ -1,12 +1,13 @@
 import Hummingbird
 import NIOCore
 
-/// The one stylesheet and the small optional script, served from `/static/` because the page
+/// The one stylesheet and the small optional scripts, served from `/static/` because the page
 /// policy allows no inline styles or scripts.
 enum StaticAssets {
     static var stylesheet: Response { asset(StaticAssets.css + "\n" + StaticAssets.cssDetailPages, type: "text/css; charset=utf-8") }
     static var script: Response { asset(StaticAssets.js, type: "text/javascript; charset=utf-8") }
     static var chartHoverScript: Response { asset(ChartHoverScript.source, type: "text/javascript; charset=utf-8") }
+    static var mlflowLinksScript: Response { asset(MLflowUILink.script, type: "text/javascript; charset=utf-8") }
 
     private static func asset(_ text: String, type: String) -> Response {
         Response(
@@ -14,15 +15,8 @@ enum StaticAssets {
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// Progressive enhancements only: "select all" for the runs table, "copy" buttons, and MLflow's
-    /// `/#/experiments/<id>/runs/<run>` links (which the mlflow client prints) taken to Stride's pages.
+    /// Progressive enhancements only: "select all" for the runs table and "copy" buttons.
     static let js = #"""
-        (function () {
-          var route = /^#\/experiments\/(\d+)(?:\/runs\/([0-9a-f]+))?/.exec(location.hash);
-          if (route && location.pathname === '/') {
-            location.replace(route[2] ? '/runs/' + route[2] : '/experiments/' + route[1]);
-          }
-        })();
         document.addEventListener('DOMContentLoaded', function () {
           document.querySelectorAll('input.select-all').forEach(function (box) {
             box.addEventListener('change', function () {

@@ -27,6 +27,7 @@ enum Templates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · Stride</title>
         <link rel="stylesheet" href="/static/stride.css">
+        <script src="/static/mlflow-links.js"></script>
         <script src="/static/stride.js" defer></script>
         <script src="/static/chart-hover.js" defer></script>
         </head>
