@@ -83,7 +83,7 @@ class Client:
 
     def search(self) -> None:
         self.call("runs/search", "POST", API + "/runs/search", json={
-            "experiment_ids": [self.experiment_id], "filter": "metrics.m0 < 0.5 and params.p0 > '0.2'",
+            "experiment_ids": [self.experiment_id], "filter": "metrics.m0 < 0.5 and params.p0 LIKE '0.%'",
             "order_by": ["metrics.m1 DESC"], "max_results": 100})
         self.call("experiments/search", "POST", API + "/experiments/search", json={"max_results": 50})
         if self.run_id:

@@ -4,10 +4,9 @@ import Hummingbird
 import NIOCore
 import StrideDomain
 
-/// One decoded MLflow API call: its fields and the raw body size (log-batch has a byte limit).
+/// One decoded MLflow API call: its fields, path parameters and project.
 struct MLflowRequest: Sendable {
     var fields: RequestFields
-    var bodySize: Int
     /// The `:name` segments of the route (`/logged-models/:model_id`), percent-decoded.
     var pathParameters: [String: String] = [:]
     /// The project the call addresses (``RequestProject``).
@@ -24,7 +23,7 @@ struct MLflowRequest: Sendable {
     /// `maxBodyBytes`, refused while it is read, before it is parsed.
     static func decode(_ request: Request, maxBodyBytes: Int = Limits.maxRequestBodyBytes) async throws -> MLflowRequest {
         if request.method == .get, let query = request.uri.query, !query.isEmpty {
-            return MLflowRequest(fields: RequestFields(query: parseQuery(query)), bodySize: 0)
+            return MLflowRequest(fields: RequestFields(query: parseQuery(query)))
         }
         if request.method == .post || request.method == .put {
             guard let contentType = request.headers[.contentType] else {
@@ -35,8 +34,7 @@ struct MLflowRequest: Sendable {
             }
         }
         let body = try await RequestBodyLimit(maxBytes: maxBodyBytes, path: request.uri.path).collect(request)
-        let size = body.readableBytes
-        guard size > 0 else { return MLflowRequest(fields: RequestFields(json: []), bodySize: 0) }
+        guard body.readableBytes > 0 else { return MLflowRequest(fields: RequestFields(json: [])) }
         var value: JSONValue
         do {
             value = try JSONParser.parse(body.readableBytesView)
@@ -50,7 +48,7 @@ struct MLflowRequest: Sendable {
         guard case .object(let members) = value else {
             throw StrideError.invalidParameter("The request body must be a JSON object.")
         }
-        return MLflowRequest(fields: RequestFields(json: members), bodySize: size)
+        return MLflowRequest(fields: RequestFields(json: members))
     }
 
     /// Splits `a=1&b=2&b=3` into ordered pairs, decoding `+` and percent escapes.
