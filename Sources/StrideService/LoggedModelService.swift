@@ -82,6 +82,7 @@ public struct LoggedModelService: Sendable {
         let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
         for id in ids { try await tracking.ownership.requireExperiment(id, in: project) }
         let tree = try LoggedModelFilter.parse(filter ?? "")
+        try LoggedModelFilter.checkCounts(order: orderBy, datasets: datasets)
         let limit = maxResults ?? 100
         guard limit >= 1, limit <= Self.maxSearchResults else {
             throw StrideError.invalidParameter(

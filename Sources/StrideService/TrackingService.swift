@@ -276,9 +276,9 @@ public struct TrackingService: Sendable {
         -> (metrics: [Metric], nextPageToken: String?)
     {
         try await ownership.requireRun(runID, in: project, allowMissing: true)
-        if let maxResults, maxResults <= 0 {
+        if let maxResults, maxResults <= 0 || maxResults > Limits.maxMetricHistoryResults {
             throw StrideError.invalidParameter(
-                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer")
+                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer at most \(Limits.maxMetricHistoryResults)")
         }
         let cursor = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in
             try PageToken.decodeMetricCursor(token)
