@@ -53,6 +53,8 @@ extension Limits {
     public static let maxPageOffset = Int(Int32.max)
     /// The largest `max_results` of a metric history page (the field is an int32 in MLflow's protocol).
     public static let maxMetricHistoryResults = Int(Int32.max)
+    /// The most experiments one `runs/search` or `logged-models/search` names.
+    public static let maxSearchExperimentIDs = 10_000
     /// The most `datasets` entries in one `logged-models/search`.
     public static let maxSearchDatasets = 100
 }

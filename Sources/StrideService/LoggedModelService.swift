@@ -79,7 +79,7 @@ public struct LoggedModelService: Sendable {
         guard !experimentIDs.isEmpty else {
             throw StrideError.invalidParameter("Missing value for required parameter 'experiment_ids'.")
         }
-        let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        let ids = try ExperimentID.searchList(experimentIDs)
         for id in ids { try await tracking.ownership.requireExperiment(id, in: project) }
         let tree = try LoggedModelFilter.parse(filter ?? "")
         try LoggedModelFilter.checkCounts(order: orderBy, datasets: datasets)

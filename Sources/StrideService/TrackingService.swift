@@ -155,7 +155,7 @@ public struct TrackingService: Sendable {
             throw StrideError.invalidParameter(
                 "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(Limits.maxSearchResults) and positive.")
         }
-        let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        let ids = try ExperimentID.searchList(experimentIDs)
         // Another project's experiments are refused before the query, so results are filtered by
         // construction and paging stays exact.
         for id in ids { try await ownership.requireExperiment(id, in: project) }

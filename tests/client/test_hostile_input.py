@@ -248,3 +248,9 @@ def test_the_charts_page_ignores_a_non_finite_smoothing(api, client, run_id):
         assert api.get("/charts", params={"run": run_id, "metric": "m", "smooth": smooth}).status_code == 200
 
 
+
+
+def test_too_many_experiment_ids_are_refused_by_the_limit(api, experiment_id):
+    ids = [experiment_id] * 10_001
+    refused(api.post(f"{API}/runs/search", json={"experiment_ids": ids}), "limit of experiments in one search")
+    refused(api.post(f"{API}/logged-models/search", json={"experiment_ids": ids}), "limit of experiments in one search")
