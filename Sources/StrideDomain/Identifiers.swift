@@ -12,6 +12,16 @@ public struct ExperimentID: Hashable, Sendable, Comparable, CustomStringConverti
         self.value = value
     }
 
+    /// The experiments a search names, at most ``Limits/maxSearchExperimentIDs`` of them (each is
+    /// a bound SQL value).
+    public static func searchList(_ texts: [String]) throws(StrideError) -> [ExperimentID] {
+        guard texts.count <= Limits.maxSearchExperimentIDs else {
+            throw .invalidParameter(
+                "experiment_ids: \(texts.count) ids is more than \(Limits.maxSearchExperimentIDs) (the limit of experiments in one search).")
+        }
+        return try texts.map { (text) throws(StrideError) in try ExperimentID(parsing: text) }
+    }
+
     /// The experiment every server has from its first start, named `Default`.
     public static let defaultExperiment = ExperimentID(0)
 

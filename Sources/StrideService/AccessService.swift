@@ -59,10 +59,8 @@ public struct AccessService: Sendable {
 
     /// Creates a token that expires `expiresInDays` days from now (never, with nil).
     public func create(project: String, role: Role, name: String, expiresInDays: Int?) async throws -> (token: AccessToken, plaintext: String) {
-        if let expiresInDays, expiresInDays < 1 {
-            throw StrideError.invalidParameter("expires_in_days must be a positive number of days.")
-        }
-        let expiresAt = expiresInDays.map { clock.nowMilliseconds() + Int64($0) * 86_400_000 }
+        let now = clock.nowMilliseconds()
+        let expiresAt = try expiresInDays.map { (days) throws(StrideError) in try TokenLifetime.expiry(days: days, from: now) }
         return try await create(project: project, role: role, name: name, expiresAt: expiresAt)
     }
 

@@ -79,9 +79,10 @@ public struct LoggedModelService: Sendable {
         guard !experimentIDs.isEmpty else {
             throw StrideError.invalidParameter("Missing value for required parameter 'experiment_ids'.")
         }
-        let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        let ids = try ExperimentID.searchList(experimentIDs)
         for id in ids { try await tracking.ownership.requireExperiment(id, in: project) }
         let tree = try LoggedModelFilter.parse(filter ?? "")
+        try LoggedModelFilter.checkCounts(order: orderBy, datasets: datasets)
         let limit = maxResults ?? 100
         guard limit >= 1, limit <= Self.maxSearchResults else {
             throw StrideError.invalidParameter(

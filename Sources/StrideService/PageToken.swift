@@ -12,7 +12,7 @@ public enum PageToken {
     public static func decodeOffset(_ token: String) throws(StrideError) -> Int {
         guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
               let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let offset = object["offset"] as? Int, offset >= 0
+              let offset = object["offset"] as? Int, offset >= 0, offset <= Limits.maxPageOffset
         else {
             throw .invalidParameter("Invalid page token, could not base64-decode")
         }

@@ -155,7 +155,7 @@ public struct TrackingService: Sendable {
             throw StrideError.invalidParameter(
                 "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be at most \(Limits.maxSearchResults) and positive.")
         }
-        let ids = try experimentIDs.map { (id) throws(StrideError) in try ExperimentID(parsing: id) }
+        let ids = try ExperimentID.searchList(experimentIDs)
         // Another project's experiments are refused before the query, so results are filtered by
         // construction and paging stays exact.
         for id in ids { try await ownership.requireExperiment(id, in: project) }
@@ -276,9 +276,9 @@ public struct TrackingService: Sendable {
         -> (metrics: [Metric], nextPageToken: String?)
     {
         try await ownership.requireRun(runID, in: project, allowMissing: true)
-        if let maxResults, maxResults <= 0 {
+        if let maxResults, maxResults <= 0 || maxResults > Limits.maxMetricHistoryResults {
             throw StrideError.invalidParameter(
-                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer")
+                "Invalid value \(maxResults) for parameter 'max_results' supplied. It must be a positive integer at most \(Limits.maxMetricHistoryResults)")
         }
         let cursor = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in
             try PageToken.decodeMetricCursor(token)

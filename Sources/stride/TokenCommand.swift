@@ -34,8 +34,13 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let role = try Role(parsing: role)
-            if let expiresInDays, expiresInDays <= 0 { throw ValidationError("--expires-in-days must be positive.") }
-            let expiresAt = expiresInDays.map { SystemTimeSource().nowMilliseconds() + Int64($0) * 86_400_000 }
+            let now = SystemTimeSource().nowMilliseconds()
+            let expiresAt: Int64?
+            do {
+                expiresAt = try expiresInDays.map { (days) throws(StrideError) in try TokenLifetime.expiry(days: days, from: now) }
+            } catch {
+                throw ValidationError("--expires-in-days: \(error.message)")
+            }
             let (token, plaintext) = try await store.withServices { tokens, _ in
                 try await tokens.create(project: project, role: role, name: name, expiresAt: expiresAt)
             }

@@ -4,8 +4,9 @@ public enum ExperimentFilterClause: Sendable, Hashable {
     case name(FilterOperator, String)
     /// `experiment_id IN (...)`, `NOT IN`, `=` or `!=`.
     case experimentIDs(FilterOperator, [String])
-    /// `creation_time` or `last_update_time` compared numerically.
-    case time(column: TimeColumn, FilterOperator, Int64)
+    /// `creation_time` or `last_update_time` compared with the literal as written, as in MLflow
+    /// (`creation_time > 1e19` holds for no experiment).
+    case time(column: TimeColumn, FilterOperator, Double)
     /// `tags.<key>` compared with one string, with a list (`IN`, `NOT IN`, a Stride extension) or
     /// tested for presence (`IS [NOT] NULL`, no values).
     case tag(key: String, FilterOperator, [String])
@@ -41,11 +42,13 @@ public enum ExperimentFilterClause: Sendable, Hashable {
                 default:
                     throw comparison.invalid(expecting: "=, !=, IN or NOT IN with quoted ids")
                 }
-            case "creation_time", "last_update_time":
-                guard numericOperators.contains(comparison.op), case .number(let number) = comparison.value else {
+            case TimeColumn.creationTime.rawValue, TimeColumn.lastUpdateTime.rawValue:
+                guard numericOperators.contains(comparison.op), case .number(let number) = comparison.value,
+                      let column = TimeColumn(rawValue: comparison.key)
+                else {
                     throw comparison.invalid(expecting: "a numeric value")
                 }
-                return .time(column: TimeColumn(rawValue: comparison.key)!, comparison.op, Int64(number))
+                return .time(column: column, comparison.op, number)
             default:
                 throw .invalidParameter(
                     "Invalid attribute key '\(comparison.key)' specified. Valid keys are '['name', 'creation_time', 'last_update_time', 'experiment_id']' (position \(comparison.offset)).")

@@ -10,8 +10,13 @@ struct FilterLexer {
         scalars = Array(text.unicodeScalars)
     }
 
-    static func tokenize(_ text: String) throws(StrideError) -> [FilterToken] {
+    /// The tokens of `text`, refused when it is longer than `maxLength` characters.
+    static func tokenize(_ text: String, maxLength: Int) throws(StrideError) -> [FilterToken] {
         var lexer = FilterLexer(text)
+        guard lexer.scalars.count <= maxLength else {
+            throw .invalidParameter(
+                "Invalid filter: \(lexer.scalars.count) characters is longer than \(maxLength) (the filter length limit).")
+        }
         var tokens: [FilterToken] = []
         while let token = try lexer.next() {
             tokens.append(token)

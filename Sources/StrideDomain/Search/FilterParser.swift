@@ -4,40 +4,54 @@
 /// `OR`, `NOT` and parentheses with the usual precedence: `NOT` binds tightest, then `AND`, then
 /// `OR`. Each search (runs, experiments, models) then checks which entities, keys and operators
 /// it allows. Errors name the 0-based character position of the problem.
-public enum FilterParser {
+///
+/// Every filter is held to the limits in ``Limits`` (length, nesting depth, clauses, values):
+/// the recursion here, every walk over the tree and the SQL a store makes of it are bounded by
+/// them, and a filter beyond one is refused with a message naming it.
+public struct FilterParser {
+    private let tokens: [FilterToken]
+    private var cursor = 0
+    private var depth = 0
+    private var clauseCount = 0
+    private var valueCount = 0
+
+    private init(tokens: [FilterToken]) {
+        self.tokens = tokens
+    }
+
     public static func parse(_ filter: String) throws(StrideError) -> FilterTree<FilterComparison> {
-        let tokens = try FilterLexer.tokenize(filter)
-        var cursor = 0
+        let tokens = try FilterLexer.tokenize(filter, maxLength: Limits.maxFilterLength)
         guard !tokens.isEmpty else { return .matchAll }
-        let tree = try parseDisjunction(tokens, &cursor)
-        if cursor < tokens.count {
-            throw invalidClause(tokens[cursor])
+        var parser = FilterParser(tokens: tokens)
+        let tree = try parser.parseDisjunction()
+        if parser.cursor < tokens.count {
+            throw invalidClause(tokens[parser.cursor])
         }
         // A flat MLflow filter always comes back as a conjunction, even with one clause.
         if case .clause = tree { return .all([tree]) }
         return tree
     }
 
-    private static func parseDisjunction(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterTree<FilterComparison> {
-        var children = [try parseConjunction(tokens, &cursor)]
+    private mutating func parseDisjunction() throws(StrideError) -> FilterTree<FilterComparison> {
+        var children = [try parseConjunction()]
         while cursor < tokens.count, tokens[cursor].kind == .keyword("OR") {
             let orToken = tokens[cursor]
             cursor += 1
             guard cursor < tokens.count else {
                 throw .invalidParameter("Invalid filter: expected a condition after 'OR' at position \(orToken.offset).")
             }
-            children.append(try parseConjunction(tokens, &cursor))
+            children.append(try parseConjunction())
         }
         return children.count == 1 ? children[0] : .any(children)
     }
 
-    private static func parseConjunction(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterTree<FilterComparison> {
-        var children = [try parseUnary(tokens, &cursor)]
+    private mutating func parseConjunction() throws(StrideError) -> FilterTree<FilterComparison> {
+        var children = [try parseUnary()]
         while cursor < tokens.count, tokens[cursor].kind == .keyword("AND") {
             cursor += 1
             // MLflow tolerates a trailing AND.
             guard cursor < tokens.count else { break }
-            children.append(try parseUnary(tokens, &cursor))
+            children.append(try parseUnary())
         }
         let flattened = children.flatMap { child -> [FilterTree<FilterComparison>] in
             if case .all(let grandchildren) = child { return grandchildren }
@@ -46,7 +60,7 @@ public enum FilterParser {
         return flattened.count == 1 ? flattened[0] : .all(flattened)
     }
 
-    private static func parseUnary(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterTree<FilterComparison> {
+    private mutating func parseUnary() throws(StrideError) -> FilterTree<FilterComparison> {
         let token = tokens[cursor]
         switch token.kind {
         case .keyword("NOT"):
@@ -54,27 +68,54 @@ public enum FilterParser {
             guard cursor < tokens.count else {
                 throw .invalidParameter("Invalid filter: expected a condition after 'NOT' at position \(token.offset).")
             }
-            return .not(try parseUnary(tokens, &cursor))
+            try enterNesting(at: token)
+            defer { depth -= 1 }
+            return .not(try parseUnary())
         case .leftParen:
             cursor += 1
             guard cursor < tokens.count else {
                 throw .invalidParameter("Invalid filter: '(' at position \(token.offset) is never closed.")
             }
-            let inner = try parseDisjunction(tokens, &cursor)
+            try enterNesting(at: token)
+            defer { depth -= 1 }
+            let inner = try parseDisjunction()
             guard cursor < tokens.count else {
                 throw .invalidParameter("Invalid filter: '(' at position \(token.offset) is never closed.")
             }
             guard tokens[cursor].kind == .rightParen else {
-                throw invalidClause(tokens[cursor])
+                throw Self.invalidClause(tokens[cursor])
             }
             cursor += 1
             return inner
         default:
-            return .clause(try parseComparison(tokens, &cursor))
+            clauseCount += 1
+            guard clauseCount <= Limits.maxFilterClauses else {
+                throw .invalidParameter(
+                    "Invalid filter: more than \(Limits.maxFilterClauses) comparisons (the limit of comparisons in a filter) at position \(token.offset).")
+            }
+            return .clause(try parseComparison())
         }
     }
 
-    private static func parseComparison(_ tokens: [FilterToken], _ cursor: inout Int) throws(StrideError) -> FilterComparison {
+    /// One level deeper into `NOT` or parentheses, refused beyond the depth limit.
+    private mutating func enterNesting(at token: FilterToken) throws(StrideError) {
+        depth += 1
+        guard depth <= Limits.maxFilterDepth else {
+            throw .invalidParameter(
+                "Invalid filter: 'NOT' and parentheses nest deeper than \(Limits.maxFilterDepth) (the filter nesting depth limit) at position \(token.offset).")
+        }
+    }
+
+    /// Counts values (each list item too) against the limit.
+    private mutating func countValues(_ count: Int, at token: FilterToken) throws(StrideError) {
+        valueCount += count
+        guard valueCount <= Limits.maxFilterValues else {
+            throw .invalidParameter(
+                "Invalid filter: more than \(Limits.maxFilterValues) values (the limit of values in a filter, IN-list items included) at position \(token.offset).")
+        }
+    }
+
+    private mutating func parseComparison() throws(StrideError) -> FilterComparison {
         let first = tokens[cursor]
         let prefix: String?
         let key: String
@@ -144,8 +185,12 @@ public enum FilterParser {
         cursor += 1
         let value: FilterValue
         switch valueToken.kind {
-        case .string(let text): value = .string(text)
-        case .number(let number): value = .number(number)
+        case .string(let text):
+            try countValues(1, at: valueToken)
+            value = .string(text)
+        case .number(let number):
+            try countValues(1, at: valueToken)
+            value = .number(number)
         case .leftParen:
             var items: [String] = []
             while true {
@@ -153,6 +198,7 @@ public enum FilterParser {
                     throw .invalidParameter(
                         "Invalid filter: a list must hold quoted strings separated by commas (position \(valueToken.offset)).")
                 }
+                try countValues(1, at: tokens[cursor])
                 items.append(item)
                 cursor += 1
                 guard cursor < tokens.count else {

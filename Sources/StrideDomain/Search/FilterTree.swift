@@ -2,6 +2,9 @@
 ///
 /// MLflow's language is a flat conjunction; Stride also accepts `OR`, `NOT` and parentheses,
 /// which its users have asked for since 2021. A flat MLflow filter is an `.all` of clauses.
+///
+/// Trees come only from ``FilterParser``, whose depth limit (``Limits/maxFilterDepth``) bounds
+/// every recursive walk over them: the ones here, prompt-clause rewriting and SQL generation.
 public indirect enum FilterTree<Clause: Sendable & Hashable>: Sendable, Hashable {
     case clause(Clause)
     /// Every child holds; an empty list holds for every row.

@@ -40,6 +40,15 @@ public enum LoggedModelFilter {
         return tree
     }
 
+    /// Refuses more `order_by` terms or `datasets` entries than the limits allow.
+    public static func checkCounts(order: [Order], datasets: [Dataset]) throws(StrideError) {
+        try OrderByTerm.checkCount(order)
+        guard datasets.count <= Limits.maxSearchDatasets else {
+            throw .invalidParameter(
+                "Invalid datasets: \(datasets.count) entries is more than \(Limits.maxSearchDatasets) (the limit of datasets in a search).")
+        }
+    }
+
     /// One `order_by` entry: an attribute, or `metrics.<key>` optionally restricted to a dataset.
     public struct Order: Sendable, Hashable {
         public var field: String

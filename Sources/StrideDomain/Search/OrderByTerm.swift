@@ -6,7 +6,7 @@ struct OrderByTerm: Equatable {
     var ascending: Bool
 
     static func parse(_ clause: String) throws(StrideError) -> OrderByTerm {
-        var tokens = try FilterLexer.tokenize(clause)
+        var tokens = try FilterLexer.tokenize(clause, maxLength: Limits.maxFilterLength)
         var ascending = true
         if let last = tokens.last, case .identifier(nil, let word) = last.kind, ["ASC", "DESC"].contains(word.uppercased()) {
             ascending = word.uppercased() == "ASC"
@@ -22,11 +22,20 @@ struct OrderByTerm: Equatable {
         return OrderByTerm(entity: entity, key: key, ascending: ascending)
     }
 
+    /// Refuses more `order_by` terms than ``Limits/maxOrderByTerms``.
+    static func checkCount(_ clauses: [some Any]) throws(StrideError) {
+        guard clauses.count <= Limits.maxOrderByTerms else {
+            throw .invalidParameter(
+                "Invalid order_by: \(clauses.count) terms is more than \(Limits.maxOrderByTerms) (the limit of order_by terms).")
+        }
+    }
+
     /// Parses every clause with `column` naming (or refusing) each term's column; a column named
     /// twice is refused, as in MLflow.
     static func parseUnique<Column: Hashable>(
         _ clauses: [String], column: (OrderByTerm) throws(StrideError) -> Column
     ) throws(StrideError) -> [(column: Column, ascending: Bool)] {
+        try checkCount(clauses)
         var seen = Set<Column>()
         var orders: [(column: Column, ascending: Bool)] = []
         for clause in clauses {

@@ -58,10 +58,12 @@ public enum ModelVersionFilterClause: RegistryFilterClause {
             return .source(comparison.op, text)
         case "version_number", "creation_timestamp", "last_updated_timestamp":
             let numeric: Set<FilterOperator> = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
-            guard numeric.contains(comparison.op), case .number(let number) = comparison.value, let integer = Int64(exactly: number) else {
+            guard numeric.contains(comparison.op), case .number(let number) = comparison.value, let integer = Int64(exactly: number),
+                  let column = NumberColumn(rawValue: comparison.key)
+            else {
                 throw comparison.invalid(expecting: "an integer")
             }
-            return .number(column: NumberColumn(rawValue: comparison.key)!, comparison.op, integer)
+            return .number(column: column, comparison.op, integer)
         default:
             throw .invalidParameter("Invalid attribute name: \(comparison.key)")
         }

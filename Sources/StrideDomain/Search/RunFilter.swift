@@ -10,8 +10,10 @@ public enum RunFilterClause: Sendable, Hashable {
     case tag(key: String, FilterOperator, [String])
     /// A string attribute of the run; `IN`/`NOT IN` only for `run_id`.
     case stringAttribute(RunAttribute, FilterOperator, [String])
-    /// `start_time` or `end_time` compared with a number.
-    case numericAttribute(RunAttribute, FilterOperator, Int64)
+    /// `start_time` or `end_time` compared with a number, as MLflow compares them: the integer
+    /// milliseconds against the literal as written (`start_time > 1e30` holds for no run, and
+    /// `> 1.5` is `>= 2`), never through a conversion that could overflow.
+    case numericAttribute(RunAttribute, FilterOperator, Double)
     /// A dataset input's `name`, `digest` or `context`.
     case dataset(DatasetField, FilterOperator, [String])
 
@@ -61,7 +63,7 @@ public enum RunFilterClause: Sendable, Hashable {
                     throw .invalidParameter(
                         "Expected numeric value type for numeric attribute: \(attribute.rawValue). Found \(describe(comparison.value)) (position \(comparison.offset)).")
                 }
-                return .numericAttribute(attribute, op, Int64(number))
+                return .numericAttribute(attribute, op, number)
             }
             switch (op, comparison.value) {
             case (.in, .list(let items)), (.notIn, .list(let items)):
@@ -151,6 +153,7 @@ public struct RunOrder: Sendable, Hashable {
 
     /// Parses `"<identifier> [ASC|DESC]"` with the filter language's identifier rules.
     public static func parse(_ clauses: [String]) throws(StrideError) -> [RunOrder] {
+        try OrderByTerm.checkCount(clauses)
         var orders: [RunOrder] = []
         for clause in clauses {
             let term = try OrderByTerm.parse(clause)

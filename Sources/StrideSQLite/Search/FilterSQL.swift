@@ -6,7 +6,9 @@ enum FilterSQL {
     /// The condition for a whole tree; `clause` compiles one leaf.
     ///
     /// Under `NOT`, a comparison with a NULL column (a run without an end time) is false, so
-    /// its negation is true: `IFNULL` keeps SQL's third truth value out of the result.
+    /// its negation is true: `IS NOT 1` keeps SQL's third truth value out of the result. (It
+    /// also nests deeper in SQLite's parser than `NOT IFNULL(…, 0)`, whose stack holds only about
+    /// 25 nested calls.) The parser's depth limit bounds this recursion and the SQL's nesting.
     static func condition<Clause>(_ tree: FilterTree<Clause>, clause: (Clause) -> SQLFragment) -> SQLFragment {
         switch tree {
         case .clause(let leaf):
@@ -20,7 +22,7 @@ enum FilterSQL {
             return wrapped(SQLFragment.joined(parts, separator: " OR "))
         case .not(let child):
             let inner = condition(child, clause: clause)
-            return SQLFragment("NOT IFNULL(\(inner.sql), 0)", inner.arguments)
+            return SQLFragment("((\(inner.sql)) IS NOT 1)", inner.arguments)
         }
     }
 

@@ -31,7 +31,7 @@ enum ChartNumberLabel {
     private static func decimals(forStep step: Double) -> Int {
         guard step.isFinite, step > 0 else { return 0 }
         // The nudge keeps a step like 0.1 (stored as 0.1000000000000000055) at one decimal.
-        return min(max(0, -Int((log10(step) + 1e-9).rounded(.down))), 12)
+        return min(max(0, -(ChartMath.whole(log10(step) + 1e-9, rounding: .down) ?? 0)), 12)
     }
 }
 

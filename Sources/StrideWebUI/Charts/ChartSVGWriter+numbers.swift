@@ -3,6 +3,7 @@ import Foundation
 /// Decimal output without `String(format:)`, which is far too slow for thousands of coordinates.
 extension ChartSVGWriter {
     private static let powersOfTen: [Double] = (0...17).map { pow(10, Double($0)) }
+    private static let unsignedPowersOfTen: [UInt] = (0...17).reduce(into: []) { powers, index in powers.append(index == 0 ? 1 : powers[index - 1] * 10) }
 
     /// Writes `value` rounded to `fractionDigits` decimals, with trailing zeros and a lone `-0` dropped.
     mutating func decimal(_ value: Double, fractionDigits requestedDigits: Int) {
@@ -17,13 +18,16 @@ extension ChartSVGWriter {
             significant(value, digits: 6)
             return
         }
-        let units = UInt(scaled)
+        guard let units = UInt(exactly: scaled) else {
+            significant(value, digits: 6)
+            return
+        }
         guard units != 0 else {
             raw("0")
             return
         }
         if value < 0 { raw("-") }
-        let divisor = UInt(scale)
+        let divisor = Self.unsignedPowersOfTen[fractionDigits]
         unsigned(units / divisor)
         var fraction = units % divisor
         guard fraction != 0 else { return }
@@ -39,7 +43,7 @@ extension ChartSVGWriter {
     /// ⌊log10(magnitude)⌋, found by comparison in the common range because `log10` is slow and can
     /// land just below an exact power of ten.
     private static func decimalExponent(of magnitude: Double) -> Int {
-        guard magnitude >= 1e-5, magnitude < 1e17 else { return Int(log10(magnitude).rounded(.down)) }
+        guard magnitude >= 1e-5, magnitude < 1e17 else { return ChartMath.whole(log10(magnitude), rounding: .down) ?? 0 }
         if magnitude >= 1 {
             var exponent = 0
             while exponent < 16, magnitude >= powersOfTen[exponent + 1] { exponent += 1 }
@@ -57,8 +61,8 @@ extension ChartSVGWriter {
             raw("0")
             return
         }
-        if value == value.rounded(.towardZero), value.magnitude < 1e15 {
-            integer(Int(value))
+        if value.magnitude < 1e15, let whole = Int(exactly: value) {
+            integer(whole)
             return
         }
         let exponent = Self.decimalExponent(of: value.magnitude)
@@ -67,7 +71,8 @@ extension ChartSVGWriter {
             return
         }
         var mantissaExponent = exponent
-        var mantissa = value / pow(10, Double(exponent))
+        // Below 1e-300 the power of ten itself would underflow, so the value is lifted first.
+        var mantissa = exponent < -300 ? value * 1e300 / pow(10, Double(exponent + 300)) : value / pow(10, Double(exponent))
         let roundingScale = Self.powersOfTen[max(0, digits - 1)]
         mantissa = (mantissa * roundingScale).rounded() / roundingScale
         if mantissa.magnitude >= 10 {

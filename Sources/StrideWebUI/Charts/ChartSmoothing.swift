@@ -11,7 +11,8 @@ enum ChartSmoothing {
             guard value.isFinite else { return value }
             accumulated = accumulated * weight + (1 - weight) * value
             debiasDenominator *= weight
-            return accumulated / (1 - debiasDenominator)
+            // The average of finite values is finite; rounding near the largest double must not make it infinite.
+            return ChartMath.finite(accumulated / (1 - debiasDenominator))
         }
     }
 }

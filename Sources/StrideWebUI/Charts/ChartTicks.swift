@@ -33,16 +33,17 @@ extension ChartTicks {
         let low = range.lowerBound > 0 ? range.lowerBound : range.upperBound / 10
         let high = range.upperBound
         // Kept within the normal doubles so every power of ten is non-zero and finite.
-        let lowExponent = max(Int(log10(low).rounded(.down)), -307)
-        let highExponent = min(max(Int(log10(high).rounded(.up)), lowExponent + 1), 308)
+        let lowExponent = max(ChartMath.whole(log10(low), rounding: .down) ?? -307, -307)
+        let highExponent = min(max(ChartMath.whole(log10(high), rounding: .up) ?? 308, lowExponent + 1), 308)
         let decades = highExponent - lowExponent
         let multiples: [Double] = decades <= 2 ? [1, 2, 5] : [1]
-        let decadeStride = max(1, Int((Double(decades) / Double(max(count, 2))).rounded(.up)))
+        let perTick = max(count, 2)
+        let decadeStride = max(1, (decades + perTick - 1) / perTick)
         var candidates: [Double] = []
         var exponent = lowExponent
         while true {
             let power = pow(10, Double(exponent))
-            candidates += multiples.map { $0 * power }
+            candidates += multiples.map { $0 * power }.filter(\.isFinite)
             if exponent >= highExponent { break }
             exponent += decadeStride
         }
@@ -64,7 +65,7 @@ extension ChartTicks {
                 * ChartTimeLabel.millisecondsPerDay
         let first = (range.lowerBound / step).rounded(.up)
         let last = (range.upperBound / step).rounded(.down)
-        guard first <= last, last - first < 1000 else { return fallback(range) }
+        guard first <= last, last - first < 1000, last.magnitude < 1e15 else { return fallback(range) }
         let values = stride(from: first, through: last, by: 1).map { $0 * step }
         return ChartTicks(domain: range, values: values,
                           labels: values.map { ChartTimeLabel.wallTick($0, step: step) })
@@ -84,12 +85,13 @@ extension ChartTicks {
             labels: values.map { ChartTimeLabel.relativeTick($0, step: step, unit: unit) })
     }
 
-    /// A range with room around a single value, so a flat series still gets an axis.
+    /// A range with room around a single value, so a flat series still gets an axis; the room is
+    /// never too small to see (around a subnormal) nor beyond the largest double.
     static func padded(_ range: ClosedRange<Double>, minimumPad: Double = 0) -> ClosedRange<Double> {
         guard range.lowerBound == range.upperBound else { return range }
         let value = range.lowerBound
-        let pad = max(value == 0 ? 1 : value.magnitude * 0.1, minimumPad)
-        return (value - pad)...(value + pad)
+        let pad = max(value == 0 ? 1 : max(value.magnitude * 0.1, ChartNiceStep.smallestStep * 10), minimumPad)
+        return ChartMath.finite(value - pad)...ChartMath.finite(value + pad)
     }
 
     private static let wallSteps: [Double] = {
@@ -114,10 +116,16 @@ struct ChartNiceStep: Sendable {
     var mantissa: Int
     var exponent: Int
 
+    /// Steps are kept within 1e-300...1e300, where every power of ten they use is a normal double.
+    static let smallestStep = 1e-300
+    static let largestStep = 1e300
+
     init?(span: Double, count: Int) {
         guard span.isFinite, span > 0 else { return nil }
         let rough = span / Double(max(count, 1))
-        var exponent = Int(log10(rough).rounded(.down))
+        guard rough >= Self.smallestStep, rough <= Self.largestStep,
+              var exponent = ChartMath.whole(log10(rough), rounding: .down)
+        else { return nil }
         let residual = rough / pow(10, Double(exponent))
         switch residual {
         case ...1.0000001: mantissa = 1
@@ -133,7 +141,7 @@ struct ChartNiceStep: Sendable {
     var size: Double { scaled(Double(mantissa)) }
 
     func value(at index: Int) -> Double {
-        scaled(Double(index * mantissa))
+        scaled(Double(index) * Double(mantissa))
     }
 
     /// The index of the tick at or beyond `value` in the given direction, or nil when it would overflow.
@@ -143,7 +151,7 @@ struct ChartNiceStep: Sendable {
         let tolerance = max(exact.magnitude, 1) * 1e-9
         let position = (rounding == .down ? exact + tolerance : exact - tolerance).rounded(rounding)
         guard position.magnitude < 1e15 else { return nil }
-        return Int(position)
+        return ChartMath.whole(position, rounding: .towardZero)
     }
 
     private func scaled(_ multiple: Double) -> Double {

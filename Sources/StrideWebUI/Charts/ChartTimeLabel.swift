@@ -91,7 +91,7 @@ private struct ChartUTCMoment {
         // Clamped to years 0...9999 so absurd inputs still give a label instead of trapping.
         let finite = epochMilliseconds.isFinite ? epochMilliseconds : 0
         let clamped = min(max(finite, -62_167_219_200_000), 253_402_300_799_000)
-        let totalSeconds = Int((clamped / 1000).rounded(.down))
+        let totalSeconds = ChartMath.whole(clamped / 1000, rounding: .down) ?? 0
         var days = totalSeconds / 86_400
         var secondOfDay = totalSeconds % 86_400
         if secondOfDay < 0 {

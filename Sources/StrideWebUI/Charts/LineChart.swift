@@ -16,11 +16,11 @@ enum LineChart {
         }
         let width = Double(options.width), height = Double(options.height)
         let legend = LineChartLegend(labels: traces.map(\.label), left: 56, right: width - 8,
-                                     maxRows: max(1, Int(height * 0.25 / LineChartLegend.rowHeight)))
+                                     maxRows: max(1, ChartMath.whole(height * 0.25 / LineChartLegend.rowHeight, rounding: .towardZero) ?? 1))
         let area = ChartPlotArea(left: 56, top: 26, right: width - 20, bottom: height - 34 - legend.height)
 
-        let xTicks = xTicks(dataX, axis: options.xAxis, count: max(2, Int(area.width / 90)))
-        let yCount = max(2, Int(area.height / 45))
+        let xTicks = xTicks(dataX, axis: options.xAxis, count: max(2, ChartMath.whole(area.width / 90, rounding: .towardZero) ?? 2))
+        let yCount = max(2, ChartMath.whole(area.height / 45, rounding: .towardZero) ?? 2)
         let yTicks = options.logScaleY
             ? ChartTicks.logarithmic(dataY, count: yCount) : ChartTicks.linear(dataY, count: yCount)
         let xScale = ChartScale(domain: xTicks.domain, pixels: (area.left, area.right))

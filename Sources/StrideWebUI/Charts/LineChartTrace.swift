@@ -10,7 +10,7 @@ struct LineChartTrace {
         label = series.label
         let firstX = series.points.first { $0.x.isFinite }?.x ?? 0
         let shift = options.xAxis == .relativeTime ? firstX : 0
-        xs = series.points.map { $0.x - shift }
+        xs = series.points.map { ChartMath.finite($0.x - shift) }
         ys = series.points.map { point in
             let drawable = point.x.isFinite && point.y.isFinite && (!options.logScaleY || point.y > 0)
             return drawable ? point.y : .nan

@@ -33,7 +33,7 @@ enum ParallelCoordinates {
         let area = ChartPlotArea(left: 56, top: 36, right: Double(width) - 40, bottom: Double(height) - 36)
         let spacing = axes.count > 1 ? area.width / Double(axes.count - 1) : 0
         let axisX = axes.indices.map { axes.count > 1 ? area.left + Double($0) * spacing : area.left + area.width / 2 }
-        let tickCount = max(2, Int(area.height / 50))
+        let tickCount = max(2, ChartMath.whole(area.height / 50, rounding: .towardZero) ?? 2)
         let ticks = columns.map { column in column.dataRange.map { ChartTicks.linear($0, count: tickCount) } }
         let scales = ticks.map { axisTicks in
             axisTicks.map { ChartScale(domain: $0.domain, pixels: (area.bottom, area.top)) }
@@ -43,7 +43,7 @@ enum ParallelCoordinates {
         writer.beginChartStart(kind: "chart-parallel", width: width, height: height)
         writer.endChartStart(title: title)
         for (index, axis) in axes.enumerated() {
-            let nameCharacters = axes.count > 1 ? max(4, Int(spacing / 6.2)) : 60
+            let nameCharacters = axes.count > 1 ? max(4, ChartMath.whole(spacing / 6.2, rounding: .towardZero) ?? 4) : 60
             writer.parallelAxis(name: axis.name, shownName: ChartText.truncated(axis.name, maxCharacters: nameCharacters),
                                 x: axisX[index], area: area, ticks: ticks[index], scale: scales[index])
         }
@@ -65,8 +65,7 @@ enum ParallelCoordinates {
     }
 
     static func color(for value: Double, in range: ClosedRange<Double>) -> ChartColor {
-        let span = range.upperBound - range.lowerBound
-        let fraction = span > 0 ? (value - range.lowerBound) / span : 0.5
+        let fraction = ChartMath.fraction(of: value, from: range.lowerBound, to: range.upperBound) ?? 0.5
         return ChartColor.blend(ChartPalette.scaleLow, ChartPalette.scaleHigh, fraction: fraction)
     }
 }

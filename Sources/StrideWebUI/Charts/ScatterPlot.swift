@@ -27,8 +27,8 @@ enum ScatterPlot {
             dataY = min(dataY.lowerBound, point.y)...max(dataY.upperBound, point.y)
         }
         let area = ChartPlotArea(left: 60, top: 12, right: Double(width) - 20, bottom: Double(height) - 40)
-        let xTicks = ChartTicks.linear(dataX, count: max(2, Int(area.width / 90)))
-        let yTicks = ChartTicks.linear(dataY, count: max(2, Int(area.height / 45)))
+        let xTicks = ChartTicks.linear(dataX, count: max(2, ChartMath.whole(area.width / 90, rounding: .towardZero) ?? 2))
+        let yTicks = ChartTicks.linear(dataY, count: max(2, ChartMath.whole(area.height / 45, rounding: .towardZero) ?? 2))
         let xScale = ChartScale(domain: xTicks.domain, pixels: (area.left, area.right))
         let yScale = ChartScale(domain: yTicks.domain, pixels: (area.bottom, area.top))
 

@@ -15,7 +15,7 @@ struct ChartSettings: Sendable {
 
     init(fields: FormFields) {
         xAxis = fields["x"].flatMap { value in Self.xAxes.contains { $0.0 == value } ? value : nil } ?? "step"
-        smoothing = fields["smooth"].flatMap(Double.init).map { min(max($0, 0), 0.99) } ?? 0
+        smoothing = fields["smooth"].flatMap(Double.init).flatMap { $0.isFinite ? $0 : nil }.map { min(max($0, 0), 0.99) } ?? 0
         logScale = fields["log"] == "1"
         pointsPerSeries = fields["points"].flatMap(Int.init).map { min(max($0, 10), Limits.maxResultsPerRunBulkHistory) } ?? Self.defaultPoints
     }
