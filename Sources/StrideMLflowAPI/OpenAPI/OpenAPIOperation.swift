@@ -52,7 +52,7 @@ struct OpenAPIOperation {
             // The router never matches an empty segment.
             writer.beginObject()
             writer.field("type", "string")
-            writer.field("minLength", Int64(1))
+            writer.field("minLength", 1 as Int64)
             writer.endObject()
             writer.endObject()
         }
