@@ -27,7 +27,7 @@ public enum StrideApplication {
         let registry: RegistryService
         let loggedModels: LoggedModelService
         let browse: BrowseService
-        let projects: ProjectService
+        let projectStore: SQLiteTrackingStore
         var access: AccessService?
         let closeStore: @Sendable () async throws -> Void
         switch try configuration.backend() {
@@ -40,12 +40,13 @@ public enum StrideApplication {
             loggedModels = LoggedModelService(store: store, tracking: tracking)
             registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             browse = BrowseService(store: store, tracking: tracking)
-            projects = ProjectService(store: store)
+            projectStore = store
             if configuration.authEnabled { access = AccessService(store: store) }
             closeStore = { try await store.close() }
         }
         try await tracking.bootstrap()
         let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
+        let projects = ProjectService(store: projectStore, artifacts: artifacts, access: access)
 
         let policies = RoutePolicies()
         let router = buildRouter(
