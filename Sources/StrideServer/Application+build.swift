@@ -51,7 +51,8 @@ public enum StrideApplication {
         let policies = RoutePolicies()
         let router = buildRouter(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
-            servesArtifacts: configuration.serveArtifacts, access: access, policies: policies)
+            servesArtifacts: configuration.serveArtifacts, access: access, policies: policies,
+            allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host))
         // Deny by default: with auth on, a route registered without a declared policy stops startup.
         let unguarded = policies.unguardedRoutes(of: router)
         if access != nil, !unguarded.isEmpty {
@@ -82,17 +83,18 @@ public enum StrideApplication {
     ///
     /// With `access` (auth on) every API route checks the caller's token against the role it
     /// declares, the web UI signs viewers in with the same tokens, and `policies` records every
-    /// route's declaration, the UI's included.
+    /// route's declaration, the UI's included. `allowedHosts` refuses other `Host` headers first.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
-        policies: RoutePolicies = RoutePolicies()
+        policies: RoutePolicies = RoutePolicies(), allowedHosts: AllowedHosts? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
             servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
+        if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MLflowErrorMiddleware(knownPaths: api.routePaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))

@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var serveArtifacts: Bool
     /// `--auth`: every API call needs an access token (`stride token create`); off for a laptop.
     public var authEnabled: Bool
+    /// `--allowed-hosts`: Host header patterns answered besides loopback names (``AllowedHosts``).
+    public var allowedHosts: [String] = []
 
     public static let defaultDataDirectory = "stride-data"
 

@@ -36,6 +36,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true.")
     var auth: Bool = false
 
+    @Option(help: "Comma-separated Host headers to answer besides localhost, 127.x.x.x and [::1] (any port), as MLflow's --allowed-hosts: 'host:port', or a pattern with * ('*.example.com:*'); '*' allows any. Also STRIDE_ALLOWED_HOSTS (MLFLOW_SERVER_ALLOWED_HOSTS).")
+    var allowedHosts: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
@@ -59,6 +62,7 @@ struct ServerCommand: AsyncParsableCommand {
             ?? configuration.artifactsDestination
         configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
         configuration.serveArtifacts = serveArtifacts
+        configuration.allowedHosts = AllowedHosts.parseList(setting(allowedHosts, "STRIDE_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS") ?? "")
         configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
 
         let levelName = setting(logLevel, "STRIDE_LOG_LEVEL") ?? "info"
