@@ -212,6 +212,22 @@ def test_logging_a_metric_against_another_projects_logged_model_writes_nothing(c
     assert vision.get("/api/2.0/mlflow/runs/get", params={"run_id": run_id}).json()["run"]["data"].get("metrics", []) == []
 
 
+def test_a_model_version_cannot_name_another_projects_logged_model(call):
+    audio = call("audio-writer", "audio")
+    audio_experiment = audio.post("/api/2.0/mlflow/experiments/create", {"name": unique_name("audio-lineage")}).json()["experiment_id"]
+    model_id = audio.post("/api/2.0/mlflow/logged-models", {"experiment_id": audio_experiment}).json()["model"]["info"]["model_id"]
+    maintainer = call("vision-maintainer", "vision")
+    answers = []
+    for target in (model_id, "m-" + "0" * 32):
+        name, created = _version_with_source(maintainer, "s3://bucket/model")
+        assert created.status_code == 200, created.text
+        resp = maintainer.post("/api/2.0/mlflow/model-versions/create", {"name": name, "source": "s3://bucket/model", "model_id": target})
+        answers.append((resp.status_code, resp.json()["error_code"], resp.json()["message"].replace(target, "ID")))
+        versions = maintainer.get("/api/2.0/mlflow/model-versions/search", params={"filter": f"name='{name}'"}).json()["model_versions"]
+        assert [v["version"] for v in versions] == ["1"]  # only the version made without model_id
+    assert answers[0] == answers[1] and answers[0][:2] == (404, "RESOURCE_DOES_NOT_EXIST")
+
+
 # 8. Deleting a project deletes its files and ends every way into it.
 
 def test_a_deleted_project_keeps_no_files_and_takes_no_uploads(call, auth_server):
