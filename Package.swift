@@ -121,7 +121,10 @@ let package = Package(
         .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
-            dependencies: ["StrideService", "StrideDomain", "StrideStore", "StrideSQLite", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "StrideService", "StrideDomain", "StrideStore", "StrideSQLite", "StrideLocalArtifacts",
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StrideStoreContractTests",

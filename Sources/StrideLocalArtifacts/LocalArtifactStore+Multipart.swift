@@ -63,10 +63,7 @@ extension LocalArtifactStore {
     public func completeMultipartUpload(
         _ upload: MultipartUploadID, destination: ArtifactPath, parts: [MultipartPartReceipt]
     ) async throws {
-        let manifest = try await manifest(of: upload)
-        guard manifest.destination == destination.description else {
-            throw StrideError.invalidParameter("Upload \(upload) was created for '\(manifest.destination)', not '\(destination)'")
-        }
+        guard let manifest = try await manifest(of: upload, destination: destination) else { throw Self.unknownUpload(upload) }
         let partFiles = try await checkedPartFiles(parts, of: upload, manifest: manifest)
         let fileSystem = self.fileSystem
         let staged = try await stage { writer in
@@ -84,7 +81,10 @@ extension LocalArtifactStore {
         try await fileSystem.removeItem(at: FilePath(uploadFolder(upload)), strategy: .platformDefault, recursively: true)
     }
 
+    /// An upload opened for another destination (another path, or another project's root) is left
+    /// alone, exactly as an unknown one: the id alone does not let anyone discard it.
     public func abortMultipartUpload(_ upload: MultipartUploadID, destination: ArtifactPath) async throws {
+        guard try await manifest(of: upload, destination: destination) != nil else { return }
         try await fileSystem.removeItem(at: FilePath(uploadFolder(upload)), strategy: .platformDefault, recursively: true)
     }
 
@@ -112,13 +112,29 @@ extension LocalArtifactStore {
         return files
     }
 
+    /// The manifest of an upload opened for `destination`; nil for an unknown upload or one opened
+    /// for another destination, so neither answer tells whether the id exists elsewhere.
+    private func manifest(of upload: MultipartUploadID, destination: ArtifactPath) async throws -> UploadManifest? {
+        let manifest: UploadManifest
+        do {
+            manifest = try await self.manifest(of: upload)
+        } catch let error as StrideError where error.code == .resourceDoesNotExist {
+            return nil
+        }
+        return manifest.destination == destination.description ? manifest : nil
+    }
+
+    static func unknownUpload(_ upload: MultipartUploadID) -> StrideError {
+        .notFound("No multipart upload with id \(upload)")
+    }
+
     private func manifest(of upload: MultipartUploadID) async throws -> UploadManifest {
         let path = FilePath(uploadFolder(upload)).appending("manifest")
         let buffer: ByteBuffer
         do {
             buffer = try await ByteBuffer(contentsOf: path, maximumSizeAllowed: .bytes(16 * 1024), fileSystem: fileSystem)
         } catch let error as FileSystemError where error.code == .notFound {
-            throw StrideError.notFound("No multipart upload with id \(upload)")
+            throw Self.unknownUpload(upload)
         }
         guard let manifest = UploadManifest(text: String(buffer: buffer)) else {
             throw StrideError(.internalError, "The manifest of upload \(upload) is unreadable")

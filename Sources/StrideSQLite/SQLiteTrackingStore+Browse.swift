@@ -45,9 +45,11 @@ extension SQLiteTrackingStore: BrowseStore {
             try Row.fetchAll(
                 db.cachedStatement(sql: Self.runSelect + """
                      WHERE run_pk IN (SELECT run_pk FROM run_tags WHERE key = ? AND value = ?)
+                      AND experiment_id IN (SELECT experiment_id FROM experiments WHERE project_id =
+                          (SELECT e.project_id FROM runs r JOIN experiments e USING (experiment_id) WHERE r.run_uuid = ?))
                     ORDER BY start_time, run_uuid LIMIT ?
                     """),
-                arguments: [ReservedTag.parentRunID, parentRunID, limit]
+                arguments: [ReservedTag.parentRunID, parentRunID, parentRunID, limit]
             ).map(Self.runInfo(from:))
         }
     }

@@ -92,12 +92,19 @@ extension SQLiteTrackingStore: LoggedModelStore {
 
     /// Stores points logged with a `model_id` beside the run's own metrics (same transaction).
     /// An exact repeat of a point is ignored, as the run's metrics table does.
+    ///
+    /// Only models of the run's own project are found: another project's model is "not found"
+    /// exactly as an unknown id, and the whole batch is refused with nothing written.
     static func insertModelMetrics(_ metrics: [ModelMetric], runID: String, in db: Database) throws {
         let ids = Array(Set(metrics.map(\.modelID)))
         var pks: [String: Int64] = [:]
         for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT model_id, model_pk FROM logged_models WHERE model_id IN (SELECT value FROM json_each(?)) AND deleted = 0"),
-            arguments: [JSONText.array(ids)])
+            db.cachedStatement(sql: """
+                SELECT m.model_id, m.model_pk FROM logged_models m JOIN experiments e USING (experiment_id)
+                WHERE m.model_id IN (SELECT value FROM json_each(?)) AND m.deleted = 0
+                  AND e.project_id = (SELECT re.project_id FROM runs r JOIN experiments re USING (experiment_id) WHERE r.run_uuid = ?)
+                """),
+            arguments: [JSONText.array(ids), runID])
         {
             pks[row[0]] = row[1]
         }

@@ -44,16 +44,17 @@ public enum StrideApplication {
             let loggedModels = LoggedModelService(store: store, tracking: tracking)
             let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             let browse = BrowseService(store: store, tracking: tracking)
-            let projects = ProjectService(store: store)
             let access = configuration.authEnabled ? AccessService(store: store) : nil
             try await tracking.bootstrap()
             let artifacts = try await artifactService(locations.artifactsDirectory, tracking: tracking, modelVersions: registry)
+            let projects = ProjectService(store: store, artifacts: artifacts, access: access)
 
             let policies = RoutePolicies()
             let graphQL = try GraphQLEndpoint(tracking: tracking, registry: registry, artifacts: artifacts)
             let router = buildRouter(
                 tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
-                servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL)
+                servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL,
+                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host))
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
             if access != nil, !unguarded.isEmpty {
@@ -113,17 +114,19 @@ public enum StrideApplication {
     ///
     /// With `access` (auth on) every API route checks the caller's token against the role it
     /// declares, the web UI signs viewers in with the same tokens, and `policies` records every
-    /// route's declaration, the UI's included. With `graphQL`, MLflow's GraphQL endpoint is served too.
+    /// route's declaration, the UI's included. With `graphQL`, MLflow's GraphQL endpoint is served too;
+    /// `allowedHosts` refuses other `Host` headers first.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
-        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil
+        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
             servesArtifacts: servesArtifacts)
         // Middleware wraps the routes added after it, so it goes first.
+        if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }
         router.add(middleware: SecurityHeadersMiddleware())
         let knownPaths = api.routePaths.union(graphQL == nil ? [] : [GraphQLEndpoint.path])
         router.add(middleware: MLflowErrorMiddleware(knownPaths: knownPaths, knownPathPrefixes: api.routePathPrefixes))

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// artifacts are served, the destination itself otherwise.
     public var defaultArtifactRoot: String?
     public var serveArtifacts: Bool
+    /// `--allowed-hosts`: Host header patterns answered besides loopback names (``AllowedHosts``).
+    public var allowedHosts: [String] = []
 
     // MARK: Connections and the database lock
 

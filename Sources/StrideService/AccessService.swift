@@ -86,6 +86,11 @@ public struct AccessService: Sendable {
         return token
     }
 
+    /// Drops this instance's cached principals of a deleted project (whose tokens the store deleted).
+    func forgetTokens(ofProject project: String) {
+        cache.remove(project: project)
+    }
+
     // MARK: Checking requests
 
     /// The principal an `Authorization` header value proves, or nil when the request has none.

@@ -8,6 +8,7 @@ public struct ArtifactService: Sendable {
     let tracking: TrackingService
     let resolver: ArtifactURIResolver
     let modelVersions: (any ModelVersionArtifactSource)?
+    let territory: ProjectArtifactTerritory
 
     public init(
         store: any ArtifactStore, tracking: TrackingService, resolver: ArtifactURIResolver,
@@ -17,39 +18,55 @@ public struct ArtifactService: Sendable {
         self.tracking = tracking
         self.resolver = resolver
         self.modelVersions = modelVersions
+        self.territory = ProjectArtifactTerritory(ownership: tracking.ownership)
     }
 
     // MARK: The mlflow-artifacts API
 
-    // Paths in these calls are relative to the project's artifact root (``ProjectArtifactRoot``).
+    // Paths in these calls are relative to the project's artifact root (``ProjectArtifactRoot``);
+    // each becomes a store path and passes the project-scope rule (``ProjectArtifactTerritory``).
+    // Another project's path reads as missing and is refused for writes as an unknown one is.
 
     /// Streams an upload into the file at `path`; it becomes visible only once complete.
     public func upload(to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>, project: String = ProjectContext.current) async throws {
         guard !path.isRoot else {
             throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
         }
-        try await store.write(try ProjectArtifactRoot.storePath(path, project: project), body: body)
+        try await store.write(try await writablePath(path, project: project), body: body)
     }
 
     /// The entries of a directory; empty for a file or a missing path, which MLflow's client relies on.
     public func list(_ path: ArtifactPath, project: String = ProjectContext.current) async throws -> [ArtifactEntry] {
-        try await store.list(try ProjectArtifactRoot.storePath(path, project: project)) ?? []
+        let target = try ProjectArtifactRoot.storePath(path, project: project)
+        return try await listing(target, project: project)
     }
 
     /// Checks that `path` is a file and returns what a download response needs to know up front.
     public func download(_ path: ArtifactPath, project: String = ProjectContext.current) async throws -> ArtifactDownload {
-        try await storeDownload(try ProjectArtifactRoot.storePath(path, project: project))
+        try await storeDownload(try ProjectArtifactRoot.storePath(path, project: project), named: path, project: project)
     }
 
-    private func storeDownload(_ path: ArtifactPath) async throws -> ArtifactDownload {
+    /// A file in the project's territory, or `RESOURCE_DOES_NOT_EXIST` naming only what the client named.
+    private func storeDownload(_ path: ArtifactPath, named shown: ArtifactPath, project: String) async throws -> ArtifactDownload {
+        guard try await territory.contains(path, project: project) else { throw Self.missing(shown) }
         switch try await store.item(at: path) {
         case .file(let size)?:
             return ArtifactDownload(path: path, size: size)
-        case .directory? where !path.isRoot:
-            throw StrideError.invalidParameter("Artifact path refers to a directory, not a file: '\(path)'")
-        case .directory?, nil:
-            throw StrideError.notFound("No such artifact: '\(path)'")
+        case .directory?:
+            throw StrideError.invalidParameter("Artifact path refers to a directory, not a file: '\(shown)'")
+        case nil:
+            throw Self.missing(shown)
         }
+    }
+
+    /// A directory's entries when it lies in the project's territory; `default`'s root leaves out
+    /// what belongs to other projects.
+    private func listing(_ path: ArtifactPath, project: String) async throws -> [ArtifactEntry] {
+        if path.isRoot && project == Project.defaultName {
+            return try await territory.visibleRootEntries(try await store.list(path) ?? [], project: project)
+        }
+        guard try await territory.contains(path, project: project) else { return [] }
+        return try await store.list(path) ?? []
     }
 
     /// Streams `range` of a checked download into `sink`.
@@ -57,21 +74,45 @@ public struct ArtifactService: Sendable {
         try await store.read(download.path, range: range, into: sink)
     }
 
-    /// Deletes a file or a directory tree; the whole root is never deleted.
+    /// Deletes a file or a directory tree; the whole root is never deleted, and another project's
+    /// path is left alone as a missing one is.
     public func delete(_ path: ArtifactPath, project: String = ProjectContext.current) async throws {
         guard !path.isRoot else { throw StrideError.invalidParameter("Refusing to delete the artifact root") }
-        try await store.delete(try ProjectArtifactRoot.storePath(path, project: project))
+        let target = try ProjectArtifactRoot.storePath(path, project: project)
+        guard try await territory.contains(target, project: project) else { return }
+        try await store.delete(target)
+    }
+
+    /// The store path a write to `path` goes to; a path outside the project's territory (another
+    /// project's experiment folder, or one of no experiment yet) is refused with one answer for both.
+    private func writablePath(_ path: ArtifactPath, project: String) async throws -> ArtifactPath {
+        let target = try ProjectArtifactRoot.storePath(path, project: project)
+        guard try await territory.contains(target, project: project) else {
+            throw StrideError.invalidParameter(
+                "Cannot write '\(path)': a path that starts with a number is an experiment's folder, and no such experiment exists in this project.")
+        }
+        return target
+    }
+
+    private static func missing(_ path: ArtifactPath) -> StrideError {
+        .notFound("No such artifact: '\(path)'")
+    }
+
+    /// Removes every file of a project (its whole folder); `default`'s files are the store's root and stay.
+    func removeFiles(ofProject project: String) async throws {
+        guard let folder = try ProjectArtifactRoot.folder(of: project) else { return }
+        try await store.delete(folder)
     }
 
     // MARK: Multipart uploads
 
     /// Opens a multipart upload of the client file `clientFile` into `directory`, as MLflow's S3 store
-    /// does: the artifact takes the client file's base name.
+    /// does: the artifact takes the client file's base name. The upload is bound to that destination
+    /// (which includes the project's root): completing or aborting it elsewhere finds no upload.
     public func createMultipartUpload(
         in directory: ArtifactPath, clientFile: String, partCount: Int, project: String = ProjectContext.current
     ) async throws -> MultipartUploadID {
-        let directory = try ProjectArtifactRoot.storePath(directory, project: project)
-        return try await store.createMultipartUpload(to: try Self.destination(directory, clientFile), partCount: partCount)
+        try await store.createMultipartUpload(to: try await writablePath(try Self.destination(directory, clientFile), project: project), partCount: partCount)
     }
 
     public func uploadPart(
@@ -83,13 +124,14 @@ public struct ArtifactService: Sendable {
     public func completeMultipartUpload(
         _ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, parts: [MultipartPartReceipt], project: String = ProjectContext.current
     ) async throws {
-        let directory = try ProjectArtifactRoot.storePath(directory, project: project)
-        try await store.completeMultipartUpload(upload, destination: try Self.destination(directory, clientFile), parts: parts)
+        let destination = try await writablePath(try Self.destination(directory, clientFile), project: project)
+        try await store.completeMultipartUpload(upload, destination: destination, parts: parts)
     }
 
     public func abortMultipartUpload(_ upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, project: String = ProjectContext.current) async throws {
-        let directory = try ProjectArtifactRoot.storePath(directory, project: project)
-        try await store.abortMultipartUpload(upload, destination: try Self.destination(directory, clientFile))
+        let destination = try ProjectArtifactRoot.storePath(try Self.destination(directory, clientFile), project: project)
+        guard try await territory.contains(destination, project: project) else { return }
+        try await store.abortMultipartUpload(upload, destination: destination)
     }
 
     /// The client sends its own local path (`/home/me/model.bin`, maybe `C:\models\model.bin`);
@@ -106,30 +148,33 @@ public struct ArtifactService: Sendable {
     public func runArtifact(runID: String, path: String, project: String = ProjectContext.current) async throws -> ArtifactDownload {
         let relative = try ArtifactPath(validating: path)
         let run = try await tracking.run(id: runID, project: project)
-        return try await storeDownload(try storePath(of: run.info.artifactURI, relative, project: project))
+        return try await storeDownload(try storePath(of: run.info.artifactURI, relative, project: project), named: relative, project: project)
     }
 
     /// `GET /model-versions/get-artifact`: a file of a registered model version; needs the registry.
+    /// The version's source must lie in its own project's files: a source naming another project's
+    /// files (or the whole store) reads as a missing file.
     public func modelVersionArtifact(name: String, version: String, path: String, project: String = ProjectContext.current) async throws -> ArtifactDownload {
         let relative = try ArtifactPath(validating: path)
         guard let modelVersions else {
             throw StrideError(.notImplemented, "Model version artifacts need the model registry, which Stride does not serve yet")
         }
         let uri = try await modelVersions.downloadURI(modelName: name, version: version, project: project)
-        return try await storeDownload(try storePath(of: uri, relative, project: project))
+        return try await storeDownload(try storePath(of: uri, relative, project: project), named: relative, project: project)
     }
 
     /// `GET /api/2.0/mlflow/artifacts/list`: a run's artifacts below `path`, paths relative to the run root.
     public func listRunArtifacts(runID: String, path: String?, project: String = ProjectContext.current) async throws -> (rootURI: String, entries: [ArtifactEntry]) {
         let relative = try ArtifactPath(validating: path ?? "")
         let run = try await tracking.run(id: runID, project: project)
-        let entries = try await store.list(try storePath(of: run.info.artifactURI, relative, project: project)) ?? []
+        let entries = try await listing(try storePath(of: run.info.artifactURI, relative, project: project), project: project)
         let prefix = relative.isRoot ? "" : relative.description + "/"
         return (run.info.artifactURI, entries.map { ArtifactEntry(name: prefix + $0.name, item: $0.item) })
     }
 
     /// A run's or version's artifact URI as a store path: an `mlflow-artifacts:` URI is relative to
-    /// the owning project's root, as the proxy wrote it.
+    /// the owning project's root, as the proxy wrote it; a `file:` URI or local path names the store
+    /// directly. Callers check the result against the project's territory.
     private func storePath(of artifactURI: String, _ relative: ArtifactPath, project: String) throws(StrideError) -> ArtifactPath {
         guard let root = try resolver.storePath(for: artifactURI) else {
             throw StrideError(.notImplemented, "Stride cannot read artifacts stored at '\(artifactURI)'")

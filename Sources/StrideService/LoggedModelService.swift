@@ -104,12 +104,7 @@ public struct LoggedModelService: Sendable {
 
     /// Whether `project` owns the experiment; a model names its experiment, which may be another project's.
     private func owns(_ experiment: ExperimentID, _ project: String) async throws -> Bool {
-        do {
-            try await tracking.ownership.requireExperiment(experiment, in: project)
-            return true
-        } catch let error as StrideError where error.code == .resourceDoesNotExist {
-            return false
-        }
+        try await tracking.ownership.owns(experiment, project)
     }
 
     private static func missing(_ id: String) -> StrideError {

@@ -7,6 +7,12 @@ import StrideDomain
 enum ProjectArtifactRoot {
     static let reservedSegment = "workspaces"
 
+    /// The folder of a project's files; nil for `default`, whose root is the store's.
+    static func folder(of project: String) throws(StrideError) -> ArtifactPath? {
+        guard project != Project.defaultName else { return nil }
+        return try ArtifactPath.root.appending(name: reservedSegment).appending(name: project)
+    }
+
     static func storePath(_ path: ArtifactPath, project: String) throws(StrideError) -> ArtifactPath {
         guard project != Project.defaultName else {
             if path.segments.first == reservedSegment {

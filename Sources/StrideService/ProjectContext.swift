@@ -1,4 +1,4 @@
-import StrideDomain
+public import StrideDomain
 
 /// The project of the request being handled: set once per request by the router (from the URL
 /// prefix or the workspace header) and by the web UI (from the signed-in viewer).
@@ -8,4 +8,8 @@ import StrideDomain
 /// MLflow wire layer names it on every call. Outside a request it is `default`.
 public enum ProjectContext {
     @TaskLocal public static var current: String = Project.defaultName
+
+    /// The verified token the request acts as, set by the router with auth on; nil with auth off
+    /// (everyone is admin) and outside requests. Project management reads it (``ProjectService``).
+    @TaskLocal public static var caller: Principal? = nil
 }

@@ -25,6 +25,16 @@ final class ProjectOwnership: Sendable {
         guard owner == project else { throw Self.missingExperiment(id) }
     }
 
+    /// Whether `project` owns the experiment; an unknown experiment is owned by no project.
+    func owns(_ id: ExperimentID, _ project: String) async throws -> Bool {
+        do {
+            try await requireExperiment(id, in: project)
+            return true
+        } catch let error as StrideError where error.code == .resourceDoesNotExist {
+            return false
+        }
+    }
+
     /// `allowMissing` lets an unknown id through (history reads answer it with no points).
     func requireRun(_ id: String, in project: String, allowMissing: Bool = false) async throws {
         let key = "r" + id

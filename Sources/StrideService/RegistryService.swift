@@ -126,6 +126,11 @@ public struct RegistryService: Sendable {
         let runID = runID.flatMap { $0.isEmpty ? nil : $0 }
         // MLflow accepts a run id it does not know; another project's run is refused as unknown.
         if let runID { try await tracking.ownership.requireRun(runID, in: project, allowMissing: true) }
+        // MLflow tags the logged model after creating the version and fails on an unknown one; here
+        // an unknown or another project's model is refused before anything is written.
+        if let modelID = modelID.flatMap({ $0.isEmpty ? nil : $0 }), let loggedModels {
+            _ = try await loggedModels.model(id: modelID, project: project)
+        }
         let storageLocation = try await resolvedStorageLocation(of: source, project: project)
         if let sourceRun = ModelSource.runID(in: source), sourceRun != runID {
             throw StrideError.invalidParameter(

@@ -71,6 +71,12 @@ final class TokenCache: Sendable {
         }
     }
 
+    func remove(project: String) {
+        entries.withLock { entries in
+            entries = entries.filter { $0.value.principal.project != project }
+        }
+    }
+
     private static func isFresh(_ entry: Entry, at time: Int64, lifetime: Int64) -> Bool {
         let verifiedRecently = time >= entry.verifiedTime && time - entry.verifiedTime < lifetime
         return verifiedRecently && (entry.expiresTime.map { time < $0 } ?? true)

@@ -12,7 +12,8 @@ public protocol BrowseStore: Sendable {
     /// Fully loaded runs by id, in the order given; unknown ids are left out.
     func runs(ids: [String]) async throws -> [Run]
 
-    /// The runs whose `mlflow.parentRunId` tag names `parentRunID`, oldest first, at most `limit`.
+    /// The runs whose `mlflow.parentRunId` tag names `parentRunID`, oldest first, at most `limit`;
+    /// only runs of the parent's project (a tag is client text and may name any run).
     func childRuns(of parentRunID: String, limit: Int) async throws -> [RunInfo]
 
     /// The smallest and largest value each run logged for each key (NaN left out).

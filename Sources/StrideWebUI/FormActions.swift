@@ -63,12 +63,6 @@ struct FormActions: Sendable {
 
     /// The page the form came from (`back`), if it is a path on this site; never another origin.
     static func back(_ form: FormFields, otherwise fallback: String) -> String {
-        localPath(form["back"], otherwise: fallback)
-    }
-
-    /// `path` when it is a path on this site; never another origin.
-    static func localPath(_ path: String?, otherwise fallback: String) -> String {
-        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return fallback }
-        return path
+        LocalRedirect.path(form["back"], otherwise: fallback)
     }
 }

@@ -50,6 +50,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "How long a write waits for a database locked by another process before a 503 (default 10s; STRIDE_DATABASE_BUSY_TIMEOUT).")
     var databaseBusyTimeout: String?
 
+    @Option(help: "Comma-separated Host headers to answer besides localhost, 127.x.x.x and [::1] (any port), as MLflow's --allowed-hosts: 'host:port', or a pattern with * ('*.example.com:*'); '*' allows any. Also STRIDE_ALLOWED_HOSTS (MLFLOW_SERVER_ALLOWED_HOSTS).")
+    var allowedHosts: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
@@ -71,6 +74,7 @@ struct ServerCommand: AsyncParsableCommand {
             ?? configuration.artifactsDestination
         configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
         configuration.serveArtifacts = serveArtifacts
+        configuration.allowedHosts = AllowedHosts.parseList(setting(allowedHosts, "STRIDE_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS") ?? "")
         configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
 
         func duration(_ flag: String?, _ name: String, _ variable: String) throws -> Duration? {

@@ -164,13 +164,19 @@ struct LocalArtifactStoreTests {
             let attempts: [(ArtifactPath, [MultipartPartReceipt])] = [
                 (destination, [MultipartPartReceipt(partNumber: 1, etag: "bogus")]),
                 (destination, [first, MultipartPartReceipt(partNumber: 2, etag: "2-5")]),
-                (try ArtifactPath(validating: "elsewhere.bin"), [first]),
             ]
             for (target, parts) in attempts {
                 await #expect {
                     try await store.completeMultipartUpload(upload, destination: target, parts: parts)
                 } throws: { ($0 as? StrideError)?.code == .invalidParameterValue }
             }
+            // Elsewhere the id names no upload: completing is "not found" and aborting does nothing.
+            let elsewhere = try ArtifactPath(validating: "workspaces/other/m.bin")
+            await #expect {
+                try await store.completeMultipartUpload(upload, destination: elsewhere, parts: [first])
+            } throws: { ($0 as? StrideError)?.code == .resourceDoesNotExist && "\($0)".contains("m.bin") == false }
+            try await store.abortMultipartUpload(upload, destination: elsewhere)
+            #expect(try await store.writePart(1, of: upload, body: chunks([1, 2])) == first)
             await #expect { try await store.writePart(3, of: upload, body: chunks([1])) } throws: {
                 ($0 as? StrideError)?.code == .invalidParameterValue
             }

@@ -19,14 +19,15 @@ private enum Caller: CaseIterable {
 
     /// What the caller must get on a route that declares `access`, in the `default` project or in
     /// `vision` (where the `otherProject` caller is the admin): nil means "let through" (the
-    /// handler's own answer, never 401/403).
-    func expectedRefusal(_ access: RouteAccess, inVision: Bool) -> (status: HTTPResponse.Status, code: String)? {
+    /// handler's own answer, never 401/403). Routes that manage projects themselves
+    /// (`serverAdminOnly`) refuse every admin but the server admin, even in its own project.
+    func expectedRefusal(_ access: RouteAccess, inVision: Bool, serverAdminOnly: Bool = false) -> (status: HTTPResponse.Status, code: String)? {
         guard case .role(let needed) = access else { return nil }
         let notFound = (HTTPResponse.Status.notFound, "RESOURCE_DOES_NOT_EXIST")
         let denied = (HTTPResponse.Status.forbidden, "PERMISSION_DENIED")
         switch self {
         case .anonymous, .badToken, .expired, .revoked: return (.unauthorized, "UNAUTHENTICATED")
-        case .otherProject: return inVision ? nil : notFound
+        case .otherProject: return inVision ? (serverAdminOnly ? denied : nil) : notFound
         case .admin: return nil  // the default project's admin administers every project
         case .reader: return inVision ? notFound : (needed <= .reader ? nil : denied)
         case .writer: return inVision ? notFound : (needed <= .writer ? nil : denied)
@@ -71,12 +72,13 @@ struct AccessMatrixTests {
                     let method = HTTPRequest.Method(String(parts[0]))!
                     let path = Self.concretePath(String(parts[1]))
                     let inVision = path.hasPrefix("/projects/vision/")
+                    let managesProjects = route.contains("/mlflow/workspaces") && (method == .post || method == .delete)
                     for caller in Caller.allCases {
                         var headers: HTTPFields = [.contentType: "application/json"]
                         if let token = tokens[caller] { headers[.authorization] = token }
                         let response = try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: "{}"))
                         let cell = "\(route) as \(caller)"
-                        if let refusal = caller.expectedRefusal(access, inVision: inVision) {
+                        if let refusal = caller.expectedRefusal(access, inVision: inVision, serverAdminOnly: managesProjects) {
                             #expect(response.status == refusal.status, "\(cell)")
                             let body = try? json(response)
                             #expect(body?["error_code"] as? String == refusal.code, "\(cell)")

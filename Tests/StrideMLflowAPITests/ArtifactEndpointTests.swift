@@ -15,21 +15,21 @@ struct ArtifactEndpointTests {
     func uploadAndDownload() async throws {
         try await withTestClient { client in
             let bytes = ByteBuffer(bytes: (0..<1000).map { UInt8(truncatingIfNeeded: $0) })
-            let put = try await client.execute(uri: "\(Self.api)/1/r/artifacts/plot.png", method: .put, body: bytes)
+            let put = try await client.execute(uri: "\(Self.api)/0/r/artifacts/plot.png", method: .put, body: bytes)
             #expect(put.status == .ok)
 
-            let whole = try await client.get("\(Self.api)/1/r/artifacts/plot.png")
+            let whole = try await client.get("\(Self.api)/0/r/artifacts/plot.png")
             #expect(whole.status == .ok)
             #expect(whole.body == bytes)
             #expect(whole.headers[.contentType] == "image/png")
             #expect(whole.headers[.contentDisposition] == "attachment; filename=plot.png")
 
-            let part = try await client.execute(uri: "\(Self.api)/1/r/artifacts/plot.png", method: .get, headers: [.range: "bytes=100-199"])
+            let part = try await client.execute(uri: "\(Self.api)/0/r/artifacts/plot.png", method: .get, headers: [.range: "bytes=100-199"])
             #expect(part.status == .partialContent)
             #expect(part.headers[.contentRange] == "bytes 100-199/1000")
             #expect(Array(part.body.readableBytesView) == (100..<200).map { UInt8($0) })
 
-            let beyond = try await client.execute(uri: "\(Self.api)/1/r/artifacts/plot.png", method: .get, headers: [.range: "bytes=5000-"])
+            let beyond = try await client.execute(uri: "\(Self.api)/0/r/artifacts/plot.png", method: .get, headers: [.range: "bytes=5000-"])
             #expect(beyond.status == .rangeNotSatisfiable)
             #expect(beyond.headers[.contentRange] == "bytes */1000")
         }
@@ -38,11 +38,11 @@ struct ArtifactEndpointTests {
     @Test("listing gives basenames and sizes, and an empty object for files and missing paths")
     func listing() async throws {
         try await withTestClient { client in
-            _ = try await client.execute(uri: "\(Self.api)/7/r/artifacts/a.txt", method: .put, body: ByteBuffer(string: "abc"))
-            _ = try await client.execute(uri: "\(Self.api)/7/r/artifacts/d/b.txt", method: .put, body: ByteBuffer(string: "b"))
-            let listed = try await client.get("\(Self.api)?path=7%2Fr%2Fartifacts")
+            _ = try await client.execute(uri: "\(Self.api)/0/r/artifacts/a.txt", method: .put, body: ByteBuffer(string: "abc"))
+            _ = try await client.execute(uri: "\(Self.api)/0/r/artifacts/d/b.txt", method: .put, body: ByteBuffer(string: "b"))
+            let listed = try await client.get("\(Self.api)?path=0%2Fr%2Fartifacts")
             #expect(String(buffer: listed.body) == #"{"files":[{"path":"a.txt","is_dir":false,"file_size":3},{"path":"d","is_dir":true}]}"#)
-            #expect(String(buffer: try await client.get("\(Self.api)?path=7/r/artifacts/a.txt").body) == "{}")
+            #expect(String(buffer: try await client.get("\(Self.api)?path=0/r/artifacts/a.txt").body) == "{}")
             #expect(String(buffer: try await client.get("\(Self.api)?path=nowhere").body) == "{}")
         }
     }
@@ -63,11 +63,34 @@ struct ArtifactEndpointTests {
     @Test("a missing file is 404 and a directory is 400, as in MLflow")
     func missingAndDirectory() async throws {
         try await withTestClient { client in
-            _ = try await client.execute(uri: "\(Self.api)/2/r/artifacts/d/f.txt", method: .put, body: ByteBuffer(string: "f"))
-            let missing = try await client.get("\(Self.api)/2/r/artifacts/none.txt")
+            _ = try await client.execute(uri: "\(Self.api)/0/r/artifacts/d/f.txt", method: .put, body: ByteBuffer(string: "f"))
+            let missing = try await client.get("\(Self.api)/0/r/artifacts/none.txt")
             #expect(missing.status == .notFound)
-            #expect(try json(missing)["message"] as? String == "No such artifact: '2/r/artifacts/none.txt'")
-            #expect(try await client.get("\(Self.api)/2/r/artifacts/d").status == .badRequest)
+            #expect(try json(missing)["message"] as? String == "No such artifact: '0/r/artifacts/none.txt'")
+            #expect(try await client.get("\(Self.api)/0/r/artifacts/d").status == .badRequest)
+        }
+    }
+
+    @Test("a folder named by a number belongs to that experiment: one of no experiment of the project is refused and reads as missing")
+    func experimentFolders() async throws {
+        try await withTestClient { client in
+            let put = try await client.execute(uri: "\(Self.api)/12/r/artifacts/x.txt", method: .put, body: ByteBuffer(string: "x"))
+            #expect(put.status == .badRequest)
+            #expect(try json(put)["error_code"] as? String == "INVALID_PARAMETER_VALUE")
+            #expect(try await client.get("\(Self.api)/12/r/artifacts/x.txt").status == .notFound)
+            #expect(String(buffer: try await client.get("\(Self.api)?path=12").body) == "{}")
+            // `012` is not how the server names experiment 12's folder, so it is an ordinary folder.
+            #expect(try await client.execute(uri: "\(Self.api)/012/x.txt", method: .put, body: ByteBuffer(string: "x")).status == .ok)
+        }
+    }
+
+    @Test("the default project's root lists neither other projects nor their experiments' folders")
+    func rootListing() async throws {
+        try await withTestClient { client in
+            _ = try await client.execute(uri: "\(Self.api)/0/r/artifacts/a.txt", method: .put, body: ByteBuffer(string: "a"))
+            _ = try await client.execute(uri: "\(Self.api)/notes.txt", method: .put, body: ByteBuffer(string: "n"))
+            let listed = try await client.get("\(Self.api)?path=")
+            #expect(String(buffer: listed.body) == #"{"files":[{"path":"0","is_dir":true},{"path":"notes.txt","is_dir":false,"file_size":1}]}"#)
         }
     }
 

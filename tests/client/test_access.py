@@ -10,6 +10,7 @@ import os
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import mlflow
@@ -35,8 +36,10 @@ class AuthServer:
         self.tokens = tokens
 
 
-@pytest.fixture(scope="module")
-def auth_server():
+@contextmanager
+def launched_auth_server(projects: tuple[str, ...], tokens: dict[str, tuple[str, str]], server_args: tuple[str, ...] = ()):
+    """Runs `stride server --auth` over fresh data with `projects` and `tokens` (name -> (project, role)),
+    made with the CLI as an operator would; yields an AuthServer and stops the server after."""
     binary = os.environ.get("STRIDE_BIN") or str(REPO_ROOT / ".build" / "debug" / "stride")
     data_dir = Path(tempfile.mkdtemp(prefix="stride-auth-")).resolve()
     store = f"sqlite:///{data_dir}/stride.db"
@@ -46,18 +49,16 @@ def auth_server():
         result = subprocess.run([binary, *args], env=env, capture_output=True, text=True, timeout=60, check=True)
         return result.stdout.strip()
 
-    admin("project", "create", "vision")
-    admin("project", "create", "audio")
-    tokens = {f"vision-{role}": admin("token", "create", "--project", "vision", "--role", role) for role in ROLES}
-    tokens["audio-writer"] = admin("token", "create", "--project", "audio", "--role", "writer")
-    tokens["default-writer"] = admin("token", "create", "--project", "default", "--role", "writer")
+    for project in projects:
+        admin("project", "create", project)
+    made = {name: admin("token", "create", "--project", project, "--role", role) for name, (project, role) in tokens.items()}
 
     port = _free_loopback_port()
     log_path = data_dir / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [binary, "server", "--auth", "--host", "127.0.0.1", "--port", str(port), "--backend-store-uri", store,
-             "--artifacts-destination", str(data_dir / "artifacts"), "--log-level", "trace"],
+             "--artifacts-destination", str(data_dir / "artifacts"), "--log-level", "trace", *server_args],
             cwd=data_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     uri = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
@@ -71,9 +72,20 @@ def auth_server():
             proc.kill()
             raise RuntimeError(f"stride --auth did not start:\n{log_path.read_text()[-2000:]}")
         time.sleep(0.2)
-    yield AuthServer(uri, data_dir, log_path, tokens)
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield AuthServer(uri, data_dir, log_path, made)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def auth_server():
+    tokens = {f"vision-{role}": ("vision", role) for role in ROLES}
+    tokens["audio-writer"] = ("audio", "writer")
+    tokens["default-writer"] = ("default", "writer")
+    with launched_auth_server(("vision", "audio"), tokens) as server:
+        yield server
 
 
 @pytest.fixture

@@ -39,11 +39,13 @@ public struct GuardedRouter<Context: RequestContext> {
             declared.record(method: method, path: path, access: access)
             router.on(RouterPath(path), method: method) { [gate, projects] request, context in
                 let project = try RequestProject.name(of: request, parameters: context.parameters)
-                try await gate?.admit(request.headers, access: access, project: project)
+                let caller = try await gate?.admit(request.headers, access: access, project: project)
                 if project != Project.defaultName, access != .anyone {
                     try await Self.requireProject(project, in: projects)
                 }
-                return try await ProjectContext.$current.withValue(project) { try await handler(request, context) }
+                return try await ProjectContext.$caller.withValue(caller) {
+                    try await ProjectContext.$current.withValue(project) { try await handler(request, context) }
+                }
             }
         }
     }
@@ -55,21 +57,17 @@ public struct GuardedRouter<Context: RequestContext> {
     }
 }
 
-/// Whether a project exists, remembered once seen: projects are only deleted when empty, so a
-/// stale answer can only let a request through to find nothing.
-public final class ProjectDirectory: Sendable {
+/// Whether a project exists, asked of the store on every request: a project deleted through any
+/// instance (or the CLI) stops being reachable at once, with no cache to invalidate.
+public struct ProjectDirectory: Sendable {
     private let lookup: @Sendable (String) async throws -> Bool
-    private let known = Mutex<Set<String>>([])
 
     public init(lookup: @escaping @Sendable (String) async throws -> Bool) {
         self.lookup = lookup
     }
 
     func exists(_ name: String) async throws -> Bool {
-        if known.withLock({ $0.contains(name) }) { return true }
-        guard try await lookup(name) else { return false }
-        known.withLock { _ = $0.insert(name) }
-        return true
+        try await lookup(name)
     }
 }
 

@@ -13,11 +13,27 @@ enum SameOriginCheck {
     static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
     static let forwardedHost = HTTPField.Name("X-Forwarded-Host")!
 
+    /// An `Origin` must be this site's whole origin: scheme, host and port (`http://` is not
+    /// `https://`, and an opaque `null` origin is no site's).
     static func allows(_ request: Request) -> Bool {
         if let site = request.headers[fetchSite], site != "same-origin", site != "none" { return false }
         guard let origin = request.headers[.origin] else { return true }
         guard let host = request.headers[forwardedHost] ?? request.head.authority else { return false }
-        let originHost = origin.split(separator: "://", maxSplits: 1).last.map(String.init) ?? ""
-        return originHost.lowercased() == host.lowercased()
+        let scheme = WebSignIn.isSecure(request) ? "https" : "http"
+        guard let presented = normalizedOrigin(origin), let own = normalizedOrigin("\(scheme)://\(host)") else { return false }
+        return presented == own
+    }
+
+    /// `scheme://host[:port]` in lowercase with the scheme's default port left out; nil when the
+    /// text is not such an origin.
+    static func normalizedOrigin(_ text: String) -> String? {
+        let lowered = text.lowercased()
+        guard let separator = lowered.firstRange(of: "://") else { return nil }
+        let scheme = lowered[..<separator.lowerBound]
+        var authority = lowered[separator.upperBound...]
+        guard scheme == "http" || scheme == "https", !authority.isEmpty, !authority.contains("/"), !authority.contains("@") else { return nil }
+        let defaultPort = scheme == "https" ? ":443" : ":80"
+        if authority.hasSuffix(defaultPort) { authority = authority.dropLast(defaultPort.count) }
+        return "\(scheme)://\(authority)"
     }
 }

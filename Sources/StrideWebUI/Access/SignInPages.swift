@@ -13,13 +13,13 @@ extension WebUI {
         // Anyone may reach these: they are how one signs in and out.
         router.get("/login", access: nil) { request, _ in
             let fields = FormFields(urlEncoded: request.uri.query)
-            return signInPage(next: FormActions.localPath(fields["next"], otherwise: "/"), message: nil, status: .ok)
+            return signInPage(next: LocalRedirect.path(fields["next"], otherwise: "/"), message: nil, status: .ok)
         }
         router.post("/login", access: nil) { request, context in
             guard SameOriginCheck.allows(request) else { return crossSiteRefusal() }
             return await respond(logger: context.logger) {
                 let form = try await FormFields.read(request)
-                let next = FormActions.localPath(form["next"], otherwise: "/")
+                let next = LocalRedirect.path(form["next"], otherwise: "/")
                 // A token, or GitLab-style username and password whose password is the token.
                 guard let token = form.nonEmpty("token") ?? form.nonEmpty("password") else {
                     return signInPage(next: next, message: "Enter an access token.", status: .unauthorized)

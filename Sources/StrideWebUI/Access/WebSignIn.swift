@@ -35,9 +35,11 @@ public struct WebSignIn: Sendable {
     /// service's `RESOURCE_DOES_NOT_EXIST` / `PERMISSION_DENIED`.
     func admit(_ request: Request, needed: Role) async throws -> Admission {
         guard let principal = try await principal(of: request) else { return .signInRequired }
-        let project = principal.isServerAdmin ? (request.cookies[Self.projectCookie]?.value ?? principal.project) : principal.project
-        let role = try access.authorize(principal, project: project, needed: needed, authEnabled: true)
         let switchable = principal.isServerAdmin ? try await projects?.list().map(\.name) ?? [] : []
+        // The chosen project must still exist: one deleted since it was chosen falls back to the token's.
+        let chosen = request.cookies[Self.projectCookie].map { String($0.value) }.flatMap { switchable.contains($0) ? $0 : nil }
+        let project = chosen ?? principal.project
+        let role = try access.authorize(principal, project: project, needed: needed, authEnabled: true)
         return .admitted(Viewer(project: project, role: role, tokenID: principal.tokenID, projects: switchable))
     }
 

@@ -60,8 +60,10 @@ extension WebUI {
             KeyValueRow("Lifecycle", info.lifecycleStage.rawValue),
             KeyValueRow("Artifact URI", info.artifactURI, mono: true),
         ]
-        if let parent = run.parentRunID {
-            rows.append(KeyValueRow("Parent run", parent, href: "/runs/\(parent)", mono: true))
+        if let parentID = run.parentRunID {
+            // The tag is client text: it links only to a run of this project, else it is shown as written.
+            let parent = try await browse.runs(ids: [parentID]).first
+            rows.append(KeyValueRow("Parent run", parentID, href: parent.map { "/runs/\($0.info.runID)" }, mono: true))
         }
         let model = RunView(
             runID: runID, experimentID: experiment.id.description, status: info.status.rawValue,

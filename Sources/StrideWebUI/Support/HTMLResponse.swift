@@ -12,7 +12,8 @@ enum HTMLResponse {
     }
 
     /// 303, so the browser follows a POSTed form with a GET and a reload does not repeat it.
+    /// The location is always a path on this site (``LocalRedirect``), whoever computed it.
     static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location], body: ResponseBody())
+        Response(status: .seeOther, headers: [.location: LocalRedirect.path(location, otherwise: "/")], body: ResponseBody())
     }
 }
