@@ -160,18 +160,22 @@ def test_pages_load_the_mlflow_link_script_and_project_urls_select_the_project(t
             assert answer.cookies.get("stride_project") == "vision"
 
 
-def _printed_links(tracking_uri: str, **run) -> tuple[str, str, str]:
-    """Logs a run as a user would; returns (run id, the run link, the experiment link) the client printed."""
-    mlflow.set_tracking_uri(tracking_uri)
+def _printed_links(tracking_uri: str) -> tuple[str, str, str]:
+    """Logs and ends a run; returns (run id, the run link, the experiment link) the client printed.
+
+    A client of its own, so the session's tracking URI and active experiment stay as they were.
+    """
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        mlflow.set_experiment(f"first-run-{time.monotonic_ns()}")
-        with mlflow.start_run(**run) as active:
-            mlflow.log_metric("loss", 0.5)
+        experiment_id = client.create_experiment(f"first-run-{time.monotonic_ns()}")
+        run_id = client.create_run(experiment_id).info.run_id
+        client.log_metric(run_id, "loss", 0.5)
+        client.set_terminated(run_id)
     printed = out.getvalue()
     run_link = re.search(r"View run \S+ at: (\S+)", printed).group(1)
     experiment_link = re.search(r"View experiment at: (\S+)", printed).group(1)
-    return active.info.run_id, run_link, experiment_link
+    return run_id, run_link, experiment_link
 
 
 def _follow_fragment(link: str) -> requests.Response:
