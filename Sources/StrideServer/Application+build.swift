@@ -35,7 +35,10 @@ public enum StrideApplication {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let store = try await SQLiteTrackingStore.open(path: path, logger: logger)
-            tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
+            tracking = TrackingService(
+                store: store,
+                artifacts: ArtifactLocations(
+                    defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath))
             // The registry shares the tracking store's database, so one pool serves both.
             loggedModels = LoggedModelService(store: store, tracking: tracking)
             registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)

@@ -60,7 +60,7 @@ struct ArtifactRoutes: Sendable {
         if path.hasPrefix("/projects/"), let end = path.dropFirst("/projects/".count).firstIndex(of: "/") {
             path = path[end...]
         }
-        guard path.hasPrefix(root) else { throw .invalidParameter("Invalid path '\(path)'") }
+        guard path.hasPrefix(root) else { throw ArtifactPath.invalidPath }
         var tail = path.dropFirst(root.count)
         if tail.hasPrefix("/") { tail = tail.dropFirst() }
         if tail.hasSuffix("/") { tail = tail.dropLast() }
