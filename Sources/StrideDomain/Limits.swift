@@ -27,4 +27,8 @@ public enum Limits {
     public static let maxSearchResults = 50000
     public static let maxRunsPerBulkHistory = 100
     public static let maxResultsPerRunBulkHistory = 2500
+    /// Points per run that get-history-bulk-interval returns at the sampled steps (MLflow's `MAX_RESULTS_GET_METRIC_HISTORY`).
+    public static let maxPointsPerRunBulkInterval = 25_000
+    /// Largest body of the web UI's run-file upload (`/ajax-api/2.0/mlflow/upload-artifact`), as in MLflow.
+    public static let maxUIUploadBytes = 10 * 1024 * 1024
 }

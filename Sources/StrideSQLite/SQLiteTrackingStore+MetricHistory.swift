@@ -34,23 +34,43 @@ extension SQLiteTrackingStore {
         }
     }
 
-    /// Up to `maxResultsPerRun` points per run, evenly spaced over the run's steps, first and
-    /// last point always kept.
+    /// MLflow's sample of the runs' histories (``MetricStepSampling``): the same steps, every point at each.
     ///
-    /// MLflow numbers every point (NTILE over the whole history) and keeps each bucket's first,
-    /// which reads all million points of a long run. Here each bucket is a range of steps and its
-    /// first point is one seek into the primary key, so the cost grows with `maxResultsPerRun`,
-    /// not with the history. When the range holds no more points than asked, all of them come back,
-    /// as in MLflow; and as there, the last point replaces the last sample when the page is full.
+    /// MLflow lists every distinct step in Python. Here SQLite counts the distinct steps of each run in
+    /// one pass over the primary key (no rows leave the engine); a run whose steps are consecutive
+    /// integers (the usual history) then needs no second pass, as its k-th step is arithmetic. Only
+    /// histories with gaps are read a second time, as a stream of steps, to pick the sampled ones.
     public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
         async throws -> [RunMetric]
     {
         try readNow { db in
             let runs = try runIDs.map { (id: $0, pk: try Self.requireRun($0, in: db).pk) }
             guard let keyID = try Self.metricKeyID(key, in: db) else { return [] }
+            var bounds: [ClosedRange<Int64>] = []
+            for run in runs {
+                if let first = try Self.edgeStep(run: run.pk, key: keyID, last: false, in: db),
+                   let last = try Self.edgeStep(run: run.pk, key: keyID, last: true, in: db) {
+                    bounds.append(first...last)
+                }
+            }
+            guard let highest = bounds.map(\.upperBound).max() else { return [] }
+            // Without a range MLflow samples from step 0 to the highest step logged.
+            let range = steps ?? (0...max(0, highest))
+            var chosen = Set(try Self.sampledSteps(runs: runs.map(\.pk), key: keyID, range: range, maxResults: maxResultsPerRun, in: db))
+            for bound in bounds {
+                if range.contains(bound.lowerBound) { chosen.insert(bound.lowerBound) }
+                if range.contains(bound.upperBound) { chosen.insert(bound.upperBound) }
+            }
+            guard !chosen.isEmpty else { return [] }
+            let wanted = chosen.sorted()
             var result: [RunMetric] = []
             for run in runs {
-                let points = try Self.sampledPoints(run: run.pk, key: keyID, limit: maxResultsPerRun, steps: steps, in: db)
+                let points = try Self.points(
+                    db.makeStatement(sql: """
+                        SELECT \(Self.pointColumns) FROM metrics WHERE run_pk = ? AND key_id = ? AND step IN (\(Array(repeating: "?", count: wanted.count).joined(separator: ",")))
+                        ORDER BY \(Self.pointOrder) LIMIT ?
+                        """),
+                    StatementArguments([run.pk, keyID]) + StatementArguments(wanted) + [Limits.maxPointsPerRunBulkInterval])
                 result += points.map { RunMetric(runID: run.id, metric: Metric(key: key, value: $0.value, timestamp: $0.timestamp, step: $0.step)) }
             }
             return result
@@ -61,11 +81,6 @@ extension SQLiteTrackingStore {
         var step: Int64
         var timestamp: Int64
         var value: Double
-
-        /// The same stored point: compares the value's bits, as NaN never equals itself.
-        func isSamePoint(as other: Point) -> Bool {
-            step == other.step && timestamp == other.timestamp && value.bitPattern == other.value.bitPattern
-        }
     }
 
     private static let pointColumns = "step, timestamp, value, is_nan"
@@ -77,44 +92,54 @@ extension SQLiteTrackingStore {
         }
     }
 
-    private static func sampledPoints(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Database) throws -> [Point] {
-        let low = steps?.lowerBound ?? Int64.min
-        let high = steps?.upperBound ?? Int64.max
-        let scope: StatementArguments = [run, key, low, high]
-        let inRange = "run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?"
+    /// A run's first or last logged step of the key: one seek into the primary key.
+    private static func edgeStep(run: Int64, key: Int64, last: Bool, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT step FROM metrics WHERE run_pk = ? AND key_id = ? ORDER BY step \(last ? "DESC" : "ASC") LIMIT 1"),
+            arguments: [run, key])
+    }
 
-        // Few enough points: all of them (reads at most limit + 1 rows).
-        let head = try points(
-            db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY \(pointOrder) LIMIT ?"),
-            scope + [limit + 1])
-        guard head.count > limit, let first = head.first else { return head }
-        guard let last = try points(
-            db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY step DESC, timestamp DESC, value DESC, is_nan DESC LIMIT 1"),
-            scope
-        ).first else { return head }
-
-        // Bucket i covers steps from first + i * width; its sample is the first point at or after that.
-        let span = Double(last.step) - Double(first.step) + 1
-        var sample = try points(
-            db.cachedStatement(sql: """
-                WITH RECURSIVE bucket(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM bucket WHERE i + 1 < ?),
-                starts(step) AS (
-                    SELECT (SELECT step FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? + CAST(i * ? AS INTEGER) AND ?
-                            ORDER BY step LIMIT 1)
-                    FROM bucket
-                ),
-                firsts AS (
-                    SELECT \(pointColumns), ROW_NUMBER() OVER (PARTITION BY step ORDER BY timestamp, value, is_nan) AS rank
-                    FROM metrics WHERE run_pk = ? AND key_id = ? AND step IN (SELECT step FROM starts)
-                )
-                SELECT \(pointColumns) FROM firsts WHERE rank = 1 ORDER BY \(pointOrder)
-                """),
-            [limit, run, key, first.step, span / Double(limit), last.step, run, key])
-        if sample.last.map({ !$0.isSamePoint(as: last) }) ?? true {
-            if sample.count >= limit { sample.removeLast() }
-            sample.append(last)
+    /// The steps at MLflow's sampled positions among the distinct steps the runs logged inside `range`.
+    private static func sampledSteps(runs: [Int64], key: Int64, range: ClosedRange<Int64>, maxResults: Int, in db: Database) throws -> [Int64] {
+        // Per run: how many distinct steps lie in the range, and the first and last of them.
+        var spans: [ClosedRange<Int64>] = []
+        var allConsecutive = true
+        for run in runs {
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT COUNT(DISTINCT step), MIN(step), MAX(step) FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
+                    """),
+                arguments: [run, key, range.lowerBound, range.upperBound])
+            guard let row, let distinct: Int = row[0], distinct > 0, let low: Int64 = row[1], let high: Int64 = row[2] else { continue }
+            spans.append(low...high)
+            if MetricStepSampling.count(of: low...high) != distinct { allConsecutive = false }
         }
-        return sample
+        guard !spans.isEmpty else { return [] }
+        if allConsecutive {
+            let union = MetricStepSampling.union(spans)
+            let total = union.reduce(0) { $0.addingReportingOverflow(MetricStepSampling.count(of: $1)).partialValue }
+            return MetricStepSampling.steps(at: MetricStepSampling.positions(count: total, maxResults: maxResults), in: union)
+        }
+        // Gaps: count the union's distinct steps, then stream them once and keep the sampled positions.
+        let runList = Array(repeating: "?", count: runs.count).joined(separator: ",")
+        let scope = "key_id = ? AND run_pk IN (\(runList)) AND step BETWEEN ? AND ?"
+        let arguments = [key] + StatementArguments(runs) + [range.lowerBound, range.upperBound]
+        let total = try Int.fetchOne(db.makeStatement(sql: "SELECT COUNT(DISTINCT step) FROM metrics WHERE \(scope)"), arguments: arguments) ?? 0
+        let positions = MetricStepSampling.positions(count: total, maxResults: maxResults)
+        var picked: [Int64] = []
+        picked.reserveCapacity(positions.count)
+        var next = positions.makeIterator()
+        var wanted = next.next()
+        var position = 0
+        let stepsInOrder = try Int64.fetchCursor(db.makeStatement(sql: "SELECT DISTINCT step FROM metrics WHERE \(scope) ORDER BY step"), arguments: arguments)
+        while let target = wanted, let step = try stepsInOrder.next() {
+            if position == target {
+                picked.append(step)
+                wanted = next.next()
+            }
+            position += 1
+        }
+        return picked
     }
 
     static func metricKeyID(_ key: String, in db: Database) throws -> Int64? {

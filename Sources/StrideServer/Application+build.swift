@@ -48,7 +48,7 @@ public enum StrideApplication {
             closeStore = { try await store.close() }
         }
         try await tracking.bootstrap()
-        let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry)
+        let artifacts = try await artifactService(configuration, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
 
         let policies = RoutePolicies()
         let router = buildRouter(
@@ -69,14 +69,15 @@ public enum StrideApplication {
     /// The artifact store at the destination, and the service that also reads runs' and model
     /// versions' artifact URIs.
     static func artifactService(
-        _ configuration: ServerConfiguration, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource
+        _ configuration: ServerConfiguration, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource,
+        loggedModels: LoggedModelService? = nil
     ) async throws -> ArtifactService {
         let destination = try configuration.artifactsDestinationDirectory()
         let store = try await LocalArtifactStore.open(directory: destination)
         let destinationURL = URL(fileURLWithPath: destination).standardizedFileURL
         // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
         let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
-        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions)
+        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions, loggedModels: loggedModels)
     }
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact

@@ -45,48 +45,40 @@ struct MetricHistoryContractTests {
         }
     }
 
-    @Test("sampling keeps the first and last point and at most max_results per run", arguments: StoreBackend.all)
+    @Test("sampling picks MLflow's steps: positions int(i * count / max_results) of the runs' steps, the last, and each run's ends",
+        arguments: StoreBackend.all)
     func sampling(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let first = try await store.makeRun(in: .defaultExperiment)
             let second = try await store.makeRun(in: .defaultExperiment)
-            try await store.logBatch(runID: first, RunBatch(metrics: (0..<1000).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }))
-            try await store.logBatch(runID: second, RunBatch(metrics: (0..<5).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }))
-            let sampled = try await store.sampledMetricHistory(runIDs: [first, second], key: "m", maxResultsPerRun: 50, steps: nil)
-            let firstSteps = sampled.filter { $0.runID == first }.map(\.metric.step)
-            #expect(firstSteps.count <= 50)
-            #expect(firstSteps.count >= 40)
-            #expect(firstSteps.first == 0)
-            #expect(firstSteps.last == 999)
-            #expect(firstSteps == firstSteps.sorted())
-            #expect(sampled.filter { $0.runID == second }.map(\.metric.step) == [0, 1, 2, 3, 4])
-            let ranged = try await store.sampledMetricHistory(runIDs: [first], key: "m", maxResultsPerRun: 10, steps: 100...200)
-            #expect(ranged.first?.metric.step == 100)
-            #expect(ranged.last?.metric.step == 200)
-            #expect(ranged.count <= 10)
+            try await store.logBatch(runID: first, RunBatch(metrics: (0..<10).map { Metric(key: "m", value: 10, timestamp: 1, step: Int64($0)) }))
+            try await store.logBatch(runID: second, RunBatch(metrics: (0..<20).map { Metric(key: "m", value: 10, timestamp: 1, step: Int64($0)) }))
+            let alone = try await store.sampledMetricHistory(runIDs: [first], key: "m", maxResultsPerRun: 5, steps: nil)
+            #expect(alone.map(\.metric.step) == [0, 2, 4, 6, 8, 9])
+            let ranged = try await store.sampledMetricHistory(runIDs: [first], key: "m", maxResultsPerRun: 5, steps: 0...4)
+            #expect(ranged.map(\.metric.step) == [0, 1, 2, 3, 4])
+            // Both runs are sampled on the union of their steps, and each run's last step is kept.
+            let both = try await store.sampledMetricHistory(runIDs: [first, second], key: "m", maxResultsPerRun: 5, steps: nil)
+            #expect(both.filter { $0.runID == first }.map(\.metric.step) == [0, 4, 8, 9])
+            #expect(both.filter { $0.runID == second }.map(\.metric.step) == [0, 4, 8, 9, 12, 16, 19])
         }
     }
 
-    @Test("a NaN last point is kept once; max_results 1 gives the last point alone, as in MLflow", arguments: StoreBackend.all)
-    func samplingEdges(backend: StoreBackend) async throws {
+    @Test("histories with gaps and repeated steps are sampled on their distinct steps, every point at a chosen step returned",
+        arguments: StoreBackend.all)
+    func samplingGaps(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let runID = try await store.makeRun(in: .defaultExperiment)
-            var points = (0..<99).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
-            points.append(Metric(key: "m", value: .nan, timestamp: 1, step: 99))
+            var points = (0..<10).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0 * 10)) }
+            points.append(Metric(key: "m", value: .nan, timestamp: 2, step: 90))
+            points.append(Metric(key: "m", value: 5, timestamp: 1, step: -5))
             try await store.logBatch(runID: runID, RunBatch(metrics: points))
-            let sampled = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 10, steps: nil).map(\.metric)
-            #expect(sampled.count == 10)
-            #expect(sampled.filter { $0.step == 99 }.count == 1)
+            // Without a range MLflow starts at step 0, so the negative step is left out.
+            let sampled = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 4, steps: nil).map(\.metric)
+            #expect(sampled.map(\.step) == [0, 20, 50, 70, 90, 90])
             #expect(sampled.last?.value.isNaN == true)
-            let single = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 1, steps: nil).map(\.metric.step)
-            #expect(single == [99])
-
-            // A gap makes the last buckets land on the final NaN point itself.
-            let sparse = try await store.makeRun(in: .defaultExperiment)
-            try await store.logBatch(runID: sparse, RunBatch(metrics: (0..<10).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
-                + [Metric(key: "m", value: .nan, timestamp: 1, step: 100)]))
-            let gapped = try await store.sampledMetricHistory(runIDs: [sparse], key: "m", maxResultsPerRun: 3, steps: nil).map(\.metric.step)
-            #expect(gapped == [0, 100])
+            let single = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 1, steps: -10...100).map(\.metric.step)
+            #expect(single == [-5, 90, 90])
         }
     }
 }

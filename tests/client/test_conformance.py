@@ -154,3 +154,57 @@ def test_artifacts_are_served_with_mlflows_mime_types(api, client, run_id, tmp_p
     resp = api.get("/get-artifact", params={"run_id": run_id, "path": filename})
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == mime_type
+
+
+# --- metric history and the UI's artifact helpers --------------------------------------------------
+
+
+def test_bulk_interval_returns_mlflows_sampled_steps(api, client, experiment_id):
+    first = client.create_run(experiment_id).info.run_id
+    second = client.create_run(experiment_id).info.run_id
+    for run_id, count in [(first, 10), (second, 20)]:
+        client.log_batch(run_id, metrics=[mlflow.entities.Metric("m", 10.0, 1, step) for step in range(count)])
+    url = "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
+    alone = api.get(url, params={"run_ids": [first], "metric_key": "m", "max_results": 5}).json()["metrics"]
+    assert [m["step"] for m in alone] == [0, 2, 4, 6, 8, 9]
+    both = api.get(url, params={"run_ids": [first, second], "metric_key": "m", "max_results": 5}).json()["metrics"]
+    assert [m["step"] for m in both if m["run_id"] == second] == [0, 4, 8, 9, 12, 16, 19]
+
+
+def test_the_ui_uploads_a_run_file_with_mlflows_checks(api, run_id):
+    url = "/ajax-api/2.0/mlflow/upload-artifact"
+    _bad_request(api.post(url, params={}), "Request must specify run_uuid.")
+    _bad_request(api.post(url, params={"run_uuid": run_id, "path": ""}), "Request must specify path.")
+    _bad_request(api.post(url, params={"run_uuid": run_id, "path": "../x.txt"}), "Invalid path")
+    _bad_request(api.post(url, params={"run_uuid": run_id, "path": "x.txt"}), "Request must specify data.")
+    assert api.post(url, params={"run_uuid": run_id, "path": "dir/x.txt"}, data="hello world").status_code == 200
+    assert api.get("/get-artifact", params={"run_uuid": run_id, "path": "dir/x.txt"}).text == "hello world"
+
+
+def test_a_logged_models_files_are_listed_and_downloaded(api, client, experiment_id):
+    model = client.create_logged_model(experiment_id)
+    client.log_model_artifacts(model.model_id, _model_dir())
+    base = f"/ajax-api/2.0/mlflow/logged-models/{model.model_id}/artifacts"
+    listing = api.get(f"{base}/directories").json()
+    assert listing["root_uri"] == model.artifact_location
+    assert sorted(f["path"] for f in listing["files"]) == ["MLmodel", "sub"]
+    nested = api.get(f"{base}/directories", params={"artifact_directory_path": "sub"}).json()
+    assert [f["path"] for f in nested["files"]] == ["sub/weights.bin"]
+    resp = api.get(f"{base}/files", params={"artifact_file_path": "MLmodel"})
+    assert resp.status_code == 200
+    assert resp.text == "flavors: {}\n"
+    assert resp.headers["Content-Type"] == "text/plain"
+    missing = api.get(f"{base}/files")
+    assert missing.status_code == 400
+    assert missing.json()["error_code"] == "BAD_REQUEST"
+
+
+def _model_dir() -> str:
+    import tempfile
+    from pathlib import Path
+
+    root = Path(tempfile.mkdtemp())
+    (root / "MLmodel").write_text("flavors: {}\n")
+    (root / "sub").mkdir()
+    (root / "sub" / "weights.bin").write_bytes(b"\0\1")
+    return str(root)

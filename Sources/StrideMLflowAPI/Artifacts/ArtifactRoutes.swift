@@ -25,6 +25,7 @@ struct ArtifactRoutes: Sendable {
     /// Paths served exactly, for telling "wrong method" from "no such route".
     var exactPaths: [String] {
         Self.prefixes.map { $0 + Self.artifactsRoot } + Self.runArtifactListPaths + ["/get-artifact", "/model-versions/get-artifact"]
+            + [Self.uploadPath, Self.loggedModelFilePath] + Self.loggedModelListPaths
     }
 
     /// Path prefixes whose every extension is served with some method.
