@@ -105,12 +105,14 @@ extension SQLiteTrackingStore {
         var spans: [ClosedRange<Int64>] = []
         var allConsecutive = true
         for run in runs {
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT COUNT(DISTINCT step), MIN(step), MAX(step) FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
-                    """),
-                arguments: [run, key, range.lowerBound, range.upperBound])
-            guard let row, let distinct: Int = row[0], distinct > 0, let low: Int64 = row[1], let high: Int64 = row[2] else { continue }
+            // The ends are two seeks; the count is one pass over the key's slice of the primary key
+            // (a DISTINCT subquery streams in index order, which COUNT(DISTINCT) with MIN/MAX does not).
+            let inRange = "FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?"
+            let arguments: StatementArguments = [run, key, range.lowerBound, range.upperBound]
+            guard let low = try Int64.fetchOne(db.cachedStatement(sql: "SELECT step \(inRange) ORDER BY step LIMIT 1"), arguments: arguments),
+                  let high = try Int64.fetchOne(db.cachedStatement(sql: "SELECT step \(inRange) ORDER BY step DESC LIMIT 1"), arguments: arguments),
+                  let distinct = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT DISTINCT step \(inRange))"), arguments: arguments)
+            else { continue }
             spans.append(low...high)
             if MetricStepSampling.count(of: low...high) != distinct { allConsecutive = false }
         }
@@ -124,7 +126,7 @@ extension SQLiteTrackingStore {
         let runList = Array(repeating: "?", count: runs.count).joined(separator: ",")
         let scope = "key_id = ? AND run_pk IN (\(runList)) AND step BETWEEN ? AND ?"
         let arguments = [key] + StatementArguments(runs) + [range.lowerBound, range.upperBound]
-        let total = try Int.fetchOne(db.makeStatement(sql: "SELECT COUNT(DISTINCT step) FROM metrics WHERE \(scope)"), arguments: arguments) ?? 0
+        let total = try Int.fetchOne(db.makeStatement(sql: "SELECT COUNT(*) FROM (SELECT DISTINCT step FROM metrics WHERE \(scope))"), arguments: arguments) ?? 0
         let positions = MetricStepSampling.positions(count: total, maxResults: maxResults)
         var picked: [Int64] = []
         picked.reserveCapacity(positions.count)
