@@ -51,8 +51,10 @@ public enum Limits {
     // except log-batch's, above.
     /// The body of an API call that declares no larger limit: one entity with its tags.
     public static let maxRequestBodyBytes = 1_000_000
-    /// The body of a search or other read sent as POST: a filter, an order and a page token.
-    public static let maxSearchRequestBodyBytes = 256 * 1024
+    /// The body of a search or other read sent as POST: a filter at its length limit
+    /// (`maxFilterLength`, 400,000 characters), an order and a page token, so the filter's own limit
+    /// is what a long filter meets.
+    public static let maxSearchRequestBodyBytes = 1_000_000
     /// log-inputs and log-outputs: MLflow's dataset profile (16 MB), schema (1 MB) and source, escaped.
     public static let maxDatasetRequestBodyBytes = 20 * 1024 * 1024
     /// A web UI form: a few fields and a list of run ids.
@@ -97,4 +99,6 @@ extension Limits {
     public static let maxSearchExperimentIDs = 10_000
     /// The most `datasets` entries in one `logged-models/search`.
     public static let maxSearchDatasets = 100
+    /// Largest body of the web UI's run-file upload (`/ajax-api/2.0/mlflow/upload-artifact`), as in MLflow.
+    public static let maxUIUploadBytes = 10 * 1024 * 1024
 }

@@ -8,12 +8,11 @@ extension MLflowAPI {
         return [
             MLflowEndpoint(method: .post, path: "/experiments/create", access: .writer) { request in
                 let fields = request.fields
+                let (name, artifactLocation) = (try fields.requiredString("name"), try fields.string("artifact_location"))
                 let tags = try fields.messages("tags").map { (tag) throws(StrideError) in
                     Tag(key: try tag.requiredString("key"), value: try tag.string("value") ?? "")
                 }
-                let id = try await tracking.createExperiment(
-                    name: try fields.requiredString("name"), artifactLocation: try fields.string("artifact_location"),
-                    tags: tags, project: request.project)
+                let id = try await tracking.createExperiment(name: name, artifactLocation: artifactLocation, tags: tags, project: request.project)
                 var writer = JSONWriter()
                 writer.beginObject()
                 writer.field("experiment_id", id.description)

@@ -69,11 +69,14 @@ extension MLflowAPI {
     static func getHistoryBulk(_ request: MLflowRequest, tracking: TrackingService) async throws -> Response {
         let fields = request.fields
         let runIDs = try fields.strings("run_id")
-        guard !runIDs.isEmpty else { throw StrideError.missingValue("run_id") }
+        guard !runIDs.isEmpty else { throw StrideError.invalidParameter("GetMetricHistoryBulk request must specify at least one run_id.") }
         guard runIDs.count <= Limits.maxRunsPerBulkHistory else {
-            throw StrideError.invalidParameter("GetMetricHistoryBulk request cannot specify more than \(Limits.maxRunsPerBulkHistory) run_ids.")
+            throw StrideError.invalidParameter(
+                "GetMetricHistoryBulk request cannot specify more than \(Limits.maxRunsPerBulkHistory) run_ids. Received \(runIDs.count) run_ids.")
         }
-        let key = try fields.requiredString("metric_key")
+        guard let key = try fields.string("metric_key") else {
+            throw StrideError.invalidParameter("GetMetricHistoryBulk request must specify a metric_key.")
+        }
         var remaining = min(try fields.int("max_results") ?? 25_000, 25_000)
         var points: [RunMetric] = []
         for runID in runIDs where remaining > 0 {

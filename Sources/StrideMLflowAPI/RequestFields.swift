@@ -6,6 +6,9 @@ import StrideDomain
 /// - A field may be spelled in snake_case (`run_id`) or lowerCamelCase (`runId`).
 /// - int64 fields take a JSON number or a numeric string; doubles also take `"NaN"`, `"Infinity"`
 ///   and `"-Infinity"`.
+/// - A string field takes only a JSON string and a repeated field only a JSON array, as MLflow's
+///   request schemas demand: `{"run_id": 31}` is a 400 naming `run_id`, not a lookup of run "31".
+/// - An enum takes its name or its protobuf number.
 /// - Query parameters: a repeated field is the key repeated; booleans are `true`/`false` in any case.
 /// - Unknown fields are ignored.
 struct RequestFields: Sendable {
@@ -36,9 +39,6 @@ struct RequestFields: Sendable {
             switch jsonValue(name) {
             case nil, .null?: return nil
             case .string(let text)?: return text
-            case .integer(let number)?: return String(number)
-            case .double(let number)?: return String(number)
-            case .bool(let flag)?: return flag ? "true" : "false"
             case let other?: throw invalid(name, other)
             }
         case .query:
@@ -137,21 +137,20 @@ struct RequestFields: Sendable {
         }
     }
 
-    /// A repeated string field; a single value counts as a list of one.
+    /// A repeated string field: a JSON array of strings, or the query key repeated.
     func strings(_ name: String) throws(StrideError) -> [String] {
         switch source {
         case .json:
             switch jsonValue(name) {
             case nil, .null?: return []
             case .array(let elements)?:
-                return try elements.map { (element) throws(StrideError) -> String in
-                    switch element {
-                    case .string(let text): return text
-                    case .integer(let number): return String(number)
-                    default: throw invalid(name, element)
-                    }
+                var texts: [String] = []
+                texts.reserveCapacity(elements.count)
+                for element in elements {
+                    guard case .string(let text) = element else { throw invalid(name, .array(elements)) }
+                    texts.append(text)
                 }
-            case .string(let text)?: return [text]
+                return texts
             case let other?: throw invalid(name, other)
             }
         case .query:
@@ -188,7 +187,13 @@ struct RequestFields: Sendable {
 
     /// An enum field given by name or protobuf number.
     func enumeration<Value>(_ name: String, _ parse: (String) -> Value?) throws(StrideError) -> Value? {
-        guard let text = try string(name), !text.isEmpty else { return nil }
+        let text: String
+        if case .integer(let number)? = jsonValue(name) {
+            text = String(number)
+        } else {
+            guard let given = try string(name), !given.isEmpty else { return nil }
+            text = given
+        }
         guard let value = parse(text) else { throw invalid(name, .string(text)) }
         return value
     }
@@ -211,8 +216,23 @@ struct RequestFields: Sendable {
         return camel == name ? [] : pairs.filter { $0.name == camel }.map(\.value)
     }
 
+    /// MLflow's schema error, with its hint naming the Python type the value would have had.
     private func invalid(_ name: String, _ value: JSONValue) -> StrideError {
-        StrideError.invalidParameter("Invalid value \(Self.render(value)) for parameter '\(path)\(name)' supplied.")
+        StrideError.invalidParameter(
+            "Invalid value \(Self.render(value)) for parameter '\(path)\(name)' supplied. Hint: Value was of type '\(Self.pythonTypeName(value))'."
+                + " See the API docs for more information about request parameters.")
+    }
+
+    private static func pythonTypeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "NoneType"
+        case .bool: "bool"
+        case .integer: "int"
+        case .double: "float"
+        case .string: "str"
+        case .array: "list"
+        case .object: "dict"
+        }
     }
 
     static func lowerCamelCase(_ name: String) -> String {

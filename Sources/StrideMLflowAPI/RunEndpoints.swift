@@ -54,16 +54,17 @@ extension MLflowAPI {
             },
             MLflowEndpoint(method: .post, path: "/runs/log-parameter", access: .writer) { request in
                 let fields = request.fields
+                // Read in MLflow's schema order, so the first bad field is the one MLflow names.
+                let (runID, key) = (try fields.runID(), try fields.requiredString("key"))
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
-                try await tracking.logParam(runID: try fields.runID(), param: Param(key: try fields.requiredString("key"), value: value),
-                    project: request.project)
+                try await tracking.logParam(runID: runID, param: Param(key: key, value: value), project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/set-tag", access: .writer) { request in
                 let fields = request.fields
+                let (runID, key) = (try fields.runID(), try fields.requiredString("key"))
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
-                try await tracking.setTag(runID: try fields.runID(), tag: Tag(key: try fields.requiredString("key"), value: value),
-                    project: request.project)
+                try await tracking.setTag(runID: runID, tag: Tag(key: key, value: value), project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/delete-tag", access: .writer) { request in

@@ -34,14 +34,12 @@ extension SQLiteTrackingStore {
         }
     }
 
-    /// Up to `maxResultsPerRun` points per run, evenly spaced over the run's steps, first and
-    /// last point always kept.
+    /// Up to `maxResultsPerRun` points per run, exactly MLflow's (3.13 and later): every point when
+    /// the range holds no more, else the first point of each of `maxResultsPerRun` NTILE buckets of the
+    /// ordered points, with the last point replacing the last sample when it is not already one.
     ///
-    /// MLflow numbers every point (NTILE over the whole history) and keeps each bucket's first,
-    /// which reads all million points of a long run. Here each bucket is a range of steps and its
-    /// first point is one seek into the primary key, so the cost grows with `maxResultsPerRun`,
-    /// not with the history. When the range holds no more points than asked, all of them come back,
-    /// as in MLflow; and as there, the last point replaces the last sample when the page is full.
+    /// A short range costs one read of at most `maxResultsPerRun + 1` points; a longer one two passes
+    /// over the run's slice of the primary key inside SQLite (docs/performance.md has the cost).
     public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
         async throws -> [RunMetric]
     {
@@ -87,29 +85,30 @@ extension SQLiteTrackingStore {
         let head = try points(
             db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY \(pointOrder) LIMIT ?"),
             scope + [limit + 1])
-        guard head.count > limit, let first = head.first else { return head }
+        guard head.count > limit else { return head }
         guard let last = try points(
             db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY step DESC, timestamp DESC, value DESC, is_nan DESC LIMIT 1"),
             scope
         ).first else { return head }
 
-        // Bucket i covers steps from first + i * width; its sample is the first point at or after that.
-        let span = Double(last.step) - Double(first.step) + 1
+        // MLflow numbers the points in order, deals them into `limit` NTILE buckets (the first
+        // `count % limit` hold one point more) and keeps each bucket's first point. Once the count is
+        // known the buckets' first positions are arithmetic, so one counting pass and one numbered pass,
+        // both in the primary key's order inside SQLite, pick exactly MLflow's points.
+        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM metrics WHERE \(inRange)"), arguments: scope) ?? 0
+        guard count > limit else { return head }
+        let bucketSize = count / limit
+        let largerBucketsEnd = (count % limit) * (bucketSize + 1)
         var sample = try points(
             db.cachedStatement(sql: """
-                WITH RECURSIVE bucket(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM bucket WHERE i + 1 < ?),
-                starts(step) AS (
-                    SELECT (SELECT step FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? + CAST(i * ? AS INTEGER) AND ?
-                            ORDER BY step LIMIT 1)
-                    FROM bucket
-                ),
-                firsts AS (
-                    SELECT \(pointColumns), ROW_NUMBER() OVER (PARTITION BY step ORDER BY timestamp, value, is_nan) AS rank
-                    FROM metrics WHERE run_pk = ? AND key_id = ? AND step IN (SELECT step FROM starts)
+                SELECT \(pointColumns) FROM (
+                    SELECT \(pointColumns), ROW_NUMBER() OVER (ORDER BY \(pointOrder)) - 1 AS position
+                    FROM metrics WHERE \(inRange)
                 )
-                SELECT \(pointColumns) FROM firsts WHERE rank = 1 ORDER BY \(pointOrder)
+                WHERE (position < ? AND position % ? = 0) OR (position >= ? AND (position - ?) % ? = 0)
+                ORDER BY \(pointOrder)
                 """),
-            [limit, run, key, first.step, span / Double(limit), last.step, run, key])
+            scope + [largerBucketsEnd, bucketSize + 1, largerBucketsEnd, largerBucketsEnd, bucketSize])
         if sample.last.map({ !$0.isSamePoint(as: last) }) ?? true {
             if sample.count >= limit { sample.removeLast() }
             sample.append(last)

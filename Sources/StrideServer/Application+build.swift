@@ -39,14 +39,18 @@ public enum StrideApplication {
         AllocatorTuning.returnLargeBlocksToTheSystem()
         let store = try await openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
         do {
-            let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: configuration.effectiveArtifactRoot))
+            let tracking = TrackingService(
+                store: store,
+                artifacts: ArtifactLocations(
+                    defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath))
             // The registry shares the tracking store's database, so one pool serves both.
             let loggedModels = LoggedModelService(store: store, tracking: tracking)
             let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             let browse = BrowseService(store: store, tracking: tracking)
             let access = configuration.authEnabled ? AccessService(store: store) : nil
             try await tracking.bootstrap()
-            let artifacts = try await artifactService(locations.artifactsDirectory, tracking: tracking, modelVersions: registry)
+            let artifacts = try await artifactService(
+                locations.artifactsDirectory, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
             let projects = ProjectService(store: store, artifacts: artifacts, access: access)
 
             let policies = RoutePolicies()
@@ -95,7 +99,8 @@ public enum StrideApplication {
     /// The artifact store in `directory`, and the service that also reads runs' and model
     /// versions' artifact URIs.
     static func artifactService(
-        _ directory: String, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource
+        _ directory: String, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource,
+        loggedModels: LoggedModelService? = nil
     ) async throws -> ArtifactService {
         let store: LocalArtifactStore
         do {
@@ -106,7 +111,7 @@ public enum StrideApplication {
         let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
         // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
         let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
-        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions)
+        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions, loggedModels: loggedModels)
     }
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact

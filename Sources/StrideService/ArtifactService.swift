@@ -9,16 +9,19 @@ public struct ArtifactService: Sendable {
     let resolver: ArtifactURIResolver
     let modelVersions: (any ModelVersionArtifactSource)?
     let territory: ProjectArtifactTerritory
+    /// Logged models, whose files the UI lists and downloads; nil leaves those routes answering 404.
+    let loggedModels: LoggedModelService?
 
     public init(
         store: any ArtifactStore, tracking: TrackingService, resolver: ArtifactURIResolver,
-        modelVersions: (any ModelVersionArtifactSource)? = nil
+        modelVersions: (any ModelVersionArtifactSource)? = nil, loggedModels: LoggedModelService? = nil
     ) {
         self.store = store
         self.tracking = tracking
         self.resolver = resolver
         self.modelVersions = modelVersions
         self.territory = ProjectArtifactTerritory(ownership: tracking.ownership)
+        self.loggedModels = loggedModels
     }
 
     // MARK: The mlflow-artifacts API
@@ -167,9 +170,49 @@ public struct ArtifactService: Sendable {
     public func listRunArtifacts(runID: String, path: String?, project: String = ProjectContext.current) async throws -> (rootURI: String, entries: [ArtifactEntry]) {
         let relative = try ArtifactPath(validating: path ?? "")
         let run = try await tracking.run(id: runID, project: project)
-        let entries = try await listing(try storePath(of: run.info.artifactURI, relative, project: project), project: project)
+        return (run.info.artifactURI, try await listing(below: run.info.artifactURI, relative, project: project))
+    }
+
+    /// `POST /ajax-api/2.0/mlflow/upload-artifact`: the UI's upload of one file into a run's artifacts.
+    public func uploadRunArtifact(
+        runID: String, path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>, project: String = ProjectContext.current
+    ) async throws {
+        guard !path.isRoot else { throw StrideError.invalidParameter("Request must specify path.") }
+        let run = try await tracking.run(id: runID, project: project)
+        let target = try storePath(of: run.info.artifactURI, path, project: project)
+        guard try await territory.contains(target, project: project) else {
+            throw StrideError.invalidParameter("Cannot write '\(path)': the run's artifact location lies outside this project.")
+        }
+        try await store.write(target, body: body)
+    }
+
+    /// `GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/directories`: a logged model's files below
+    /// `path`, paths relative to the model's root.
+    public func listLoggedModelArtifacts(modelID: String, path: String?, project: String = ProjectContext.current) async throws
+        -> (rootURI: String, entries: [ArtifactEntry])
+    {
+        let relative = try ArtifactPath(validating: path ?? "")
+        let location = try await loggedModelLocation(modelID, project: project)
+        return (location, try await listing(below: location, relative, project: project))
+    }
+
+    /// `GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files?artifact_file_path=`: one file of a logged model.
+    public func loggedModelArtifact(modelID: String, path: String, project: String = ProjectContext.current) async throws -> ArtifactDownload {
+        let relative = try ArtifactPath(validating: path)
+        let location = try await loggedModelLocation(modelID, project: project)
+        return try await storeDownload(try storePath(of: location, relative, project: project), named: relative, project: project)
+    }
+
+    private func loggedModelLocation(_ id: String, project: String) async throws -> String {
+        guard let loggedModels else { throw StrideError.notFound("Logged model with ID '\(id)' not found.") }
+        return try await loggedModels.model(id: id, project: project).artifactURI
+    }
+
+    /// The entries below `relative` in the artifacts at `artifactURI`, named relative to that URI.
+    private func listing(below artifactURI: String, _ relative: ArtifactPath, project: String) async throws -> [ArtifactEntry] {
+        let entries = try await listing(try storePath(of: artifactURI, relative, project: project), project: project)
         let prefix = relative.isRoot ? "" : relative.description + "/"
-        return (run.info.artifactURI, entries.map { ArtifactEntry(name: prefix + $0.name, item: $0.item) })
+        return entries.map { ArtifactEntry(name: prefix + $0.name, item: $0.item) }
     }
 
     /// A run's or version's artifact URI as a store path: an `mlflow-artifacts:` URI is relative to

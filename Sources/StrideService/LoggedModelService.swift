@@ -60,6 +60,13 @@ public struct LoggedModelService: Sendable {
         try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds())
     }
 
+    /// Lists a registered version made from the model in its `mlflow.modelVersions` tag, as MLflow does.
+    public func recordModelVersion(id: String, name: String, version: Int64, project: String = ProjectContext.current) async throws {
+        let existing = try await model(id: id, project: project).tags.last { $0.key == ModelVersionsTag.key }?.value
+        let tag = Tag(key: ModelVersionsTag.key, value: ModelVersionsTag.adding(name: name, version: version, to: existing))
+        try await store.setLoggedModelTags(id: id, tags: [tag], at: clock.nowMilliseconds())
+    }
+
     public func deleteTag(id: String, key: String, project: String = ProjectContext.current) async throws {
         try await requireModel(id, in: project)
         try await store.deleteLoggedModelTag(id: id, key: key)

@@ -115,35 +115,56 @@ public struct RegistryService: Sendable {
     // MARK: Model versions
 
     /// Creates the next version. A `models:/<name>/<version>` source stores the files' location of
-    /// that version, as MLflow does; a `runs:/<id>/…` source must name the same run as `run_id`,
-    /// and no source may climb with `..` (MLflow's `_validate_source_run`).
+    /// that version, as MLflow does. The source is checked as MLflow checks it (``ModelSource/validate``).
+    /// A version made from a logged model (`model_id`, or a `models:/<model id>` source) records the
+    /// model's source run when the request names none, and is listed in the model's
+    /// `mlflow.modelVersions` tag.
     public func createModelVersion(
         name: String, source: String, runID: String?, runLink: String?, modelID: String? = nil, description: String?, tags: [Tag],
         project: String
     ) async throws -> ModelVersion {
+        var runID = runID.flatMap { $0.isEmpty ? nil : $0 }
+        let modelID = modelID.flatMap { $0.isEmpty ? nil : $0 }
+        var loggedModel: LoggedModel?
+        if let modelID { loggedModel = try await self.loggedModel(modelID, project: project) }
+        try await validateSource(source, runID: runID, loggedModel: loggedModel, project: project)
         try RegistryValidation.validateModelName(name)
         for tag in tags { try RegistryValidation.validateTag(tag) }
-        let runID = runID.flatMap { $0.isEmpty ? nil : $0 }
         // MLflow accepts a run id it does not know; another project's run is refused as unknown.
         if let runID { try await tracking.ownership.requireRun(runID, in: project, allowMissing: true) }
-        // MLflow tags the logged model after creating the version and fails on an unknown one; here
-        // an unknown or another project's model is refused before anything is written.
-        if let modelID = modelID.flatMap({ $0.isEmpty ? nil : $0 }), let loggedModels {
-            _ = try await loggedModels.model(id: modelID, project: project)
-        }
-        let storageLocation = try await resolvedStorageLocation(of: source, project: project)
-        if let sourceRun = ModelSource.runID(in: source), sourceRun != runID {
-            throw StrideError.invalidParameter(
-                "Invalid model version source: '\(source)'. To use a runs:/ URI as a model version source, the run_id request parameter has to be specified and match the run ID in the URI.")
-        }
-        if source.split(separator: "/").contains("..") {
-            throw StrideError.invalidParameter("Invalid model version source: '\(source)'. Relative paths ('..') are not allowed.")
-        }
-        return try await store.createModelVersion(NewModelVersion(
+        let (storageLocation, sourceModelRun) = try await resolvedStorageLocation(of: source, project: project)
+        runID = runID ?? sourceModelRun ?? loggedModel?.sourceRunID
+        let version = try await store.createModelVersion(NewModelVersion(
             project: project, name: name, source: source, storageLocation: storageLocation, runID: runID,
-            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, modelID: modelID.flatMap { $0.isEmpty ? nil : $0 }, description: description,
+            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, modelID: modelID, description: description,
             tags: uniqueByKey(tags),
             creationTime: clock.nowMilliseconds()))
+        if let modelID, let loggedModels {
+            try await loggedModels.recordModelVersion(id: modelID, name: version.name, version: version.version, project: project)
+        }
+        return version
+    }
+
+    /// MLflow's `_validate_source_model` when a logged model is named, else `_validate_source_run`;
+    /// the run is read only for a local source, which must lie in its artifact directory.
+    private func validateSource(_ source: String, runID: String?, loggedModel: LoggedModel?, project: String) async throws {
+        let workingDirectory = tracking.artifacts.workingDirectory
+        if let loggedModel {
+            try ModelSource.validate(source, owner: .loggedModel, ownerLocation: loggedModel.artifactURI, workingDirectory: workingDirectory)
+            return
+        }
+        var runLocation: String?
+        if ModelSource.isLocal(source), let runID {
+            runLocation = try await tracking.run(id: runID, project: project).info.artifactURI
+        }
+        try ModelSource.validate(source, owner: .run, ownerLocation: runLocation, workingDirectory: workingDirectory)
+    }
+
+    private func loggedModel(_ id: String, project: String) async throws -> LoggedModel {
+        guard let loggedModels else {
+            throw StrideError.invalidParameter("Logged models are not served: model_id '\(id)' cannot be resolved.")
+        }
+        return try await loggedModels.model(id: id, project: project)
     }
 
     public func modelVersion(model name: String, version: String, project: String) async throws -> ModelVersion {
@@ -186,7 +207,9 @@ public struct RegistryService: Sendable {
     ) async throws -> (versions: [ModelVersion], nextPageToken: String?) {
         let query = ModelVersionQuery(
             project: project, filter: try ModelVersionFilterClause.parse(filter ?? ""),
-            order: try RegistryOrder.parse(orderBy, allowing: [.name, .version, .creationTime, .lastUpdatedTime]),
+            // MLflow's default: newest change first (then name ascending and version descending, as always).
+            order: try RegistryOrder.parse(orderBy.isEmpty ? ["last_updated_timestamp DESC"] : orderBy,
+                allowing: [.name, .version, .creationTime, .lastUpdatedTime]),
             maxResults: try Self.checked(maxResults, limit: Self.maxVersionSearchResults), offset: try Self.offset(pageToken))
         let page = try await store.searchModelVersions(query)
         return (page.items, page.nextOffset.map { PageToken.encode(offset: $0) })
@@ -225,10 +248,10 @@ public struct RegistryService: Sendable {
     }
 
     /// A `models:/<name>/<version>` or `models:/<name>@<alias>` source points at a registered
-    /// version's files, `models:/<model id>` at the logged model's artifact location; any other
-    /// source is its own location.
-    private func resolvedStorageLocation(of source: String, project: String) async throws -> String {
-        guard let reference = ModelSource.registeredReference(in: source) else { return source }
+    /// version's files, `models:/<model id>` at the logged model's artifact location (and names its
+    /// source run); any other source is its own location.
+    private func resolvedStorageLocation(of source: String, project: String) async throws -> (location: String, sourceRun: String?) {
+        guard let reference = ModelSource.registeredReference(in: source) else { return (source, nil) }
         let version: ModelVersion
         switch reference {
         case .version(let name, let number): version = try await modelVersion(model: name, version: number, project: project)
@@ -238,9 +261,10 @@ public struct RegistryService: Sendable {
                 throw StrideError.invalidParameter(
                     "Unable to fetch model from model URI source artifact location '\(source)': logged models are not served.")
             }
-            return try await loggedModels.model(id: id, project: project).artifactURI
+            let model = try await loggedModels.model(id: id, project: project)
+            return (model.artifactURI, model.sourceRunID)
         }
-        return try await store.storageLocation(model: version.name, version: version.version, project: project)
+        return (try await store.storageLocation(model: version.name, version: version.version, project: project), nil)
     }
 }
 

@@ -35,7 +35,7 @@ public struct TrackingService: Sendable {
         for tag in tags { try EntityValidation.validateExperimentTag(tag) }
         let artifacts = self.artifacts
         let location: NewExperiment.ArtifactLocation =
-            if let artifactLocation, !artifactLocation.isEmpty { .fixed(artifactLocation) }
+            if let artifactLocation, !artifactLocation.isEmpty { .fixed(artifacts.experimentLocation(given: artifactLocation)) }
             else { .derived { artifacts.experimentLocation($0) } }
         return try await store.createExperiment(
             NewExperiment(project: project, name: name, artifactLocation: location, tags: tags, creationTime: clock.nowMilliseconds()))
@@ -185,15 +185,16 @@ public struct TrackingService: Sendable {
 
     /// Logs one point; `model` also attaches it to a logged model (MLflow 3's `model_id`).
     public func logMetric(runID: String, metric: Metric, model: ModelMetricLink? = nil, project: String = ProjectContext.current) async throws {
-        try await ownership.requireRun(runID, in: project)
+        // MLflow validates the request before it looks the run up: a bad metric is a 400 on any run.
         try EntityValidation.validateMetric(metric)
+        try await ownership.requireRun(runID, in: project)
         try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? []))
     }
 
     /// Logs one param; an identical re-log is accepted, a changed value is refused.
     public func logParam(runID: String, param: Param, project: String = ProjectContext.current) async throws {
-        try await ownership.requireRun(runID, in: project)
         let param = try EntityValidation.validatedParam(param)
+        try await ownership.requireRun(runID, in: project)
         do {
             try await store.logBatch(runID: runID, RunBatch(params: [param]))
         } catch let conflict as ParamValueConflict {
@@ -204,8 +205,8 @@ public struct TrackingService: Sendable {
     }
 
     public func setTag(runID: String, tag: Tag, project: String = ProjectContext.current) async throws {
-        try await ownership.requireRun(runID, in: project)
         let tag = try EntityValidation.validatedTag(tag)
+        try await ownership.requireRun(runID, in: project)
         try await store.logBatch(runID: runID, RunBatch(tags: [tag], newRunName: tag.key == ReservedTag.runName ? tag.value : nil))
     }
 

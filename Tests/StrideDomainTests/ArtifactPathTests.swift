@@ -29,7 +29,7 @@ struct ArtifactPathTests {
             try ArtifactPath(validating: path)
         } throws: { error in
             guard let error = error as? StrideError else { return false }
-            return error.code == .invalidParameterValue && error.message.hasPrefix("Invalid path")
+            return error.code == .invalidParameterValue && error.message == "Invalid path"
         }
     }
 

@@ -86,7 +86,7 @@ struct JSONParserTests {
     }
 }
 
-@Suite("Request fields follow protobuf-JSON's lenient rules")
+@Suite("Request fields follow protobuf-JSON's rules and MLflow's request schemas")
 struct RequestFieldsTests {
     @Test("query booleans accept any case of true/false and refuse anything else with MLflow's message")
     func queryBooleans() throws {
@@ -109,6 +109,29 @@ struct RequestFieldsTests {
         #expect(try fields.double("d") == -.infinity)
         #expect(throws: StrideError.self) { try fields.int64("e") }
         #expect(try fields.int64("missing") == nil)
+    }
+
+    @Test("a string field refuses numbers, booleans and lists with MLflow's schema message naming the field")
+    func strictStrings() throws {
+        let fields = RequestFields(json: [("run_id", .integer(31)), ("name", .bool(true)), ("key", .array([.string("a")])), ("ok", .string("x"))])
+        #expect(throws: StrideError.invalidParameter(
+            "Invalid value 31 for parameter 'run_id' supplied. Hint: Value was of type 'int'. See the API docs for more information about request parameters.")
+        ) { try fields.runID() }
+        #expect(throws: StrideError.self) { try fields.string("name") }
+        #expect(throws: StrideError.self) { try fields.string("key") }
+        #expect(try fields.string("ok") == "x")
+    }
+
+    @Test("a repeated field takes only a JSON array of strings; an enum takes its name or its number")
+    func strictListsAndEnums() throws {
+        let fields = RequestFields(json: [
+            ("experiment_ids", .string("notalist")), ("run_ids", .array([.string("a"), .integer(1)])), ("view", .integer(2)),
+        ])
+        #expect(throws: StrideError.invalidParameter(
+            #"Invalid value "notalist" for parameter 'experiment_ids' supplied. Hint: Value was of type 'str'. See the API docs for more information about request parameters."#)
+        ) { try fields.strings("experiment_ids") }
+        #expect(throws: StrideError.self) { try fields.strings("run_ids") }
+        #expect(try fields.enumeration("view") { Int($0) } == 2)
     }
 
     @Test("repeated query keys form a list and camelCase names are accepted")

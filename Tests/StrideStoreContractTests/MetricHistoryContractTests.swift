@@ -81,12 +81,13 @@ struct MetricHistoryContractTests {
             let single = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: 1, steps: nil).map(\.metric.step)
             #expect(single == [99])
 
-            // A gap makes the last buckets land on the final NaN point itself.
+            // Eleven points in three NTILE buckets start at positions 0, 4 and 8; the final NaN point
+            // replaces the last sample, as in MLflow.
             let sparse = try await store.makeRun(in: .defaultExperiment)
             try await store.logBatch(runID: sparse, RunBatch(metrics: (0..<10).map { Metric(key: "m", value: Double($0), timestamp: 1, step: Int64($0)) }
                 + [Metric(key: "m", value: .nan, timestamp: 1, step: 100)]))
             let gapped = try await store.sampledMetricHistory(runIDs: [sparse], key: "m", maxResultsPerRun: 3, steps: nil).map(\.metric.step)
-            #expect(gapped == [0, 100])
+            #expect(gapped == [0, 4, 100])
         }
     }
 }

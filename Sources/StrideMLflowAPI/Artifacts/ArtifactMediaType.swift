@@ -4,7 +4,8 @@
 enum ArtifactMediaType {
     static func forFile(named name: String) -> String {
         let (stem, fileExtension) = split(name)
-        // MLmodel and MLproject have no extension: MLflow matches the whole name.
+        // MLmodel and mlproject have no extension: MLflow matches the whole name, case and all (its
+        // constant is `mlproject`, so a file named `MLproject` is served as octet-stream).
         if textExtensions.contains(fileExtension.isEmpty ? name : fileExtension) { return "text/plain" }
         if compressionExtensions.contains(fileExtension) {
             // Python's guess_type reads `model.tar.gz` as a tar archive with gzip encoding.
@@ -26,7 +27,7 @@ enum ArtifactMediaType {
 
     private static let textExtensions: Set<String> = [
         "txt", "log", "err", "cfg", "conf", "cnf", "cf", "ini", "properties", "prop", "hocon", "toml", "yaml", "yml",
-        "xml", "json", "js", "py", "py3", "csv", "tsv", "md", "rst", "ipynb", "MLmodel", "MLproject",
+        "xml", "json", "js", "py", "py3", "csv", "tsv", "md", "rst", "ipynb", "MLmodel", "mlproject",
     ]
 
     private static let compressionExtensions: Set<String> = ["gz", "bz2", "xz", "br", "Z"]

@@ -25,6 +25,7 @@ struct ArtifactRoutes: Sendable {
     /// Paths served exactly, for telling "wrong method" from "no such route".
     var exactPaths: [String] {
         Self.prefixes.map { $0 + Self.artifactsRoot } + Self.runArtifactListPaths + ["/get-artifact", "/model-versions/get-artifact"]
+            + [Self.uploadPath, Self.loggedModelFilePath] + Self.loggedModelListPaths
     }
 
     /// Path prefixes whose every extension is served with some method.
@@ -60,7 +61,7 @@ struct ArtifactRoutes: Sendable {
         if path.hasPrefix("/projects/"), let end = path.dropFirst("/projects/".count).firstIndex(of: "/") {
             path = path[end...]
         }
-        guard path.hasPrefix(root) else { throw .invalidParameter("Invalid path '\(path)'") }
+        guard path.hasPrefix(root) else { throw ArtifactPath.invalidPath }
         var tail = path.dropFirst(root.count)
         if tail.hasPrefix("/") { tail = tail.dropFirst() }
         if tail.hasSuffix("/") { tail = tail.dropLast() }

@@ -44,6 +44,15 @@ extension OperationShape {
                 fields: [.optional("run_id", .string), .optional("run_uuid", .string), .optional("path", .string)],
                 response: .json(.object([.optional("root_uri", .string), .optional("files", .array(.reference("FileInfo")))])),
                 readsRecordedLocation: true),
+            "POST /2.0/mlflow/upload-artifact": OperationShape(
+                summary: "Upload one file of at most 10 MB into a run (the web UI's upload; the body is the file)",
+                fields: [.required("run_uuid", .string), .required("path", .string)], response: .empty),
+            "GET /2.0/mlflow/logged-models/{model_id}/artifacts/directories": OperationShape(
+                summary: "List a logged model's files",
+                fields: [.optional("artifact_directory_path", .string)],
+                response: .json(.object([.optional("root_uri", .string), .optional("files", .array(.reference("FileInfo")))]))),
+            "GET /2.0/mlflow/logged-models/{model_id}/artifacts/files": OperationShape(
+                summary: "Download one file of a logged model", fields: [.required("artifact_file_path", .string)], response: .download),
         ]
     }()
 }
