@@ -4,6 +4,15 @@ public enum RegistryValidation {
     public static let maxModelTagValueLength = 100_000
     /// The tag MLflow uses to store prompts as registered models; search hides them by default.
     public static let promptTagKey = "mlflow.prompt.is_prompt"
+    /// The sources MLflow's own clients give a prompt's version; its server refuses any other.
+    public static let promptSourcePlaceholders: Set<String> = ["dummy-source", "prompt-template"]
+
+    /// A prompt version's source: one of MLflow's placeholders.
+    public static func validatePromptSource(_ source: String) throws(StrideError) {
+        guard promptSourcePlaceholders.contains(source) else {
+            throw .invalidParameter("Invalid prompt source: '\(source)'. Prompt sources must use an MLflow placeholder.")
+        }
+    }
 
     /// A model name: not blank, no `/` or `:`, and unchanged by path normalisation (names become folders).
     public static func validateModelName(_ name: String, field: String = "name") throws(StrideError) {

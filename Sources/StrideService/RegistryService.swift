@@ -127,7 +127,13 @@ public struct RegistryService: Sendable {
         let modelID = modelID.flatMap { $0.isEmpty ? nil : $0 }
         var loggedModel: LoggedModel?
         if let modelID { loggedModel = try await self.loggedModel(modelID, project: project) }
-        try await validateSource(source, runID: runID, loggedModel: loggedModel, project: project)
+        // A prompt's version (tagged as MLflow's prompt registry tags it, the last tag winning) carries
+        // one of MLflow's placeholder sources and skips the run and model checks, as in MLflow.
+        if tags.last(where: { $0.key == RegistryValidation.promptTagKey })?.value.lowercased() == "true" {
+            try RegistryValidation.validatePromptSource(source)
+        } else {
+            try await validateSource(source, runID: runID, loggedModel: loggedModel, project: project)
+        }
         try RegistryValidation.validateModelName(name)
         for tag in tags { try RegistryValidation.validateTag(tag) }
         // MLflow accepts a run id it does not know; another project's run is refused as unknown.
