@@ -35,6 +35,21 @@ extension MLflowAPI {
             MLflowEndpoint(method: .get, path: "/experiments/search", access: .reader) { request in
                 try await Self.searchExperiments(request, tracking: tracking)
             },
+            // The datasets MLflow's web UI offers as filters; MLflow serves it under /ajax-api only.
+            MLflowEndpoint(
+                method: .post, path: "/experiments/search-datasets", access: .reader, prefixes: ["/ajax-api"],
+                maxBodyBytes: Limits.maxSearchRequestBodyBytes
+            ) { request in
+                let summaries = try await tracking.searchDatasets(experimentIDs: try request.fields.strings("experiment_ids"), project: request.project)
+                return JSONResponse.page("dataset_summaries", summaries, bytesPerItem: 128) { writer, summary in
+                    writer.beginObject()
+                    writer.field("experiment_id", summary.experimentID.description)
+                    writer.field("name", summary.name)
+                    writer.field("digest", summary.digest)
+                    if let context = summary.context { writer.field("context", context) }
+                    writer.endObject()
+                }
+            },
             MLflowEndpoint(method: .post, path: "/experiments/update", access: .writer) { request in
                 try await tracking.renameExperiment(
                     id: try request.fields.requiredString("experiment_id"), newName: try request.fields.requiredString("new_name"),

@@ -227,3 +227,19 @@ def _model_dir() -> str:
     (root / "sub").mkdir()
     (root / "sub" / "weights.bin").write_bytes(b"\0\1")
     return str(root)
+
+
+def test_search_datasets_lists_each_dataset_by_context_and_checks_its_ids(api, client, experiment_id):
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    url = "/ajax-api/2.0/mlflow/experiments/search-datasets"
+    _bad_request(api.post(url, json={}), "SearchDatasets request must specify at least one experiment_id.")
+    _bad_request(api.post(url, json={"experiment_ids": [str(i) for i in range(21)]}), "cannot specify more than 20 experiment_ids")
+    run_id = client.create_run(experiment_id).info.run_id
+    dataset = Dataset(name="train-set", digest="d1", source_type="local", source="/data")
+    client.log_inputs(run_id, [DatasetInput(dataset=dataset, tags=[InputTag(key="mlflow.data.context", value="training")])])
+    answer = api.post(url, json={"experiment_ids": [experiment_id]})
+    assert answer.status_code == 200
+    assert answer.json()["dataset_summaries"] == [
+        {"experiment_id": experiment_id, "name": "train-set", "digest": "d1", "context": "training"}
+    ]

@@ -14,6 +14,13 @@ extension OperationShape {
             ],
             response: .page("experiments", .reference("Experiment")))
         return [
+            "POST /2.0/mlflow/experiments/search-datasets": OperationShape(
+                summary: "The datasets the experiments' runs used, by context (MLflow's web UI filter)",
+                fields: [.required("experiment_ids", .array(.string))],
+                response: .json(.object([.optional("dataset_summaries", .array(.object([
+                    .required("experiment_id", .string), .required("name", .string), .required("digest", .string),
+                    .optional("context", .string),
+                ])))]))),
             "POST /2.0/mlflow/experiments/create": OperationShape(
                 summary: "Create an experiment",
                 fields: [.required("name", .string), .optional("artifact_location", .string), .optional("tags", .array(.keyValue))],
