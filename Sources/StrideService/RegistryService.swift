@@ -142,7 +142,8 @@ public struct RegistryService: Sendable {
         runID = runID ?? sourceModelRun ?? loggedModel?.sourceRunID
         let version = try await store.createModelVersion(NewModelVersion(
             project: project, name: name, source: source, storageLocation: storageLocation, runID: runID,
-            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, modelID: modelID, description: description,
+            // MLflow's handler stores the request's description, an empty string when none was sent.
+            runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, modelID: modelID, description: description ?? "",
             tags: uniqueByKey(tags),
             creationTime: clock.nowMilliseconds()))
         if let modelID, let loggedModels {

@@ -281,3 +281,12 @@ def test_a_non_integer_version_is_INVALID_PARAMETER_VALUE(client, model_run):
     with pytest.raises(MlflowException) as exc:
         client.get_model_version(name, "abc")
     assert exc.value.error_code == "INVALID_PARAMETER_VALUE"
+
+
+def test_a_version_created_without_a_description_has_an_empty_one_as_in_mlflow(client, api):
+    name = unique_name("nodesc")
+    client.create_registered_model(name)
+    client.create_model_version(name, "runs:/0123456789abcdef0123456789abcdef/model", "0123456789abcdef0123456789abcdef")
+    assert client.get_model_version(name, "1").description == ""
+    wire = api.get("/api/2.0/mlflow/model-versions/get", params={"name": name, "version": "1"}).json()["model_version"]
+    assert wire.get("description") == ""
