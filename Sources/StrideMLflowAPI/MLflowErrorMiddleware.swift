@@ -30,6 +30,10 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as StrideError where error.code.httpStatus.code < 500 {
             return MLflowErrorResponse.make(error)
+        } catch let error as StrideError where error.code == .notImplemented {
+            // A documented 501 (presigned downloads, artifacts at a location Stride cannot read): its
+            // message is ours, and the client does not retry it.
+            return MLflowErrorResponse.make(error)
         } catch let error as StrideError where error.code == .temporarilyUnavailable {
             return MLflowErrorResponse.serverFault(code: error.code, message: error.message, status: .serviceUnavailable, requestID: context.id)
         } catch let error as StoreUnavailable {

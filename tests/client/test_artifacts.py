@@ -385,3 +385,11 @@ def raw_request(base: str, method: str, path: str, body: bytes) -> tuple[int, by
     response = b"".join(chunks)
     status = int(response.split(b" ", 2)[1])
     return status, response.split(b"\r\n\r\n", 1)[-1]
+
+
+def test_a_presigned_download_is_mlflows_501_not_a_server_fault(api):
+    # MLflow's local artifact store cannot presign; the client never retries a 501.
+    resp = api.get("/api/2.0/mlflow-artifacts/presigned/0")
+    assert resp.status_code == 501
+    assert resp.json()["error_code"] == "NOT_IMPLEMENTED"
+    assert "request id" not in resp.json()["message"]
