@@ -51,11 +51,26 @@ enum MLflowErrorResponse {
 /// A JSON response from written bytes.
 enum JSONResponse {
     static func make(_ writer: JSONWriter, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+        let bytes = writer.bytes
+        guard bytes.count > largeAnswerChunkBytes else {
+            return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        // A large answer (a run whose dataset carries a 16 MB profile) is sent in slices, so it is
+        // not copied whole into a second buffer while the connection drains it.
+        let body = ResponseBody(contentLength: bytes.count) { output in
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + largeAnswerChunkBytes, bytes.count)
+                try await output.write(ByteBuffer(bytes: bytes[start..<end]))
+                start = end
+            }
+            try await output.finish(nil)
+        }
+        return Response(status: status, headers: [.contentType: "application/json"], body: body)
     }
+
+    /// Answers above this size leave in slices of it (``make(_:status:)``).
+    static let largeAnswerChunkBytes = 1024 * 1024
 
     /// `{"<key>": <one entity>}`, the answer of MLflow's get and create endpoints.
     static func object(_ key: String, capacity: Int = 256, write: (inout JSONWriter) -> Void) -> Response {

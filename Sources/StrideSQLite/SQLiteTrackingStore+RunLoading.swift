@@ -49,22 +49,25 @@ extension SQLiteTrackingStore {
             inputTags[row.int("run_pk"), default: [:]][row.int("dataset_pk"), default: []]
                 .append(Tag(key: row.text("key"), value: row.text("value")))
         }
-        var inputs: [Int64: [DatasetInput]] = [:]
-        for row in try Row.fetchAll(
+        // Ordered here, not by SQL: an ORDER BY over the join sorts whole rows, and a dataset row
+        // carries MLflow's largest profile (16 MB), which the sorter copied three times over.
+        var unorderedInputs: [Int64: [(datasetPK: Int64, input: DatasetInput)]] = [:]
+        let datasetRows = try Row.fetchCursor(
             db.cachedStatement(sql: """
                 SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
                 FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk
-                WHERE i.run_pk IN \(inList) ORDER BY d.dataset_pk
+                WHERE i.run_pk IN \(inList)
                 """),
             arguments: arguments)
-        {
-            let runPK = row.int("run_pk")
-            inputs[runPK, default: []].append(DatasetInput(
+        while let row = try datasetRows.next() {
+            let runPK = row.int("run_pk"), datasetPK = row.int("dataset_pk")
+            unorderedInputs[runPK, default: []].append((datasetPK, DatasetInput(
                 dataset: Dataset(
                     name: row.text("name"), digest: row.text("digest"), sourceType: row.text("source_type"), source: row.text("source"),
                     schema: row["schema"], profile: row["profile"]),
-                tags: inputTags[runPK]?[row.int("dataset_pk")] ?? []))
+                tags: inputTags[runPK]?[datasetPK] ?? [])))
         }
+        let inputs = unorderedInputs.mapValues { pairs in pairs.sorted { $0.datasetPK < $1.datasetPK }.map(\.input) }
         var outputs: [Int64: [ModelOutput]] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(sql: "SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk IN \(inList) ORDER BY step, model_id"),

@@ -99,17 +99,26 @@ extension SQLiteTrackingStore {
             try Self.requireActive(run, id: runID)
             for input in datasets {
                 let dataset = input.dataset
-                // Datasets are shared by the runs of an experiment; the first description wins.
-                try db.execute(
-                    sql: """
-                        INSERT INTO datasets (experiment_id, name, digest, source_type, source, schema, profile)
-                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, name, digest) DO NOTHING
-                        """,
-                    arguments: [run.experimentID.value, dataset.name, dataset.digest, dataset.sourceType, dataset.source,
-                                dataset.schema, dataset.profile])
-                let datasetPK = try Int64.fetchOne(
+                // Datasets are shared by the runs of an experiment; the first description wins. Looked up
+                // before inserting: an INSERT that meets the conflict has already copied the profile
+                // (up to 16 MB) into a bound value and a record.
+                // SQLite has one writer: no other connection can insert it between the lookup and the insert.
+                let datasetPK: Int64
+                if let existing = try Int64.fetchOne(
                     db, sql: "SELECT dataset_pk FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?",
-                    arguments: [run.experimentID.value, dataset.name, dataset.digest])!
+                    arguments: [run.experimentID.value, dataset.name, dataset.digest])
+                {
+                    datasetPK = existing
+                } else {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO datasets (experiment_id, name, digest, source_type, source, schema, profile)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [run.experimentID.value, dataset.name, dataset.digest, dataset.sourceType, dataset.source,
+                                    dataset.schema, dataset.profile])
+                    datasetPK = db.lastInsertedRowID
+                }
                 try db.execute(
                     sql: "INSERT INTO run_inputs (run_pk, dataset_pk) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     arguments: [run.pk, datasetPK])

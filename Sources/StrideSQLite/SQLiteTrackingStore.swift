@@ -40,8 +40,12 @@ public final class SQLiteTrackingStore: TrackingStore {
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode and fsyncs at checkpoints only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // The writer gets a large page cache for index locality on ingest; readers keep the default.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
+            // The writer gets a larger page cache than readers (SQLite's default, 2 MiB) for index
+            // locality on ingest. Ingest appends at the right edge of each (run, key) range of the
+            // metrics key, so 16 MiB holds the hot pages; at 64 MiB the cache filled with the pages
+            // of large dataset profiles and made up a third of the peak RSS under maximum-size
+            // bodies (bench/max_bodies.py, docs/performance.md).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -16384") }
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)

@@ -37,6 +37,7 @@ public enum StrideApplication {
         onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void
     ) async throws -> Built {
         AllocatorTuning.returnLargeBlocksToTheSystem()
+        AllocatorTuning.shareArenasBetweenThreads()
         let store = try await openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
         do {
             let tracking = TrackingService(

@@ -77,3 +77,24 @@ def test_run_without_inputs_has_empty_dataset_inputs(run_id, client, api):
     assert client.get_run(run_id).inputs.dataset_inputs == []
     body = api.get("/api/2.0/mlflow/runs/get", params={"run_id": run_id}).json()
     assert body["run"]["inputs"] == {}
+
+
+def test_a_dataset_with_mlflows_largest_profile_is_stored_once_and_served_whole(experiment_id, client):
+    """A profile near MLflow's 16 MB limit goes in through log-inputs and comes back byte for byte
+    from get and search, which send such large answers in slices."""
+    from mlflow.entities import Dataset, DatasetInput, InputTag
+
+    profile = json.dumps({"histogram": "0123456789abcdef" * (1024 * 1024 - 16)})
+    assert len(profile) < 16 * 1024 * 1024
+    dataset = Dataset(name="huge", digest="f" * 32, source_type="local", source=json.dumps({"uri": "/data"}),
+                      schema=json.dumps({"a": "long"}), profile=profile)
+    runs = []
+    for _ in range(2):
+        run = client.create_run(experiment_id)
+        client.log_inputs(run.info.run_id, [DatasetInput(dataset, [InputTag("mlflow.data.context", "training")])])
+        runs.append(run.info.run_id)
+    fetched = client.get_run(runs[0]).inputs.dataset_inputs
+    assert [(i.dataset.name, i.dataset.profile) for i in fetched] == [("huge", profile)]
+    found = client.search_runs([experiment_id], filter_string="dataset.name = 'huge'")
+    assert sorted(r.info.run_id for r in found) == sorted(runs)
+    assert {r.inputs.dataset_inputs[0].dataset.profile for r in found} == {profile}

@@ -115,6 +115,7 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            reserveRoom(forLongString: utf8.count)
             var plainStart = 0
             for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
@@ -125,6 +126,18 @@ public struct JSONWriter: Sendable {
         }
         bytes.append(UInt8(ascii: "\""))
     }
+
+    /// Grows the buffer once, with some room to spare, before a long string (a dataset's 16 MB
+    /// profile) is copied in. Letting the array double instead would hold the old and the new
+    /// storage together, up to three times the answer's size at the peak.
+    private mutating func reserveRoom(forLongString count: Int) {
+        guard count >= Self.longStringBytes else { return }
+        let (needed, overflow) = bytes.count.addingReportingOverflow(count + count / 8 + Self.longStringBytes)
+        if !overflow, needed > bytes.capacity { bytes.reserveCapacity(needed) }
+    }
+
+    /// Strings from this size on reserve their room up front (``reserveRoom(forLongString:)``).
+    private static let longStringBytes = 64 * 1024
 
     private mutating func appendEscaped(_ byte: UInt8) {
         switch byte {
