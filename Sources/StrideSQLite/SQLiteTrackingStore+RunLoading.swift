@@ -65,6 +65,13 @@ extension SQLiteTrackingStore {
                     schema: row["schema"], profile: row["profile"]),
                 tags: inputTags[runPK]?[row.int("dataset_pk")] ?? []))
         }
+        var modelInputs: [Int64: [ModelInput]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN \(inList) ORDER BY model_id"),
+            arguments: arguments)
+        {
+            modelInputs[row.int("run_pk"), default: []].append(ModelInput(modelID: row.text("model_id")))
+        }
         var outputs: [Int64: [ModelOutput]] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(sql: "SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk IN \(inList) ORDER BY step, model_id"),
@@ -76,7 +83,7 @@ extension SQLiteTrackingStore {
             let pk: Int64 = row[0]
             return Run(
                 info: runInfo(from: row), latestMetrics: metrics[pk] ?? [], params: params[pk] ?? [], tags: tags[pk] ?? [],
-                datasetInputs: inputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
+                datasetInputs: inputs[pk] ?? [], modelInputs: modelInputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
         }
     }
 }

@@ -218,6 +218,30 @@ def test_a_logged_models_files_are_listed_and_downloaded(api, client, experiment
     assert missing.json()["error_code"] == "BAD_REQUEST"
 
 
+def test_a_runs_logged_model_inputs_come_back_once_each_with_the_run(api, client, experiment_id):
+    from mlflow.entities import Dataset, DatasetInput, InputTag, LoggedModelInput
+
+    run_id = client.create_run(experiment_id).info.run_id
+    first = client.create_logged_model(experiment_id)
+    second = client.create_logged_model(experiment_id)
+    dataset = Dataset(name="name1", digest="digest1", source_type="source_type1", source="source1")
+    client.log_inputs(
+        run_id,
+        datasets=[DatasetInput(dataset=dataset, tags=[InputTag(key="mlflow.data.context", value="training")])],
+        models=[LoggedModelInput(model_id=first.model_id)],
+    )
+    client.log_inputs(run_id, models=[LoggedModelInput(model_id=second.model_id), LoggedModelInput(model_id=first.model_id)])
+    inputs = client.get_run(run_id).inputs
+    assert sorted(m.model_id for m in inputs.model_inputs) == sorted([first.model_id, second.model_id])
+    assert [d.dataset.name for d in inputs.dataset_inputs] == ["name1"]
+    raw = api.get("/api/2.0/mlflow/runs/get", params={"run_id": run_id}).json()["run"]["inputs"]
+    assert sorted(raw["model_inputs"], key=lambda m: m["model_id"]) == sorted(
+        [{"model_id": first.model_id}, {"model_id": second.model_id}], key=lambda m: m["model_id"])
+    missing_id = api.post("/api/2.0/mlflow/runs/log-inputs", json={"run_id": run_id, "models": [{}]})
+    assert missing_id.status_code == 400
+    assert missing_id.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+
+
 def _model_dir() -> str:
     import tempfile
     from pathlib import Path
