@@ -180,6 +180,16 @@ def test_bulk_interval_returns_mlflows_ntile_sample(api, client, experiment_id):
     assert steps([runs[13]], 1) == {runs[13]: [12]}
 
 
+def test_bulk_history_answers_runs_in_the_order_of_their_sorted_ids(api, client, experiment_id):
+    run_ids = [client.create_run(experiment_id).info.run_id for _ in range(3)]
+    for index, run_id in enumerate(run_ids):
+        client.log_batch(run_id, metrics=[mlflow.entities.Metric("m", float(index), 1, step) for step in range(2)])
+    answer = api.get(
+        "/ajax-api/2.0/mlflow/metrics/get-history-bulk", params={"run_id": sorted(run_ids, reverse=True), "metric_key": "m"}
+    ).json()["metrics"]
+    assert [(m["run_id"], m["step"]) for m in answer] == [(run_id, step) for run_id in sorted(run_ids) for step in range(2)]
+
+
 def test_bulk_interval_samples_points_not_steps(api, client, experiment_id):
     run_id = client.create_run(experiment_id).info.run_id
     client.log_batch(run_id, metrics=[mlflow.entities.Metric("m", float(i), 1000 + i, 0) for i in range(7)])
