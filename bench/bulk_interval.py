@@ -2,7 +2,8 @@
 
 Logs one run with POINTS consecutive steps and one with every other step (log-batch, 1,000 points a
 request), then times `metrics/get-history-bulk-interval` (max_results 1,000 and 2,500, whole range and
-the middle tenth) and prints medians. Usage:
+the middle tenth) and the web UI's chart page of each run (`/charts?run=...`, which samples through the
+same store call), and prints medians. Usage:
 
     python bench/bulk_interval.py --points 1000000 [--stride-bin .build/release/stride] [--rounds 15]
 """
@@ -31,16 +32,16 @@ def log_history(url: str, run_id: str, steps: range) -> None:
         session.post(url + API + "/runs/log-batch", json={"run_id": run_id, "metrics": batch}).raise_for_status()
 
 
-def median_ms(url: str, params: dict, rounds: int) -> tuple[float, int]:
+def median_ms(url: str, params: dict, rounds: int, path: str = "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval") -> tuple[float, int]:
     session = requests.Session()
     times = []
     count = 0
     for _ in range(rounds):
         started = time.perf_counter()
-        resp = session.get(url + "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval", params=params)
+        resp = session.get(url + path, params=params)
         times.append((time.perf_counter() - started) * 1000)
         resp.raise_for_status()
-        count = len(resp.json().get("metrics", []))
+        count = len(resp.json().get("metrics", [])) if path.startswith("/ajax-api") else len(resp.content)
     return statistics.median(times), count
 
 
@@ -69,6 +70,10 @@ def main() -> None:
                     params = {"run_ids": run_id, "metric_key": "loss", "max_results": max_results, **extra}
                     ms, count = median_ms(server.url, params, args.rounds)
                     print(f"{name:<18} {label:<14} {max_results:>11} {count:>7} {ms:>10.1f}")
+        print(f"{'chart page':<18} {'bytes':>8} {'median ms':>10}")
+        for name, (run_id, _) in runs.items():
+            ms, size = median_ms(server.url, {"run": run_id}, args.rounds, path="/charts")
+            print(f"{name:<18} {size:>8} {ms:>10.1f}")
     finally:
         server.stop()
 

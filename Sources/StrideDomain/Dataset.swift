@@ -28,6 +28,15 @@ public struct DatasetInput: Sendable, Hashable {
     }
 }
 
+/// A logged model a run used (MLflow 3's run model inputs, logged with `log-inputs`).
+public struct ModelInput: Sendable, Hashable {
+    public var modelID: String
+
+    public init(modelID: String) {
+        self.modelID = modelID
+    }
+}
+
 /// A logged model produced by a run at a step (MLflow 3's run outputs).
 public struct ModelOutput: Sendable, Hashable {
     public var modelID: String

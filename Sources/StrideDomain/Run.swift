@@ -34,17 +34,19 @@ public struct Run: Sendable, Equatable {
     public var params: [Param]
     public var tags: [Tag]
     public var datasetInputs: [DatasetInput]
+    public var modelInputs: [ModelInput]
     public var modelOutputs: [ModelOutput]
 
     public init(
         info: RunInfo, latestMetrics: [Metric] = [], params: [Param] = [], tags: [Tag] = [],
-        datasetInputs: [DatasetInput] = [], modelOutputs: [ModelOutput] = []
+        datasetInputs: [DatasetInput] = [], modelInputs: [ModelInput] = [], modelOutputs: [ModelOutput] = []
     ) {
         self.info = info
         self.latestMetrics = latestMetrics
         self.params = params
         self.tags = tags
         self.datasetInputs = datasetInputs
+        self.modelInputs = modelInputs
         self.modelOutputs = modelOutputs
     }
 }

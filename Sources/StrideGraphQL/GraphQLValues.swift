@@ -34,7 +34,7 @@ enum GraphQLValues {
             ] as Object,
             "inputs": [
                 "datasetInputs": run.datasetInputs.map(datasetInput),
-                "modelInputs": [Object](),
+                "modelInputs": run.modelInputs.map { ["modelId": $0.modelID] as Object },
             ] as Object,
             "outputs": ["modelOutputs": run.modelOutputs.map { ["modelId": $0.modelID, "step": $0.step] as Object }] as Object,
         ]

@@ -79,7 +79,8 @@ extension MLflowAPI {
         }
         var remaining = min(try fields.int("max_results") ?? 25_000, 25_000)
         var points: [RunMetric] = []
-        for runID in runIDs where remaining > 0 {
+        // MLflow answers run by run in the order of the sorted run ids, whatever order the request names them in.
+        for runID in runIDs.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where remaining > 0 {
             let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: remaining, pageToken: nil,
                 project: request.project)
             points += page.metrics.map { RunMetric(runID: runID, metric: $0) }

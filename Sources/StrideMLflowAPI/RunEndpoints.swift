@@ -98,7 +98,11 @@ extension MLflowAPI {
                             schema: try dataset.string("schema"), profile: try dataset.string("profile")),
                         tags: try Self.keyValues(input.messages("tags")))
                 }
-                try await tracking.logInputs(runID: try fields.requiredString("run_id"), datasets: datasets, project: request.project)
+                let models = try fields.messages("models").map { (model) throws(StrideError) in
+                    ModelInput(modelID: try model.requiredString("model_id"))
+                }
+                try await tracking.logInputs(
+                    runID: try fields.requiredString("run_id"), datasets: datasets, models: models, project: request.project)
                 return JSONResponse.empty()
             },
             MLflowEndpoint(method: .post, path: "/runs/outputs", access: .writer) { request in

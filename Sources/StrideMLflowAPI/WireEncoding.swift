@@ -44,6 +44,11 @@ extension JSONWriter {
         key("inputs")
         beginObject()
         writeArray("dataset_inputs", run.datasetInputs) { $0.write($1) }
+        writeArray("model_inputs", run.modelInputs) { writer, input in
+            writer.beginObject()
+            writer.field("model_id", input.modelID)
+            writer.endObject()
+        }
         endObject()
         key("outputs")
         beginObject()

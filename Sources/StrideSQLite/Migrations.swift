@@ -292,6 +292,27 @@ enum Migrations {
         Migration(version: 7, statements: [
             "CREATE INDEX runs_by_experiment_stage ON runs (experiment_id, lifecycle_stage)",
         ]),
+        // Points per block of steps, so the bulk-interval sample finds a position without numbering
+        // a history's points (see MetricStepCounts); the logged models a run used (log-inputs).
+        Migration(version: 8, statements: [
+            """
+            CREATE TABLE run_model_inputs (
+                run_pk INTEGER NOT NULL,
+                model_id TEXT NOT NULL,
+                PRIMARY KEY (run_pk, model_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE metric_step_counts (
+                run_pk INTEGER NOT NULL,
+                key_id INTEGER NOT NULL,
+                level INTEGER NOT NULL,
+                block INTEGER NOT NULL,
+                points INTEGER NOT NULL,
+                PRIMARY KEY (run_pk, key_id, level, block)
+            ) WITHOUT ROWID
+            """,
+        ] + MetricStepCounts.shifts.indices.map(MetricStepCounts.backfill(level:))),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

@@ -14,9 +14,12 @@ struct MultiRowInsert {
 
     static let maxRows = 512
 
-    func execute(_ values: [DatabaseValue], in db: Database) throws {
+    /// Returns the number of rows the statements inserted or changed.
+    @discardableResult
+    func execute(_ values: [DatabaseValue], in db: Database) throws -> Int {
         precondition(values.count % columns == 0, "values must fill whole rows")
         var start = 0
+        var changed = 0
         var remaining = values.count / columns
         while remaining > 0 {
             var rows = Self.maxRows
@@ -24,8 +27,10 @@ struct MultiRowInsert {
             let end = start + rows * columns
             let statement = try db.cachedStatement(sql: "\(head) \(valueRows(rows, columns: columns)) \(tail)")
             try statement.execute(arguments: StatementArguments(values[start..<end]))
+            changed += db.changesCount
             start = end
             remaining -= rows
         }
+        return changed
     }
 }

@@ -107,7 +107,9 @@ extension SQLiteTrackingStore {
         var values: [DatabaseValue] = []
         values.reserveCapacity(metrics.count * 6)
         for metric in metrics { appendRow(metric, to: &values) }
-        try metricInsert.execute(values, in: db)
+        let inserted = try metricInsert.execute(values, in: db)
+        try MetricStepCounts.record(
+            inserted: metrics.compactMap { metric in keyIDs[metric.key].map { ($0, metric.step) } }, allNew: inserted == metrics.count, runPK: runPK, in: db)
 
         // One candidate per key, so the upsert touches each latest row once.
         let latest = Metric.latestPerKey(metrics)

@@ -34,12 +34,11 @@ extension SQLiteTrackingStore {
         }
     }
 
-    /// Up to `maxResultsPerRun` points per run, exactly MLflow's (3.13 and later): every point when
-    /// the range holds no more, else the first point of each of `maxResultsPerRun` NTILE buckets of the
-    /// ordered points, with the last point replacing the last sample when it is not already one.
+    /// Up to `maxResultsPerRun` points per run, exactly MLflow's (`MetricIntervalSample`).
     ///
-    /// A short range costs one read of at most `maxResultsPerRun + 1` points; a longer one two passes
-    /// over the run's slice of the primary key inside SQLite (docs/performance.md has the cost).
+    /// The range is counted and each sampled position sought through `metric_step_counts`
+    /// (`MetricHistoryPositions`), so the cost follows the sample's size, not the history's length
+    /// (docs/performance.md has the numbers).
     public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
         async throws -> [RunMetric]
     {
@@ -49,71 +48,35 @@ extension SQLiteTrackingStore {
             var result: [RunMetric] = []
             for run in runs {
                 let points = try Self.sampledPoints(run: run.pk, key: keyID, limit: maxResultsPerRun, steps: steps, in: db)
-                result += points.map { RunMetric(runID: run.id, metric: Metric(key: key, value: $0.value, timestamp: $0.timestamp, step: $0.step)) }
+                result += points.map {
+                    RunMetric(runID: run.id, metric: Metric(
+                        key: key, value: StoredMetricValue.decode(value: $0.value, isNaN: $0.isNaN), timestamp: $0.timestamp, step: $0.step))
+                }
             }
             return result
         }
     }
 
-    private struct Point {
-        var step: Int64
-        var timestamp: Int64
-        var value: Double
-
-        /// The same stored point: compares the value's bits, as NaN never equals itself.
-        func isSamePoint(as other: Point) -> Bool {
-            step == other.step && timestamp == other.timestamp && value.bitPattern == other.value.bitPattern
+    private static func sampledPoints(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Database) throws
+        -> [StoredMetricPoint]
+    {
+        var positions = try MetricHistoryPositions(runPK: run, keyID: key, in: db)
+        let first = try steps.map { try positions.count(before: $0.lowerBound) } ?? 0
+        let end = try steps.flatMap { $0.upperBound == Int64.max ? nil : try positions.count(before: $0.upperBound + 1) } ?? positions.total
+        let count = end - first
+        guard count > limit else {
+            // The whole range is the answer: one index range read.
+            let low = steps?.lowerBound ?? Int64.min
+            let high = steps?.upperBound ?? Int64.max
+            return try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT \(StoredMetricPoint.columns) FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
+                    ORDER BY step, timestamp, value, is_nan LIMIT ?
+                    """),
+                arguments: [run, key, low, high, limit]
+            ).map(StoredMetricPoint.init)
         }
-    }
-
-    private static let pointColumns = "step, timestamp, value, is_nan"
-    private static let pointOrder = "step, timestamp, value, is_nan"
-
-    private static func points(_ statement: Statement, _ arguments: StatementArguments) throws -> [Point] {
-        try Row.fetchAll(statement, arguments: arguments).map {
-            Point(step: $0[0], timestamp: $0[1], value: StoredMetricValue.decode(value: $0[2], isNaN: $0[3]))
-        }
-    }
-
-    private static func sampledPoints(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Database) throws -> [Point] {
-        let low = steps?.lowerBound ?? Int64.min
-        let high = steps?.upperBound ?? Int64.max
-        let scope: StatementArguments = [run, key, low, high]
-        let inRange = "run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?"
-
-        // Few enough points: all of them (reads at most limit + 1 rows).
-        let head = try points(
-            db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY \(pointOrder) LIMIT ?"),
-            scope + [limit + 1])
-        guard head.count > limit else { return head }
-        guard let last = try points(
-            db.cachedStatement(sql: "SELECT \(pointColumns) FROM metrics WHERE \(inRange) ORDER BY step DESC, timestamp DESC, value DESC, is_nan DESC LIMIT 1"),
-            scope
-        ).first else { return head }
-
-        // MLflow numbers the points in order, deals them into `limit` NTILE buckets (the first
-        // `count % limit` hold one point more) and keeps each bucket's first point. Once the count is
-        // known the buckets' first positions are arithmetic, so one counting pass and one numbered pass,
-        // both in the primary key's order inside SQLite, pick exactly MLflow's points.
-        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM metrics WHERE \(inRange)"), arguments: scope) ?? 0
-        guard count > limit else { return head }
-        let bucketSize = count / limit
-        let largerBucketsEnd = (count % limit) * (bucketSize + 1)
-        var sample = try points(
-            db.cachedStatement(sql: """
-                SELECT \(pointColumns) FROM (
-                    SELECT \(pointColumns), ROW_NUMBER() OVER (ORDER BY \(pointOrder)) - 1 AS position
-                    FROM metrics WHERE \(inRange)
-                )
-                WHERE (position < ? AND position % ? = 0) OR (position >= ? AND (position - ?) % ? = 0)
-                ORDER BY \(pointOrder)
-                """),
-            scope + [largerBucketsEnd, bucketSize + 1, largerBucketsEnd, largerBucketsEnd, bucketSize])
-        if sample.last.map({ !$0.isSamePoint(as: last) }) ?? true {
-            if sample.count >= limit { sample.removeLast() }
-            sample.append(last)
-        }
-        return sample
+        return try positions.points(at: MetricIntervalSample.positions(count: count, limit: limit).map { first + $0 })
     }
 
     static func metricKeyID(_ key: String, in db: Database) throws -> Int64? {

@@ -68,6 +68,14 @@ extension SQLiteTrackingStore {
                 tags: inputTags[runPK]?[datasetPK] ?? [])))
         }
         let inputs = unorderedInputs.mapValues { pairs in pairs.sorted { $0.datasetPK < $1.datasetPK }.map(\.input) }
+
+        var modelInputs: [Int64: [ModelInput]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk IN \(inList) ORDER BY model_id"),
+            arguments: arguments)
+        {
+            modelInputs[row.int("run_pk"), default: []].append(ModelInput(modelID: row.text("model_id")))
+        }
         var outputs: [Int64: [ModelOutput]] = [:]
         for row in try Row.fetchAll(
             db.cachedStatement(sql: "SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk IN \(inList) ORDER BY step, model_id"),
@@ -79,7 +87,7 @@ extension SQLiteTrackingStore {
             let pk: Int64 = row[0]
             return Run(
                 info: runInfo(from: row), latestMetrics: metrics[pk] ?? [], params: params[pk] ?? [], tags: tags[pk] ?? [],
-                datasetInputs: inputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
+                datasetInputs: inputs[pk] ?? [], modelInputs: modelInputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
         }
     }
 }

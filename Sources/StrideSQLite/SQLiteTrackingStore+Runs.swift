@@ -93,7 +93,7 @@ extension SQLiteTrackingStore {
         }
     }
 
-    public func logInputs(runID: String, datasets: [DatasetInput]) async throws {
+    public func logInputs(runID: String, datasets: [DatasetInput], models: [ModelInput]) async throws {
         try await pool.write { db in
             let run = try Self.requireRun(runID, in: db)
             try Self.requireActive(run, id: runID)
@@ -130,6 +130,12 @@ extension SQLiteTrackingStore {
                             """,
                         arguments: [run.pk, datasetPK, tag.key, tag.value])
                 }
+            }
+            // As in MLflow, a model is an input of a run once however often it is logged.
+            for model in models {
+                try db.execute(
+                    sql: "INSERT INTO run_model_inputs (run_pk, model_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [run.pk, model.modelID])
             }
         }
     }

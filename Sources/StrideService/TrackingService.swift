@@ -253,7 +253,9 @@ public struct TrackingService: Sendable {
         }
     }
 
-    public func logInputs(runID: String, datasets: [DatasetInput], project: String = ProjectContext.current) async throws {
+    public func logInputs(
+        runID: String, datasets: [DatasetInput], models: [ModelInput] = [], project: String = ProjectContext.current
+    ) async throws {
         try await ownership.requireRun(runID, in: project)
         guard datasets.count <= Limits.maxDatasetsPerBatch else {
             throw StrideError.invalidParameter(
@@ -262,7 +264,7 @@ public struct TrackingService: Sendable {
         for input in datasets {
             try DatasetValidation.validate(input)
         }
-        try await store.logInputs(runID: runID, datasets: datasets)
+        try await store.logInputs(runID: runID, datasets: datasets, models: models)
     }
 
     public func logOutputs(runID: String, models: [ModelOutput], project: String = ProjectContext.current) async throws {

@@ -61,7 +61,8 @@ public protocol TrackingStore: Sendable {
 
     func deleteRunTag(runID: String, key: String) async throws
 
-    func logInputs(runID: String, datasets: [DatasetInput]) async throws
+    /// Links datasets and logged models to the run as its inputs, in one transaction.
+    func logInputs(runID: String, datasets: [DatasetInput], models: [ModelInput]) async throws
 
     func logOutputs(runID: String, models: [ModelOutput]) async throws
 

@@ -90,4 +90,44 @@ struct MetricHistoryContractTests {
             #expect(gapped == [0, 4, 100])
         }
     }
+
+    @Test("the sample is MLflow's rule applied to the ordered points, across blocks, duplicates, re-logs and step ranges",
+          arguments: StoreBackend.all)
+    func samplingMatchesTheRule(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let runID = try await store.makeRun(in: .defaultExperiment)
+            // Steps from negative to past 2^17, spaced to cross fine (2^8) and coarse (2^16) step blocks,
+            // several points on some steps, logged out of order in two batches, then partly logged again.
+            var points: [Metric] = []
+            for index in 0..<3000 {
+                let step = Int64(index * 53 - 20_000)
+                points.append(Metric(key: "m", value: Double(index % 17), timestamp: Int64(index % 5), step: step))
+                if index % 7 == 0 { points.append(Metric(key: "m", value: -1, timestamp: 9, step: step)) }
+                if index % 11 == 0 { points.append(Metric(key: "m", value: .nan, timestamp: 9, step: step)) }
+            }
+            points.append(contentsOf: (0..<9000).map { Metric(key: "m", value: Double($0), timestamp: Int64($0), step: 0) })
+            let half = points.count / 2
+            try await store.logBatch(runID: runID, RunBatch(metrics: Array(points[half...])))
+            try await store.logBatch(runID: runID, RunBatch(metrics: Array(points[..<half])))
+            try await store.logBatch(runID: runID, RunBatch(metrics: Array(points[100..<900]) + [Metric(key: "m", value: 5, timestamp: 1, step: 7)]))
+
+            let ordered = try await store.metricHistory(runID: runID, key: "m", limit: nil, after: nil).metrics
+            #expect(ordered.count == points.count + 1)
+            func expected(_ steps: ClosedRange<Int64>?, _ limit: Int) -> [Metric] {
+                let inRange = ordered.filter { steps?.contains($0.step) ?? true }
+                return MetricIntervalSample.positions(count: inRange.count, limit: limit).map { inRange[$0] }
+            }
+            func same(_ lhs: [Metric], _ rhs: [Metric]) -> Bool {
+                lhs.count == rhs.count && zip(lhs, rhs).allSatisfy {
+                    $0.step == $1.step && $0.timestamp == $1.timestamp && $0.value.bitPattern == $1.value.bitPattern
+                }
+            }
+            for steps: ClosedRange<Int64>? in [nil, -300...300, 0...0, 1...65_536, -20_000 ... -19_990, 140_000...Int64.max, Int64.min...(-1)] {
+                for limit in [1, 2, 7, 100, 2500] {
+                    let sampled = try await store.sampledMetricHistory(runIDs: [runID], key: "m", maxResultsPerRun: limit, steps: steps)
+                    #expect(same(sampled.map(\.metric), expected(steps, limit)), "steps \(String(describing: steps)), limit \(limit)")
+                }
+            }
+        }
+    }
 }

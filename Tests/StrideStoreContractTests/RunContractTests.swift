@@ -111,18 +111,19 @@ struct RunContractTests {
         }
     }
 
-    @Test("inputs are de-duplicated per experiment and outputs are kept", arguments: StoreBackend.all)
+    @Test("inputs are de-duplicated per experiment, model inputs kept once each by id, and outputs are kept", arguments: StoreBackend.all)
     func inputsAndOutputs(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
             let runID = try await store.makeRun(in: .defaultExperiment)
             let input = DatasetInput(
                 dataset: Dataset(name: "d", digest: "abc", sourceType: "code", source: "{}", schema: nil, profile: "{\"rows\": 3}"),
                 tags: [Tag(key: ReservedTag.datasetContext, value: "train")])
-            try await store.logInputs(runID: runID, datasets: [input])
-            try await store.logInputs(runID: runID, datasets: [input])
+            try await store.logInputs(runID: runID, datasets: [input], models: [ModelInput(modelID: "m-2")])
+            try await store.logInputs(runID: runID, datasets: [input], models: [ModelInput(modelID: "m-1"), ModelInput(modelID: "m-2")])
             try await store.logOutputs(runID: runID, models: [ModelOutput(modelID: "m-1", step: 3)])
             let run = try #require(try await store.run(id: runID))
             #expect(run.datasetInputs == [input])
+            #expect(run.modelInputs == [ModelInput(modelID: "m-1"), ModelInput(modelID: "m-2")])
             #expect(run.modelOutputs == [ModelOutput(modelID: "m-1", step: 3)])
         }
     }

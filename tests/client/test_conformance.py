@@ -180,6 +180,16 @@ def test_bulk_interval_returns_mlflows_ntile_sample(api, client, experiment_id):
     assert steps([runs[13]], 1) == {runs[13]: [12]}
 
 
+def test_bulk_history_answers_runs_in_the_order_of_their_sorted_ids(api, client, experiment_id):
+    run_ids = [client.create_run(experiment_id).info.run_id for _ in range(3)]
+    for index, run_id in enumerate(run_ids):
+        client.log_batch(run_id, metrics=[mlflow.entities.Metric("m", float(index), 1, step) for step in range(2)])
+    answer = api.get(
+        "/ajax-api/2.0/mlflow/metrics/get-history-bulk", params={"run_id": sorted(run_ids, reverse=True), "metric_key": "m"}
+    ).json()["metrics"]
+    assert [(m["run_id"], m["step"]) for m in answer] == [(run_id, step) for run_id in sorted(run_ids) for step in range(2)]
+
+
 def test_bulk_interval_samples_points_not_steps(api, client, experiment_id):
     run_id = client.create_run(experiment_id).info.run_id
     client.log_batch(run_id, metrics=[mlflow.entities.Metric("m", float(i), 1000 + i, 0) for i in range(7)])
@@ -216,6 +226,30 @@ def test_a_logged_models_files_are_listed_and_downloaded(api, client, experiment
     missing = api.get(f"{base}/files")
     assert missing.status_code == 400
     assert missing.json()["error_code"] == "BAD_REQUEST"
+
+
+def test_a_runs_logged_model_inputs_come_back_once_each_with_the_run(api, client, experiment_id):
+    from mlflow.entities import Dataset, DatasetInput, InputTag, LoggedModelInput
+
+    run_id = client.create_run(experiment_id).info.run_id
+    first = client.create_logged_model(experiment_id)
+    second = client.create_logged_model(experiment_id)
+    dataset = Dataset(name="name1", digest="digest1", source_type="source_type1", source="source1")
+    client.log_inputs(
+        run_id,
+        datasets=[DatasetInput(dataset=dataset, tags=[InputTag(key="mlflow.data.context", value="training")])],
+        models=[LoggedModelInput(model_id=first.model_id)],
+    )
+    client.log_inputs(run_id, models=[LoggedModelInput(model_id=second.model_id), LoggedModelInput(model_id=first.model_id)])
+    inputs = client.get_run(run_id).inputs
+    assert sorted(m.model_id for m in inputs.model_inputs) == sorted([first.model_id, second.model_id])
+    assert [d.dataset.name for d in inputs.dataset_inputs] == ["name1"]
+    raw = api.get("/api/2.0/mlflow/runs/get", params={"run_id": run_id}).json()["run"]["inputs"]
+    assert sorted(raw["model_inputs"], key=lambda m: m["model_id"]) == sorted(
+        [{"model_id": first.model_id}, {"model_id": second.model_id}], key=lambda m: m["model_id"])
+    missing_id = api.post("/api/2.0/mlflow/runs/log-inputs", json={"run_id": run_id, "models": [{}]})
+    assert missing_id.status_code == 400
+    assert missing_id.json()["error_code"] == "INVALID_PARAMETER_VALUE"
 
 
 def _model_dir() -> str:
