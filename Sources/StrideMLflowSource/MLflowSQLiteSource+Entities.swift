@@ -130,7 +130,7 @@ extension MLflowSQLiteSource {
         let schema = self.schema
         return try await read { db in
             var modelTags: [String: [Tag]] = [:], versionTags: [String: [Int64: [Tag]]] = [:]
-            var aliases: [String: [String: Int64]] = [:], versions: [String: [ImportedModelVersion]] = [:]
+            var aliases: [String: [ModelAlias]] = [:], versions: [String: [ImportedModelVersion]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, key, value FROM registered_model_tags") {
                 modelTags[row[0], default: []].append(Tag(key: row[1], value: (row[2] as String?) ?? ""))
             }
@@ -139,7 +139,7 @@ extension MLflowSQLiteSource {
             }
             if schema.hasAliases {
                 for row in try Row.fetchAll(db, sql: "SELECT name, alias, version FROM registered_model_aliases") {
-                    aliases[row[0], default: [:]][row[1]] = row[2]
+                    aliases[row[0], default: []].append(ModelAlias(alias: row[1], version: row[2]))
                 }
             }
             let storage = schema.hasStorageLocation ? "storage_location" : "NULL"
@@ -153,17 +153,19 @@ extension MLflowSQLiteSource {
                 let name: String = row[0], number: Int64 = row[1]
                 let source: String = (row[6] as String?) ?? ""
                 let stageText: String = (row[5] as String?) ?? ""
+                let version = ModelVersion(
+                    name: name, version: number, creationTime: (row[2] as Int64?) ?? 0, lastUpdatedTime: (row[3] as Int64?) ?? (row[2] as Int64?) ?? 0,
+                    stage: (try? ModelStage(parsing: stageText)) ?? .none, description: row[4], source: source, runID: row[8], runLink: row[9],
+                    modelID: Self.loggedModelID(inSource: source), tags: versionTags[name]?[number] ?? [], aliases: [])
                 versions[name, default: []].append(ImportedModelVersion(
-                    version: number, creationTime: (row[2] as Int64?) ?? 0, lastUpdatedTime: (row[3] as Int64?) ?? (row[2] as Int64?) ?? 0,
-                    stage: (try? ModelStage(parsing: stageText)) ?? .none, description: row[4], source: source,
-                    storageLocation: (row[7] as String?) ?? source, runID: row[8], runLink: row[9], modelID: Self.loggedModelID(inSource: source),
-                    tags: versionTags[name]?[number] ?? [], deleted: stageText == Self.deletedStage))
+                    version: version, storageLocation: (row[7] as String?) ?? source, deleted: stageText == Self.deletedStage))
             }
             return try Row.fetchAll(db, sql: "SELECT name, description, creation_time, last_updated_time FROM registered_models ORDER BY name").map { row in
                 let name: String = row[0]
-                return ImportedRegisteredModel(
+                let model = RegisteredModel(
                     name: name, description: row[1], creationTime: (row[2] as Int64?) ?? 0, lastUpdatedTime: (row[3] as Int64?) ?? (row[2] as Int64?) ?? 0,
-                    tags: modelTags[name] ?? [], versions: versions[name] ?? [], aliases: aliases[name] ?? [:])
+                    latestVersions: [], tags: modelTags[name] ?? [], aliases: aliases[name] ?? [], project: "")
+                return ImportedRegisteredModel(model: model, versions: versions[name] ?? [])
             }
         }
     }

@@ -50,7 +50,8 @@ extension SQLiteTrackingStore {
         return try await pool.write { db in
             let projectID = try Self.projectID(named: project, in: db)
             var createdModels = 0, createdVersions = 0
-            for model in models {
+            for imported in models {
+                let model = imported.model
                 try db.cachedStatement(sql: """
                     INSERT INTO registered_models (project_id, name, description, creation_time, last_updated_time)
                     VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO NOTHING
@@ -65,7 +66,8 @@ extension SQLiteTrackingStore {
                     try db.cachedStatement(sql: "INSERT INTO registered_model_tags (model_pk, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
                         .execute(arguments: [pk, tag.key, tag.value])
                 }
-                for version in model.versions {
+                for entry in imported.versions {
+                    let version = entry.version
                     try db.cachedStatement(sql: """
                         INSERT INTO model_versions (model_pk, version, creation_time, last_updated_time, current_stage, description,
                                                     source, storage_location, run_id, run_link, model_id, deleted)
@@ -73,7 +75,7 @@ extension SQLiteTrackingStore {
                         """
                     ).execute(arguments: [
                         pk, version.version, version.creationTime, version.lastUpdatedTime, version.stage.rawValue, version.description,
-                        version.source, version.storageLocation, version.runID, version.runLink, version.modelID, version.deleted ? 1 : 0,
+                        version.source, entry.storageLocation, version.runID, version.runLink, version.modelID, entry.deleted ? 1 : 0,
                     ])
                     createdVersions += db.changesCount
                     for tag in version.tags {
@@ -83,9 +85,9 @@ extension SQLiteTrackingStore {
                         ).execute(arguments: [pk, version.version, tag.key, tag.value])
                     }
                 }
-                for (alias, version) in model.aliases.sorted(by: { $0.key < $1.key }) {
+                for alias in model.aliases {
                     try db.cachedStatement(sql: "INSERT INTO registered_model_aliases (model_pk, alias, version) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-                        .execute(arguments: [pk, alias, version])
+                        .execute(arguments: [pk, alias.alias, alias.version])
                 }
             }
             return (createdModels, createdVersions)

@@ -124,61 +124,27 @@ public struct ImportedLoggedModel: Sendable, Equatable {
     }
 }
 
-/// A registered model with its tags, versions and aliases.
+/// A registered model with its tags and aliases (its `latestVersions` unused), and every version.
 public struct ImportedRegisteredModel: Sendable, Equatable {
-    public var name: String
-    public var description: String?
-    public var creationTime: Int64
-    public var lastUpdatedTime: Int64
-    public var tags: [Tag]
+    public var model: RegisteredModel
     public var versions: [ImportedModelVersion]
-    public var aliases: [String: Int64]
 
-    public init(
-        name: String, description: String?, creationTime: Int64, lastUpdatedTime: Int64, tags: [Tag], versions: [ImportedModelVersion],
-        aliases: [String: Int64]
-    ) {
-        self.name = name
-        self.description = description
-        self.creationTime = creationTime
-        self.lastUpdatedTime = lastUpdatedTime
-        self.tags = tags
+    public init(model: RegisteredModel, versions: [ImportedModelVersion]) {
+        self.model = model
         self.versions = versions
-        self.aliases = aliases
     }
 }
 
-/// One version of a registered model, its number kept.
+/// One version of a registered model, its number kept, with where its files are.
 public struct ImportedModelVersion: Sendable, Equatable {
-    public var version: Int64
-    public var creationTime: Int64
-    public var lastUpdatedTime: Int64
-    public var stage: ModelStage
-    public var description: String?
-    public var source: String
+    public var version: ModelVersion
     public var storageLocation: String
-    public var runID: String?
-    public var runLink: String?
-    public var modelID: String?
-    public var tags: [Tag]
     /// A deleted version keeps its number taken.
     public var deleted: Bool
 
-    public init(
-        version: Int64, creationTime: Int64, lastUpdatedTime: Int64, stage: ModelStage, description: String?, source: String,
-        storageLocation: String, runID: String?, runLink: String?, modelID: String?, tags: [Tag], deleted: Bool = false
-    ) {
-        self.deleted = deleted
+    public init(version: ModelVersion, storageLocation: String, deleted: Bool) {
         self.version = version
-        self.creationTime = creationTime
-        self.lastUpdatedTime = lastUpdatedTime
-        self.stage = stage
-        self.description = description
-        self.source = source
         self.storageLocation = storageLocation
-        self.runID = runID
-        self.runLink = runLink
-        self.modelID = modelID
-        self.tags = tags
+        self.deleted = deleted
     }
 }

@@ -17,29 +17,10 @@ public struct ImportPlan: Sendable {
 
     public init() {}
 
-    /// A run's new artifact URI: moved with its experiment's location; else (a run stored elsewhere)
-    /// given the place Stride gives a new run of the experiment, with its folder copied there; else,
-    /// for files this machine cannot reach, kept.
-    public mutating func runArtifactURI(
-        _ uri: String, runID: String, experimentLocation: String, handling: MLflowImporter.ArtifactHandling, sourceRoot: SourceArtifactRoot,
-        locations: ArtifactLocations
-    ) -> String {
-        relocated(uri, handling: handling, sourceRoot: sourceRoot) {
-            locations.runLocation(experimentLocation: experimentLocation, runID: runID)
-        }
-    }
-
-    /// A logged model's new artifact URI, by the same rule as a run's.
-    public mutating func loggedModelArtifactURI(
-        _ uri: String, modelID: String, experimentLocation: String, handling: MLflowImporter.ArtifactHandling, sourceRoot: SourceArtifactRoot,
-        locations: ArtifactLocations
-    ) -> String {
-        relocated(uri, handling: handling, sourceRoot: sourceRoot) {
-            locations.loggedModelLocation(experimentLocation: experimentLocation, modelID: modelID)
-        }
-    }
-
-    private mutating func relocated(
+    /// A run's or logged model's new artifact URI: moved with its experiment's location; else (stored
+    /// elsewhere) `strideLocation`, the place Stride gives a new one in the experiment, with its folder
+    /// copied there (or referenced where it is); else, for files this machine cannot reach, kept.
+    public mutating func relocated(
         _ uri: String, handling: MLflowImporter.ArtifactHandling, sourceRoot: SourceArtifactRoot, strideLocation: () -> String
     ) -> String {
         if let moved = rewrite.rewritten(uri) { return moved }

@@ -125,9 +125,10 @@ public struct MLflowImporter: Sendable {
             for var run in try await source.runs(ids: wanted.map(\.runID)) {
                 guard let target = plan.experiments[run.info.experimentID] else { continue }
                 run.info.experimentID = target.id
-                run.info.artifactURI = plan.runArtifactURI(
-                    run.info.artifactURI, runID: run.info.runID, experimentLocation: target.location, handling: options.artifacts,
-                    sourceRoot: sourceRoot, locations: locations)
+                let runID = run.info.runID
+                run.info.artifactURI = plan.relocated(run.info.artifactURI, handling: options.artifacts, sourceRoot: sourceRoot) {
+                    locations.runLocation(experimentLocation: target.location, runID: runID)
+                }
                 report.runsImported += 1
                 report.params += run.params.count
                 report.tags += run.tags.count
@@ -183,9 +184,10 @@ public struct MLflowImporter: Sendable {
         for var imported in try await source.loggedModels() {
             guard let target = plan.experiments[imported.model.experimentID] else { continue }
             imported.model.experimentID = target.id
-            imported.model.artifactURI = plan.loggedModelArtifactURI(
-                imported.model.artifactURI, modelID: imported.model.id, experimentLocation: target.location, handling: options.artifacts,
-                sourceRoot: sourceRoot, locations: locations)
+            let modelID = imported.model.id
+            imported.model.artifactURI = plan.relocated(imported.model.artifactURI, handling: options.artifacts, sourceRoot: sourceRoot) {
+                locations.loggedModelLocation(experimentLocation: target.location, modelID: modelID)
+            }
             loggedModels.append(imported)
         }
         report.loggedModels = try await store.importLoggedModels(loggedModels)
@@ -193,7 +195,7 @@ public struct MLflowImporter: Sendable {
         for index in registered.indices {
             for version in registered[index].versions.indices {
                 var entry = registered[index].versions[version]
-                entry.source = plan.rewrite.rewritten(entry.source) ?? entry.source
+                entry.version.source = plan.rewrite.rewritten(entry.version.source) ?? entry.version.source
                 entry.storageLocation = plan.rewrite.rewritten(entry.storageLocation) ?? entry.storageLocation
                 registered[index].versions[version] = entry
             }
