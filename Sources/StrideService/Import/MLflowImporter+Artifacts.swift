@@ -21,7 +21,7 @@ extension MLflowImporter {
                 work.append((copy.folder + "/" + file.path, target, file.size))
             }
         }
-        let totalBytes = work.reduce(Int64(0)) { $0 + $1.size }
+        let totalBytes = work.reduce(0 as Int64) { $0 + $1.size }
         var doneBytes: Int64 = 0
         progress(ImportProgress(stage: .artifacts, done: 0, total: Int(clamping: totalBytes)))
         for file in work {

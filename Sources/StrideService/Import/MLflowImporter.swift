@@ -22,7 +22,7 @@ public struct MLflowImporter: Sendable {
         /// Metric points written per transaction; a run with more is written in parts.
         public var pointsPerTransaction: Int
 
-        public init(project: String = Project.defaultName, artifacts: ArtifactHandling = .copy, dryRun: Bool = false, pointsPerTransaction: Int = 100_000) {
+        public init(project: String = Project.defaultName, artifacts: ArtifactHandling = .copy, dryRun: Bool = false, pointsPerTransaction: Int = Limits.importPointsPerTransaction) {
             self.project = project
             self.artifacts = artifacts
             self.dryRun = dryRun
@@ -71,7 +71,7 @@ public struct MLflowImporter: Sendable {
         return report
     }
 
-    static let runsPerLookup = 500
+    static let runsPerLookup = Limits.importRunsPerStep
 
     // MARK: Experiments
 
@@ -118,10 +118,14 @@ public struct MLflowImporter: Sendable {
         _ runList: [SourceRunEntry], plan: inout ImportPlan, report: inout ImportReport, progress: @escaping @Sendable (ImportProgress) -> Void
     ) async throws {
         var pending = PendingRuns(budget: options.pointsPerTransaction)
+        // Points of runs found complete count as done, so the bar ends full on a second import too.
+        var skippedPoints = 0
         let totalPoints = runList.reduce(0) { $0 + $1.metricPoints }
         progress(ImportProgress(stage: .runs, done: 0, total: totalPoints))
         for chunk in runList.chunked(into: Self.runsPerLookup) {
             let wanted = try await runsToRead(Array(chunk), plan: plan, report: &report)
+            let wantedIDs = Set(wanted.map(\.runID))
+            skippedPoints += chunk.lazy.filter { !wantedIDs.contains($0.runID) }.reduce(0) { $0 + $1.metricPoints }
             for var run in try await source.runs(ids: wanted.map(\.runID)) {
                 guard let target = plan.experiments[run.info.experimentID] else { continue }
                 run.info.experimentID = target.id
@@ -143,14 +147,14 @@ public struct MLflowImporter: Sendable {
                     pending.add(part)
                     if pending.isFull {
                         try await store.importRuns(pending.take())
-                        progress(ImportProgress(stage: .runs, done: report.metricPoints, total: totalPoints))
+                        progress(ImportProgress(stage: .runs, done: report.metricPoints + skippedPoints, total: totalPoints))
                     }
                     part = ImportedRun(info: run.info, deletedTime: run.deletedTime)
                 } while position != nil
             }
         }
         try await store.importRuns(pending.take())
-        progress(ImportProgress(stage: .runs, done: report.metricPoints, total: totalPoints))
+        progress(ImportProgress(stage: .runs, done: report.metricPoints + skippedPoints, total: totalPoints))
     }
 
     /// The runs of `chunk` that are missing or incomplete; complete ones are counted as present.
