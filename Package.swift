@@ -95,11 +95,21 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // `stride import`'s reader of MLflow's own SQLite schema, an adapter behind the service's MLflowSource.
+        .target(
+            name: "StrideMLflowSource",
+            dependencies: [
+                "StrideDomain", "StrideStore", "StrideService",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
         // Composition root: configuration and the concrete store.
         .target(
             name: "StrideServer",
             dependencies: [
                 "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
+                "StrideMLflowSource",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +129,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
         .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideMLflowSourceTests", dependencies: ["StrideMLflowSource", "StrideService", "StrideDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
             dependencies: [

@@ -102,3 +102,11 @@ extension Limits {
     /// Largest body of the web UI's run-file upload (`/ajax-api/2.0/mlflow/upload-artifact`), as in MLflow.
     public static let maxUIUploadBytes = 10 * 1024 * 1024
 }
+
+extension Limits {
+    // `stride import`: how much one step reads and writes, so memory stays bounded whatever the source holds.
+    /// Metric points written in one transaction; a run with a longer history is written in parts.
+    public static let importPointsPerTransaction = 100_000
+    /// Runs looked up (and at most written) per step.
+    public static let importRunsPerStep = 500
+}

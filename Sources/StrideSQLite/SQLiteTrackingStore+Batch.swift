@@ -65,11 +65,11 @@ extension SQLiteTrackingStore {
     }
 
     private static let paramInsert = MultiRowInsert(head: "INSERT INTO params (run_pk, key, value) VALUES", columns: 3)
-    private static let metricInsert = MultiRowInsert(
+    static let metricInsert = MultiRowInsert(
         head: "INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan) VALUES", tail: "ON CONFLICT DO NOTHING", columns: 6)
     /// The row comparison is the latest-metric rule of `Metric.isLater(than:)`: step, timestamp,
     /// value, and a number beats NaN on a tie.
-    private static let latestUpsert = MultiRowInsert(
+    static let latestUpsert = MultiRowInsert(
         head: "INSERT INTO latest_metrics (run_pk, key_id, step, timestamp, value, is_nan) VALUES",
         tail: """
             ON CONFLICT (run_pk, key_id) DO UPDATE SET
@@ -120,7 +120,7 @@ extension SQLiteTrackingStore {
     }
 
     /// Maps metric keys to ids, creating the missing ones.
-    private static func resolveMetricKeys(_ keys: [String], in db: Database) throws -> [String: Int64] {
+    static func resolveMetricKeys(_ keys: [String], in db: Database) throws -> [String: Int64] {
         var resolved: [String: Int64] = [:]
         for chunk in keys.chunked(into: 500) {
             let arguments = StatementArguments(chunk)

@@ -122,7 +122,7 @@ extension SQLiteTrackingStore: LoggedModelStore {
         try modelMetricInsert.execute(values, in: db)
     }
 
-    private static let modelMetricInsert = MultiRowInsert(
+    static let modelMetricInsert = MultiRowInsert(
         head: "INSERT INTO logged_model_metrics (model_pk, key, timestamp, step, run_id, dataset_name, dataset_digest, value, is_nan) VALUES",
         tail: "ON CONFLICT DO NOTHING", columns: 9)
 

@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import StrideSQLite
 public import StrideService
 
 /// Projects and tokens administered from the command line (`stride token`, `stride project`),
@@ -14,22 +13,8 @@ public enum AccessAdministration {
         _ body: (_ tokens: AccessService, _ projects: ProjectService) async throws -> Result
     ) async throws -> Result {
         let storeOnly = try StorageLocations.inspect(configuration, includingArtifacts: false)
-        let created = try CreatedStorage.create(storeOnly)
-        let store: SQLiteTrackingStore
-        do {
-            store = try await StrideApplication.openStore(at: storeOnly.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
-        } catch {
-            created.remove()
-            throw error
-        }
-        if !storeOnly.storeExists { announce("Created a new store at \(storeOnly.storeFile).") }
-        do {
-            let result = try await body(AccessService(store: store), ProjectService(store: store))
-            try await store.close()
-            return result
-        } catch {
-            try? await store.close()
-            throw error
+        return try await StoreSession.with(configuration, locations: storeOnly, logger: logger, announce: announce) { store in
+            try await body(AccessService(store: store), ProjectService(store: store))
         }
     }
 }

@@ -218,7 +218,7 @@ public struct ArtifactService: Sendable {
     /// A run's or version's artifact URI as a store path: an `mlflow-artifacts:` URI is relative to
     /// the owning project's root, as the proxy wrote it; a `file:` URI or local path names the store
     /// directly. Callers check the result against the project's territory.
-    private func storePath(of artifactURI: String, _ relative: ArtifactPath, project: String) throws(StrideError) -> ArtifactPath {
+    func storePath(of artifactURI: String, _ relative: ArtifactPath, project: String) throws(StrideError) -> ArtifactPath {
         guard let root = try resolver.storePath(for: artifactURI) else {
             throw StrideError(.notImplemented, "Stride cannot read artifacts stored at '\(artifactURI)'")
         }

@@ -23,14 +23,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup var store: BackendStoreOptions
 
-    @Option(help: "The artifact root new experiments get (default: mlflow-artifacts:, served by this server).")
-    var defaultArtifactRoot: String?
-
-    @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
-    var artifactsDestination: String?
-
-    @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs. With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
-    var serveArtifacts: Bool = true
+    @OptionGroup var artifactStore: ArtifactStoreOptions
 
     @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true (default: off).")
     var auth: Bool = false
@@ -69,11 +62,7 @@ struct ServerCommand: AsyncParsableCommand {
             }
             configuration.port = value
         }
-        configuration.artifactsDestination =
-            setting(artifactsDestination, "STRIDE_ARTIFACTS_DESTINATION", "MLFLOW_ARTIFACTS_DESTINATION")
-            ?? configuration.artifactsDestination
-        configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
-        configuration.serveArtifacts = serveArtifacts
+        configuration = artifactStore.applied(to: configuration)
         configuration.allowedHosts = AllowedHosts.parseList(setting(allowedHosts, "STRIDE_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS") ?? "")
         configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
 

@@ -1,0 +1,29 @@
+import Logging
+import StrideSQLite
+
+/// The store a command works on, opened as `stride server` opens it: folders it needs created, a new
+/// store announced, and everything this opening created removed again when opening fails.
+enum StoreSession {
+    static func with<Result: Sendable>(
+        _ configuration: ServerConfiguration, locations: StorageLocations, logger: Logger, announce: @Sendable (String) -> Void,
+        _ body: (SQLiteTrackingStore) async throws -> Result
+    ) async throws -> Result {
+        let created = try CreatedStorage.create(locations)
+        let store: SQLiteTrackingStore
+        do {
+            store = try await StrideApplication.openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+        } catch {
+            created.remove()
+            throw error
+        }
+        if !locations.storeExists { announce("Created a new store at \(locations.storeFile).") }
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
