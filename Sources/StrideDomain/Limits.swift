@@ -102,3 +102,13 @@ extension Limits {
     /// Largest body of the web UI's run-file upload (`/ajax-api/2.0/mlflow/upload-artifact`), as in MLflow.
     public static let maxUIUploadBytes = 10 * 1024 * 1024
 }
+
+extension Limits {
+    // `stride gc`: each transaction stays small, so a running server's writes wait milliseconds for it.
+    /// Runs removed (with their params, tags, inputs and outputs) in one transaction.
+    public static let gcRunsPerTransaction = 100
+    /// Metric points removed in one transaction.
+    public static let gcMetricPointsPerTransaction = 20_000
+    /// Free pages returned to the file system in one transaction (4 KiB each: 32 MiB).
+    public static let gcFreePagesPerTransaction = 8192
+}

@@ -31,6 +31,21 @@ struct LockAwarePool: Sendable {
         }
     }
 
+    /// A write outside a transaction, for statements SQLite refuses inside one (VACUUM).
+    func writeWithoutTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction(updates)
+        } catch let error as DatabaseError where Self.isLockTimeout(error) {
+            throw StoreUnavailable(waitedSeconds: busyTimeout)
+        }
+    }
+
+    /// Copies a consistent snapshot of the database into `destination` with SQLite's backup API;
+    /// writers carry on meanwhile (WAL readers never block them).
+    func backup(to destination: DatabaseQueue) throws {
+        try pool.backup(to: destination)
+    }
+
     func close() throws {
         try pool.close()
     }

@@ -21,7 +21,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// once the transaction that wrote them commits.
     let recordedExperimentKeys = Mutex<Set<ExperimentKeyEntry>>([])
 
-    private init(pool: LockAwarePool) {
+    init(pool: LockAwarePool) {
         self.pool = pool
     }
 
@@ -40,6 +40,9 @@ public final class SQLiteTrackingStore: TrackingStore {
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode and fsyncs at checkpoints only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Takes effect only in a new file (before WAL mode and the first table) or at the next
+            // VACUUM: then `stride gc` can return freed pages to the file system in small steps.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             // The writer gets a large page cache for index locality on ingest; readers keep the default.
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -65536") }
             try db.execute(sql: "PRAGMA temp_store = MEMORY")

@@ -108,10 +108,14 @@ public enum StrideApplication {
         } catch {
             throw StartupFailure("The artifact folder \(directory) could not be opened: \(error).")
         }
-        let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
-        // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
-        let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
+        let resolver = artifactURIResolver(directory, store: store)
         return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions, loggedModels: loggedModels)
+    }
+
+    /// Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
+    static func artifactURIResolver(_ directory: String, store: LocalArtifactStore) -> ArtifactURIResolver {
+        let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
+        return ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
     }
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact

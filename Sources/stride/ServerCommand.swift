@@ -26,8 +26,7 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "The artifact root new experiments get (default: mlflow-artifacts:, served by this server).")
     var defaultArtifactRoot: String?
 
-    @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
-    var artifactsDestination: String?
+    @OptionGroup var artifacts: ArtifactDestinationOption
 
     @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs. With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
     var serveArtifacts: Bool = true
@@ -61,7 +60,7 @@ struct ServerCommand: AsyncParsableCommand {
         func setting(_ flag: String?, _ names: String...) -> String? {
             flag ?? names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         }
-        var configuration = store.applied(to: ServerConfiguration())
+        var configuration = artifacts.applied(to: store.applied(to: ServerConfiguration()))
         configuration.host = setting(host, "STRIDE_HOST", "MLFLOW_HOST") ?? configuration.host
         if let portText = setting(port.map(String.init), "STRIDE_PORT", "MLFLOW_PORT") {
             guard let value = Int(portText), (0...65535).contains(value) else {
@@ -69,9 +68,6 @@ struct ServerCommand: AsyncParsableCommand {
             }
             configuration.port = value
         }
-        configuration.artifactsDestination =
-            setting(artifactsDestination, "STRIDE_ARTIFACTS_DESTINATION", "MLFLOW_ARTIFACTS_DESTINATION")
-            ?? configuration.artifactsDestination
         configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
         configuration.serveArtifacts = serveArtifacts
         configuration.allowedHosts = AllowedHosts.parseList(setting(allowedHosts, "STRIDE_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS") ?? "")

@@ -12,5 +12,5 @@ struct StrideCommand: AsyncParsableCommand {
             ./stride-data (the store sqlite:///stride-data/stride.db and the artifact folder \
             ./stride-data/artifacts), with auth off; `stride server --help` lists every flag and its default.
             """,
-        subcommands: [ServerCommand.self, TokenCommand.self, ProjectCommand.self])
+        subcommands: [ServerCommand.self, TokenCommand.self, ProjectCommand.self, GcCommand.self, DbCommand.self])
 }
