@@ -43,6 +43,7 @@ let package = Package(
                 "StrideDomain", "StrideStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings),
         // Artifacts on local disk, streamed through NIO's file system.
@@ -62,6 +63,7 @@ let package = Package(
                 "StrideDomain", "StrideStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings),
         // MLflow's wire format over the service.

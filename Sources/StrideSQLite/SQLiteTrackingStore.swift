@@ -1,3 +1,4 @@
+public import CoreMetrics
 import Foundation
 import GRDB
 public import Logging
@@ -30,8 +31,10 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// ``readNow(_:)``).
     /// `busyTimeout` (seconds) bounds how long a statement waits for another process's lock (SQLite retries
     /// meanwhile); after it the call throws ``StoreUnavailable``.
+    /// `metrics` receives how long calls wait for and hold connections (default: nowhere).
     public static func open(
-        path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger
+        path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) async throws -> SQLiteTrackingStore {
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readerCount ?? ProcessInfo.processInfo.activeProcessorCount + 2)
@@ -50,7 +53,7 @@ public final class SQLiteTrackingStore: TrackingStore {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
         logger.debug("Opened SQLite store at \(path)")
-        return SQLiteTrackingStore(pool: LockAwarePool(pool, busyTimeout: busyTimeout))
+        return SQLiteTrackingStore(pool: LockAwarePool(pool, busyTimeout: busyTimeout, timers: DatabaseTimers(factory: metrics)))
     }
 
     /// Runs a read on the calling thread.
