@@ -1,7 +1,7 @@
 """`stride gc` of many deleted runs with artifacts: how long it takes, and what a client of the
 running server sees meanwhile (latency of log-metric and runs/get, against the same probe without gc).
 
-    python bench/gc.py --stride-bin .build/release/stride --runs 10000
+    python bench/gc_bench.py --stride-bin .build/release/stride --runs 10000
 
 Needs `requests`; the numbers go to docs/performance.md.
 """
