@@ -246,3 +246,24 @@ def test_version_flag_prints_the_version():
     result = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0
     assert result.stdout.strip().count(".") == 2
+
+
+def test_metrics_need_a_token_when_auth_is_on(tmp_path):
+    env = {**os.environ, "STRIDE_BACKEND_STORE_URI": f"sqlite:///{tmp_path}/stride.db", "STRIDE_ARTIFACTS_DESTINATION": f"{tmp_path}/artifacts"}
+    token = subprocess.run(
+        [BINARY, "token", "create", "--role", "reader"], env=env, capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path
+    ).stdout.strip()
+    port = _free_loopback_port()
+    with open(tmp_path / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            [BINARY, "server", "--port", str(port), "--auth", "--create-store-dirs"], env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=tmp_path, start_new_session=True)
+    handle = ServerHandle("stride", f"http://127.0.0.1:{port}", tmp_path, tmp_path / "server.log", proc)
+    try:
+        _wait_healthy(handle, timeout=30)
+        assert requests.get(f"{handle.uri}/metrics", timeout=10).status_code == 401
+        assert requests.get(f"{handle.uri}/health/ready", timeout=10).status_code == 200
+        scraped = requests.get(f"{handle.uri}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert scraped.status_code == 200 and "stride_http_requests_total" in scraped.text
+    finally:
+        handle.stop()
