@@ -124,7 +124,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
-        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideServerTests",
+            dependencies: [
+                "StrideServer", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
             dependencies: [
