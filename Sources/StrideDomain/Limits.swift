@@ -109,4 +109,12 @@ extension Limits {
     public static let importPointsPerTransaction = 100_000
     /// Runs looked up (and at most written) per step.
     public static let importRunsPerStep = 500
+
+    // `stride gc`: each transaction stays small, so a running server's writes wait milliseconds for it.
+    /// Runs removed (with their params, tags, inputs and outputs) in one transaction.
+    public static let gcRunsPerTransaction = 100
+    /// Metric points removed in one transaction.
+    public static let gcMetricPointsPerTransaction = 20_000
+    /// Free pages returned to the file system in one transaction (4 KiB each: 32 MiB).
+    public static let gcFreePagesPerTransaction = 8192
 }

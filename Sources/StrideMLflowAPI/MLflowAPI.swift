@@ -40,7 +40,7 @@ public struct MLflowAPI: Sendable {
 
     /// Every path this API serves, for telling "wrong method" (405) from "no such route" (404).
     public var routePaths: Set<String> {
-        Set(allEndpoints().flatMap(\.routePaths) + ["/health", "/version"] + (artifactRoutes?.exactPaths ?? []))
+        Set(allEndpoints().flatMap(\.routePaths) + ["/health", "/health/ready", "/version"] + (artifactRoutes?.exactPaths ?? []))
     }
 
     /// Path prefixes under which every path is served with some method (artifact paths).
@@ -88,6 +88,11 @@ public struct MLflowAPI: Sendable {
         }
         artifactRoutes?.register(on: router)
         router.on("/health", method: .get, access: .anyone) { _, _ in Self.plainText("OK") }
+        // Readiness, unlike liveness, asks the store: a locked or unreachable database answers 503.
+        router.on("/health/ready", method: .get, access: .anyone) { [tracking] _, _ in
+            try await tracking.checkStoreReachable()
+            return Self.plainText("OK")
+        }
         router.on("/version", method: .get, access: .anyone) { _, _ in Self.plainText(Self.reportedMLflowVersion) }
         registerOpenAPIDocument(on: router)
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import GRDB
 import StrideStore
@@ -9,26 +10,54 @@ import StrideStore
 struct LockAwarePool: Sendable {
     private let pool: DatabasePool
     private let busyTimeout: TimeInterval
+    private let timers: DatabaseTimers
 
-    init(_ pool: DatabasePool, busyTimeout: TimeInterval) {
+    init(_ pool: DatabasePool, busyTimeout: TimeInterval, timers: DatabaseTimers) {
         self.pool = pool
         self.busyTimeout = busyTimeout
+        self.timers = timers
     }
 
     func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        let queued = ContinuousClock.now
+        let timers = self.timers
         do {
-            return try await pool.write(updates)
+            return try await pool.write { db in
+                let began = ContinuousClock.now
+                defer { timers.record(queued: queued, began: began, in: timers.writerWait, timers.write) }
+                return try updates(db)
+            }
         } catch let error as DatabaseError where Self.isLockTimeout(error) {
             throw StoreUnavailable(waitedSeconds: busyTimeout)
         }
     }
 
     func read<T>(_ value: (Database) throws -> T) throws -> T {
+        let queued = ContinuousClock.now
         do {
-            return try pool.read(value)
+            return try pool.read { db in
+                let began = ContinuousClock.now
+                defer { timers.record(queued: queued, began: began, in: timers.readerWait, timers.read) }
+                return try value(db)
+            }
         } catch let error as DatabaseError where Self.isLockTimeout(error) {
             throw StoreUnavailable(waitedSeconds: busyTimeout)
         }
+    }
+
+    /// A write outside a transaction, for statements SQLite refuses inside one (VACUUM).
+    func writeWithoutTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction(updates)
+        } catch let error as DatabaseError where Self.isLockTimeout(error) {
+            throw StoreUnavailable(waitedSeconds: busyTimeout)
+        }
+    }
+
+    /// Copies a consistent snapshot of the database into `destination` with SQLite's backup API;
+    /// writers carry on meanwhile (WAL readers never block them).
+    func backup(to destination: DatabaseQueue) throws {
+        try pool.backup(to: destination)
     }
 
     func close() throws {
@@ -37,5 +66,31 @@ struct LockAwarePool: Sendable {
 
     private static func isLockTimeout(_ error: DatabaseError) -> Bool {
         error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+    }
+}
+
+/// How long store calls wait for a connection (the one writer, or a reader of the pool) and then
+/// hold it, for `GET /metrics`.
+struct DatabaseTimers: Sendable {
+    let writerWait: CoreMetrics.Timer
+    let write: CoreMetrics.Timer
+    let readerWait: CoreMetrics.Timer
+    let read: CoreMetrics.Timer
+
+    init(factory: any MetricsFactory) {
+        writerWait = CoreMetrics.Timer(label: "stride_db_wait_seconds", dimensions: [("connection", "writer")], factory: factory)
+        write = CoreMetrics.Timer(label: "stride_db_seconds", dimensions: [("connection", "writer")], factory: factory)
+        readerWait = CoreMetrics.Timer(label: "stride_db_wait_seconds", dimensions: [("connection", "reader")], factory: factory)
+        read = CoreMetrics.Timer(label: "stride_db_seconds", dimensions: [("connection", "reader")], factory: factory)
+    }
+
+    func record(queued: ContinuousClock.Instant, began: ContinuousClock.Instant, in wait: CoreMetrics.Timer, _ work: CoreMetrics.Timer) {
+        wait.recordNanoseconds(Self.nanoseconds(began - queued))
+        work.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - began))
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,3 +1,4 @@
+public import CoreMetrics
 import Foundation
 import GRDB
 public import Logging
@@ -21,7 +22,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// once the transaction that wrote them commits.
     let recordedExperimentKeys = Mutex<Set<ExperimentKeyEntry>>([])
 
-    private init(pool: LockAwarePool) {
+    init(pool: LockAwarePool) {
         self.pool = pool
     }
 
@@ -30,8 +31,10 @@ public final class SQLiteTrackingStore: TrackingStore {
     /// ``readNow(_:)``).
     /// `busyTimeout` (seconds) bounds how long a statement waits for another process's lock (SQLite retries
     /// meanwhile); after it the call throws ``StoreUnavailable``.
+    /// `metrics` receives how long calls wait for and hold connections (default: nowhere).
     public static func open(
-        path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger
+        path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) async throws -> SQLiteTrackingStore {
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readerCount ?? ProcessInfo.processInfo.activeProcessorCount + 2)
@@ -40,6 +43,9 @@ public final class SQLiteTrackingStore: TrackingStore {
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode and fsyncs at checkpoints only.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Takes effect only in a new file (before WAL mode and the first table) or at the next
+            // VACUUM: then `stride gc` can return freed pages to the file system in small steps.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             // The writer gets a larger page cache than readers (SQLite's default, 2 MiB) for index
             // locality on ingest. Ingest appends at the right edge of each (run, key) range of the
             // metrics key, so 16 MiB holds the hot pages; at 64 MiB the cache filled with the pages
@@ -51,7 +57,7 @@ public final class SQLiteTrackingStore: TrackingStore {
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
         logger.debug("Opened SQLite store at \(path)")
-        return SQLiteTrackingStore(pool: LockAwarePool(pool, busyTimeout: busyTimeout))
+        return SQLiteTrackingStore(pool: LockAwarePool(pool, busyTimeout: busyTimeout, timers: DatabaseTimers(factory: metrics)))
     }
 
     /// Runs a read on the calling thread.

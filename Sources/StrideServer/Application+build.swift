@@ -1,4 +1,5 @@
 public import Hummingbird
+import CoreMetrics
 import Foundation
 import HummingbirdCore
 import Logging
@@ -38,12 +39,15 @@ public enum StrideApplication {
     ) async throws -> Built {
         AllocatorTuning.returnLargeBlocksToTheSystem()
         AllocatorTuning.shareArenasBetweenThreads()
-        let store = try await openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+        let metrics = ServerMetrics()
+        let store = try await openStore(
+            at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger, metrics: metrics.factory)
         do {
             let tracking = TrackingService(
                 store: store,
                 artifacts: ArtifactLocations(
-                    defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath))
+                    defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath),
+                counters: UsageCounters(factory: metrics.factory))
             // The registry shares the tracking store's database, so one pool serves both.
             let loggedModels = LoggedModelService(store: store, tracking: tracking)
             let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
@@ -59,7 +63,7 @@ public enum StrideApplication {
             let router = buildRouter(
                 tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
                 servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL,
-                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host))
+                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics)
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
             if access != nil, !unguarded.isEmpty {
@@ -70,7 +74,7 @@ public enum StrideApplication {
                 server: TimedHTTP1Channel.builder(timeouts: configuration.connectionTimeouts),
                 configuration: .init(
                     address: .hostname(configuration.host, port: configuration.port), serverName: "stride",
-                    availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                    availableConnectionsDelegate: CountedConnections(maxConnections: configuration.maxConnections, metrics: metrics)),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
             return Built(application: application, shutdown: { try await store.close() })
@@ -81,9 +85,11 @@ public enum StrideApplication {
     }
 
     /// The SQLite store at `path`, its failure to open named with the path.
-    static func openStore(at path: String, busyTimeout: Double, logger: Logger) async throws -> SQLiteTrackingStore {
+    static func openStore(
+        at path: String, busyTimeout: Double, logger: Logger, metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    ) async throws -> SQLiteTrackingStore {
         do {
-            return try await SQLiteTrackingStore.open(path: path, busyTimeout: busyTimeout, logger: logger)
+            return try await SQLiteTrackingStore.open(path: path, busyTimeout: busyTimeout, logger: logger, metrics: metrics)
         } catch {
             throw StartupFailure("The store \(path) could not be opened: \(error).")
         }
@@ -109,10 +115,14 @@ public enum StrideApplication {
         } catch {
             throw StartupFailure("The artifact folder \(directory) could not be opened: \(error).")
         }
-        let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
-        // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
-        let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
+        let resolver = artifactURIResolver(directory, store: store)
         return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions, loggedModels: loggedModels)
+    }
+
+    /// Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
+    static func artifactURIResolver(_ directory: String, store: LocalArtifactStore) -> ArtifactURIResolver {
+        let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
+        return ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
     }
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact
@@ -121,20 +131,24 @@ public enum StrideApplication {
     /// With `access` (auth on) every API route checks the caller's token against the role it
     /// declares, the web UI signs viewers in with the same tokens, and `policies` records every
     /// route's declaration, the UI's included. With `graphQL`, MLflow's GraphQL endpoint is served too;
-    /// `allowedHosts` refuses other `Host` headers first.
+    /// `allowedHosts` refuses other `Host` headers first. Every response carries `X-Request-Id`; with
+    /// `metrics`, requests are counted and `GET /metrics` serves the counts (to readers when auth is on).
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
-        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil
+        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil,
+        metrics: ServerMetrics? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
             servesArtifacts: servesArtifacts)
-        // Middleware wraps the routes added after it, so it goes first.
+        // Middleware wraps the routes added after it, so it goes first; the request id and the
+        // request counts outermost, so that they see every answer.
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }
         router.add(middleware: SecurityHeadersMiddleware())
-        let knownPaths = api.routePaths.union(graphQL == nil ? [] : [GraphQLEndpoint.path])
+        let knownPaths = api.routePaths.union(graphQL == nil ? [] : [GraphQLEndpoint.path]).union(metrics == nil ? [] : [ServerMetrics.path])
         router.add(middleware: MLflowErrorMiddleware(knownPaths: knownPaths, knownPathPrefixes: api.routePathPrefixes))
         router.add(middleware: LogRequestsMiddleware(.debug))
         if let browse {
@@ -150,6 +164,13 @@ public enum StrideApplication {
         }
         let guarded = GuardedRouter(router: router, gate: access.map(AccessGate.init), policies: policies, projects: api.projectDirectory)
         api.register(on: guarded)
+        if let metrics {
+            guarded.on(ServerMetrics.path, method: .get, access: .role(.reader)) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+            }
+        }
         if let graphQL {
             // Read-only queries, so a reader may send them; MLflow serves GET as well as POST.
             let answer: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in

@@ -80,7 +80,7 @@ public struct AllowedHosts: Sendable, Equatable {
 }
 
 /// Refuses requests whose `Host` the server does not answer (``AllowedHosts``) with MLflow's 403
-/// and text, before any route runs; `/health` and `/version` stay open, as in MLflow.
+/// and text, before any route runs; `/health` (and its readiness check) and `/version` stay open, as in MLflow.
 public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowed: AllowedHosts
 
@@ -94,7 +94,7 @@ public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         let path = request.uri.path
         // HTTP/1's `Host` header arrives as the request's authority.
         let host = request.head.authority
-        guard path == "/health" || path == "/version" || allowed.allows(hostHeader: host) else {
+        guard path == "/health" || path == "/health/ready" || path == "/version" || allowed.allows(hostHeader: host) else {
             context.logger.warning("Rejected request with invalid Host header: \(host ?? "(none)")")
             return Response(
                 status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],

@@ -35,7 +35,7 @@ public struct ArtifactService: Sendable {
         guard !path.isRoot else {
             throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
         }
-        try await store.write(try await writablePath(path, project: project), body: body)
+        tracking.counters.artifactBytesWritten(try await store.write(try await writablePath(path, project: project), body: body))
     }
 
     /// The entries of a directory; empty for a file or a missing path, which MLflow's client relies on.
@@ -74,7 +74,11 @@ public struct ArtifactService: Sendable {
 
     /// Streams `range` of a checked download into `sink`.
     public func read(_ download: ArtifactDownload, range: Range<Int64>, into sink: (ByteBuffer) async throws -> Void) async throws {
-        try await store.read(download.path, range: range, into: sink)
+        let counters = tracking.counters
+        try await store.read(download.path, range: range) { chunk in
+            try await sink(chunk)
+            counters.artifactBytesRead(chunk.readableBytes)
+        }
     }
 
     /// Deletes a file or a directory tree; the whole root is never deleted, and another project's
@@ -183,7 +187,7 @@ public struct ArtifactService: Sendable {
         guard try await territory.contains(target, project: project) else {
             throw StrideError.invalidParameter("Cannot write '\(path)': the run's artifact location lies outside this project.")
         }
-        try await store.write(target, body: body)
+        tracking.counters.artifactBytesWritten(try await store.write(target, body: body))
     }
 
     /// `GET /ajax-api/2.0/mlflow/logged-models/<id>/artifacts/directories`: a logged model's files below

@@ -13,12 +13,21 @@ public struct TrackingService: Sendable {
     let artifacts: ArtifactLocations
     let clock: any TimeSource
     let ownership: ProjectOwnership
+    let counters: UsageCounters
 
-    public init(store: any TrackingStore, artifacts: ArtifactLocations, clock: any TimeSource = SystemTimeSource()) {
+    public init(
+        store: any TrackingStore, artifacts: ArtifactLocations, clock: any TimeSource = SystemTimeSource(), counters: UsageCounters = UsageCounters()
+    ) {
         self.store = store
         self.ownership = ProjectOwnership(store: store)
         self.artifacts = artifacts
         self.clock = clock
+        self.counters = counters
+    }
+
+    /// Whether the store answers a query now (the readiness check); throws what the store throws.
+    public func checkStoreReachable() async throws {
+        _ = try await store.projectOfExperiment(id: .defaultExperiment)
     }
 
     /// Creates the `Default` experiment on first start.
@@ -189,6 +198,7 @@ public struct TrackingService: Sendable {
         try EntityValidation.validateMetric(metric)
         try await ownership.requireRun(runID, in: project)
         try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? []))
+        counters.metricPointsWritten(1)
     }
 
     /// Logs one param; an identical re-log is accepted, a changed value is refused.
@@ -246,6 +256,7 @@ public struct TrackingService: Sendable {
                 RunBatch(
                     metrics: metrics, params: validParams, tags: validTags, newRunName: newName,
                     modelMetrics: modelLinks.map { index, link in link.attach(metrics[index], runID: runID) }))
+            counters.metricPointsWritten(metrics.count)
         } catch let conflict as ParamValueConflict {
             let listed = conflict.changes.map { "{'key': '\($0.key)', 'old_value': '\($0.oldValue)', 'new_value': '\($0.newValue)'}" }
             throw StrideError.invalidParameter(

@@ -12,7 +12,9 @@ struct ServerCommand: AsyncParsableCommand {
             Every flag can also be set in the environment: STRIDE_HOST (or MLFLOW_HOST), STRIDE_PORT \
             (MLFLOW_PORT), STRIDE_BACKEND_STORE_URI (MLFLOW_BACKEND_STORE_URI), \
             STRIDE_DEFAULT_ARTIFACT_ROOT (MLFLOW_DEFAULT_ARTIFACT_ROOT), STRIDE_ARTIFACTS_DESTINATION \
-            (MLFLOW_ARTIFACTS_DESTINATION), STRIDE_LOG_LEVEL. A flag wins over the environment.
+            (MLFLOW_ARTIFACTS_DESTINATION), STRIDE_LOG_LEVEL, STRIDE_LOG_FORMAT. A flag wins over the environment.
+            GET /metrics serves Prometheus metrics (a reader token when auth is on); GET /health answers while \
+            the process runs, GET /health/ready once the store answers too.
             """)
 
     @Option(help: "The address to listen on (default: 127.0.0.1, this machine only). Use 0.0.0.0 to accept connections from other machines.")
@@ -49,12 +51,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical (default: info).")
     var logLevel: String?
 
+    @Option(help: "Log lines as text or json: one JSON object per line with a request_id on a request's lines (default: text; also STRIDE_LOG_FORMAT).")
+    var logFormat: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         func setting(_ flag: String?, _ names: String...) -> String? {
             flag ?? names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
         }
-        var configuration = store.applied(to: ServerConfiguration())
+        var configuration = artifactStore.applied(to: store.applied(to: ServerConfiguration()))
         configuration.host = setting(host, "STRIDE_HOST", "MLFLOW_HOST") ?? configuration.host
         if let portText = setting(port.map(String.init), "STRIDE_PORT", "MLFLOW_PORT") {
             guard let value = Int(portText), (0...65535).contains(value) else {
@@ -87,7 +92,13 @@ struct ServerCommand: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
             throw ValidationError("Invalid log level '\(levelName)'.")
         }
-        var logger = Logger(label: "stride")
+        let format = setting(logFormat, "STRIDE_LOG_FORMAT") ?? "text"
+        var logger: Logger
+        switch format.lowercased() {
+        case "text": logger = Logger(label: "stride")
+        case "json": logger = Logger(label: "stride") { JSONLogHandler(label: $0) }
+        default: throw ValidationError("Invalid --log-format '\(format)': use text or json.")
+        }
         logger.logLevel = level
 
         try await ServerStartup.serve(configuration, logger: logger, announce: Console.say)

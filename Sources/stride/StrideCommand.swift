@@ -1,4 +1,5 @@
 import ArgumentParser
+import StrideServer
 
 /// `stride`: the experiment-tracking server that speaks MLflow's REST API.
 @main
@@ -12,5 +13,6 @@ struct StrideCommand: AsyncParsableCommand {
             ./stride-data (the store sqlite:///stride-data/stride.db and the artifact folder \
             ./stride-data/artifacts), with auth off; `stride server --help` lists every flag and its default.
             """,
-        subcommands: [ServerCommand.self, TokenCommand.self, ProjectCommand.self, ImportCommand.self])
+        version: StrideVersion.current,
+        subcommands: [ServerCommand.self, TokenCommand.self, ProjectCommand.self, ImportCommand.self, GcCommand.self, DbCommand.self])
 }

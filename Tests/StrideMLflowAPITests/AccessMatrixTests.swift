@@ -38,7 +38,7 @@ private enum Caller: CaseIterable {
 
 @Suite("HTTP: access control with auth on")
 struct AccessMatrixTests {
-    @Test("every route on the router declares its access; only /health, /version, the OpenAPI document and multipart part uploads are public")
+    @Test("every route on the router declares its access; only /health, its readiness check, /version, the OpenAPI document and multipart part uploads are public")
     func everyRouteHasAPolicy() async throws {
         try await withAuthRouter { router, policies, _ in
             #expect(policies.unguardedRoutes(of: router).isEmpty)
@@ -47,7 +47,7 @@ struct AccessMatrixTests {
             // Multipart part PUTs carry no credentials (the client treats their URLs as presigned);
             // the unguessable upload id from an authorized `create` is the capability.
             #expect(publicRoutes == [
-                "GET /api/openapi.json", "GET /health", "GET /version",
+                "GET /api/openapi.json", "GET /health", "GET /health/ready", "GET /version",
                 "PUT /ajax-api/2.0/mlflow-artifacts/mpu/upload/{upload_id}/{part_number}",
                 "PUT /api/2.0/mlflow-artifacts/mpu/upload/{upload_id}/{part_number}",
             ])

@@ -4,6 +4,8 @@ import StrideDomain
 extension OperationShape {
     static let administration: [String: OperationShape] = [
         "GET /health": OperationShape(summary: "Liveness", response: .text),
+        "GET /health/ready": OperationShape(summary: "Readiness: the store answers a query", response: .text),
+        "GET /metrics": OperationShape(summary: "Server metrics in Prometheus' text format", response: .text),
         "GET /version": OperationShape(summary: "The MLflow release whose API Stride speaks", response: .text),
         "GET /openapi.json": OperationShape(summary: "This document", response: .json(.anyObject)),
         "GET /3.0/mlflow/server-info": OperationShape(

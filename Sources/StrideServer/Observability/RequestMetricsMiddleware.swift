@@ -1,0 +1,35 @@
+import HTTPTypes
+public import Hummingbird
+
+/// The outermost middleware: every response carries its request id in `X-Request-Id` (the id
+/// the request's log lines and a 5xx message also carry), and, with `metrics`, every request is
+/// counted with its latency.
+public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics?
+
+    public init(metrics: ServerMetrics?) {
+        self.metrics = metrics
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        do {
+            var response = try await next(request, context)
+            response.headers[Self.requestIDField] = context.id
+            record(request, context: context, status: response.status.code, since: started)
+            return response
+        } catch {
+            record(request, context: context, status: (error as? any HTTPResponseError)?.status.code ?? 500, since: started)
+            throw error
+        }
+    }
+
+    private func record(_ request: Request, context: Context, status: Int, since started: ContinuousClock.Instant) {
+        guard let metrics else { return }
+        metrics.recordRequest(
+            route: context.endpointPath ?? "unmatched", method: request.method, status: status, duration: ContinuousClock.now - started,
+            requestBytes: request.headers[.contentLength].flatMap { Int($0) })
+    }
+
+    static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
+}
