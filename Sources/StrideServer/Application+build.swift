@@ -47,6 +47,7 @@ public enum StrideApplication {
             let loggedModels = LoggedModelService(store: store, tracking: tracking)
             let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             let browse = BrowseService(store: store, tracking: tracking)
+            let traces = TraceService(store: store, tracking: tracking)
             let access = configuration.authEnabled ? AccessService(store: store) : nil
             try await tracking.bootstrap()
             let artifacts = try await artifactService(
@@ -58,7 +59,7 @@ public enum StrideApplication {
             let router = buildRouter(
                 tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
                 servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL,
-                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host))
+                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), traces: traces)
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
             if access != nil, !unguarded.isEmpty {
@@ -124,12 +125,13 @@ public enum StrideApplication {
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
-        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil
+        policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil,
+        traces: TraceService? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
-            servesArtifacts: servesArtifacts)
+            servesArtifacts: servesArtifacts, traces: traces)
         // Middleware wraps the routes added after it, so it goes first.
         if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }
         router.add(middleware: SecurityHeadersMiddleware())
