@@ -117,4 +117,23 @@ extension Limits {
     public static let gcMetricPointsPerTransaction = 20_000
     /// Free pages returned to the file system in one transaction (4 KiB each: 32 MiB).
     public static let gcFreePagesPerTransaction = 8192
+
+// MLflow 3 tracing: traces, their assessments and spans (see docs/limits.md).
+extension Limits {
+    /// Longest trace id, MLflow's column width (`tr-` and 32 hex digits is 35).
+    public static let maxTraceIDLength = 50
+    /// Longest `client_request_id`, MLflow's column width.
+    public static let maxClientRequestIDLength = 50
+    /// Longest request or response preview kept, in characters; MLflow's column width, and what its client sends at most.
+    public static let maxTracePreviewLength = 1000
+    /// The most tags plus metadata entries one trace write carries.
+    public static let maxTraceKeyValues = 1000
+    /// Largest `max_results` of `traces/search`, as MLflow's handler enforces.
+    public static let maxTraceSearchResults = 500
+    /// The most traces one `traces/batchGet`, `batchGetInfos`, `delete-traces` or `link-to-run` names.
+    public static let maxTracesPerRequest = 1000
+    /// Largest JSON of one assessment's source, value, rationale, error and metadata.
+    public static let maxAssessmentBytes = 1024 * 1024
+    /// The most assessments one trace holds.
+    public static let maxAssessmentsPerTrace = 1000
 }

@@ -11,6 +11,8 @@ public struct MLflowAPI: Sendable {
     let registry: RegistryService?
     /// MLflow 3 logged models; nil answers their search with an empty page and serves nothing else.
     let loggedModels: LoggedModelService?
+    /// MLflow 3 tracing; nil leaves the trace routes unserved.
+    let traces: TraceService?
     /// The artifact routes; nil leaves artifacts unserved (router tests that need only tracking).
     let artifactRoutes: ArtifactRoutes?
     /// Projects (MLflow 3's workspaces); nil serves the `default` project alone.
@@ -28,8 +30,9 @@ public struct MLflowAPI: Sendable {
     ///   server-info says artifacts are not served.
     public init(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
-        projects: ProjectService? = nil, access: AccessService? = nil, servesArtifacts: Bool = true
+        projects: ProjectService? = nil, access: AccessService? = nil, servesArtifacts: Bool = true, traces: TraceService? = nil
     ) {
+        self.traces = traces
         self.projects = projects
         self.access = access
         self.tracking = tracking
@@ -54,6 +57,7 @@ public struct MLflowAPI: Sendable {
         if let registry {
             endpoints += registeredModelEndpoints(registry) + modelVersionEndpoints(registry)
         }
+        endpoints += traces.map(traceEndpoints) ?? []
         endpoints += projects.map(workspaceEndpoints) ?? []
         endpoints += access.map(accessTokenEndpoints) ?? []
         return endpoints

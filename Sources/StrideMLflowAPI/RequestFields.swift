@@ -185,6 +185,27 @@ struct RequestFields: Sendable {
         }
     }
 
+    /// A `map<string, string>` field (a JSON object of strings), in the order sent.
+    func stringMap(_ name: String) throws(StrideError) -> [KeyValue] {
+        switch jsonValue(name) {
+        case nil, .null?: return []
+        case .object(let members)?:
+            var pairs: [KeyValue] = []
+            pairs.reserveCapacity(members.count)
+            for member in members {
+                guard case .string(let text) = member.value else { throw invalid("\(name).\(member.key)", member.value) }
+                pairs.append(KeyValue(key: member.key, value: text))
+            }
+            return pairs
+        case let other?: throw invalid(name, other)
+        }
+    }
+
+    /// A field as parsed JSON, for messages kept as the client sent them (`google.protobuf.Value`).
+    func json(_ name: String) -> JSONValue? {
+        jsonValue(name)
+    }
+
     /// An enum field given by name or protobuf number.
     func enumeration<Value>(_ name: String, _ parse: (String) -> Value?) throws(StrideError) -> Value? {
         let text: String

@@ -313,6 +313,78 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ] + MetricStepCounts.shifts.indices.map(MetricStepCounts.backfill(level:))),
+
+        // MLflow 3 tracing: traces with their tags, request metadata, links to runs, assessments and spans.
+        // A trace's state is kept as its enum name, which is what filters compare and order by.
+        Migration(version: 10, statements: [
+            """
+            CREATE TABLE traces (
+                trace_pk INTEGER PRIMARY KEY,
+                trace_id TEXT NOT NULL UNIQUE,
+                experiment_id INTEGER NOT NULL,
+                request_time INTEGER NOT NULL,
+                execution_time INTEGER,
+                state TEXT NOT NULL,
+                client_request_id TEXT,
+                request_preview TEXT,
+                response_preview TEXT
+            )
+            """,
+            "CREATE INDEX traces_by_experiment ON traces (experiment_id, request_time DESC, trace_id)",
+            """
+            CREATE TABLE trace_tags (
+                trace_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (trace_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE trace_metadata (
+                trace_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (trace_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE trace_runs (
+                trace_pk INTEGER NOT NULL,
+                run_id TEXT NOT NULL,
+                PRIMARY KEY (trace_pk, run_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX trace_runs_by_run ON trace_runs (run_id)",
+            """
+            CREATE TABLE trace_assessments (
+                assessment_pk INTEGER PRIMARY KEY,
+                assessment_id TEXT NOT NULL UNIQUE,
+                trace_pk INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                span_id TEXT,
+                create_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL,
+                valid INTEGER NOT NULL,
+                overrides TEXT,
+                details TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX trace_assessments_by_trace ON trace_assessments (trace_pk)",
+            """
+            CREATE TABLE trace_spans (
+                trace_pk INTEGER NOT NULL,
+                span_id TEXT NOT NULL,
+                parent_span_id TEXT,
+                name TEXT NOT NULL,
+                start_time_ns INTEGER NOT NULL,
+                end_time_ns INTEGER,
+                status_code INTEGER NOT NULL,
+                span_type TEXT,
+                content TEXT NOT NULL,
+                PRIMARY KEY (trace_pk, span_id)
+            ) WITHOUT ROWID
+            """,
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

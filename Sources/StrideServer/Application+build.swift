@@ -52,6 +52,7 @@ public enum StrideApplication {
             let loggedModels = LoggedModelService(store: store, tracking: tracking)
             let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
             let browse = BrowseService(store: store, tracking: tracking)
+            let traces = TraceService(store: store, tracking: tracking)
             let access = configuration.authEnabled ? AccessService(store: store) : nil
             try await tracking.bootstrap()
             let artifacts = try await artifactService(
@@ -63,7 +64,7 @@ public enum StrideApplication {
             let router = buildRouter(
                 tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
                 servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL,
-                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics)
+                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics, traces: traces)
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
             if access != nil, !unguarded.isEmpty {
@@ -137,12 +138,13 @@ public enum StrideApplication {
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
         policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil,
-        metrics: ServerMetrics? = nil
+        metrics: ServerMetrics? = nil,
+        traces: TraceService? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
-            servesArtifacts: servesArtifacts)
+            servesArtifacts: servesArtifacts, traces: traces)
         // Middleware wraps the routes added after it, so it goes first; the request id and the
         // request counts outermost, so that they see every answer.
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))

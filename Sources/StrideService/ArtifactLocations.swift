@@ -45,6 +45,11 @@ public struct ArtifactLocations: Sendable {
         "\(Self.trimmed(experimentLocation))/models/\(modelID)/artifacts"
     }
 
+    /// A trace's files (`traces.json`, attachments) live in `<experiment location>/traces/<trace id>/artifacts`.
+    public func traceLocation(experimentLocation: String, traceID: String) -> String {
+        "\(Self.trimmed(experimentLocation))/traces/\(traceID)/artifacts"
+    }
+
     private static func trimmed(_ location: String) -> String {
         location.hasSuffix("/") ? String(location.dropLast()) : location
     }

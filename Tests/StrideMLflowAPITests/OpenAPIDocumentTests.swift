@@ -114,12 +114,13 @@ struct OpenAPIDocumentTests {
     }
 }
 
-/// A router with every API route Stride can serve: registry, logged models, artifacts, projects, and auth on.
+/// A router with every API route Stride can serve: registry, logged models, traces, artifacts, projects, and auth on.
 private func withFullRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
     try await withTestServices { services in
         let router = StrideApplication.buildRouter(
             tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
-            projects: ProjectService(store: services.store), access: AccessService(store: services.store))
+            projects: ProjectService(store: services.store), access: AccessService(store: services.store),
+            traces: TraceService(store: services.store, tracking: services.tracking))
         try await body(router)
     }
 }

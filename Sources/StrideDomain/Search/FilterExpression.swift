@@ -5,6 +5,8 @@ public enum FilterEntity: String, Sendable, Hashable {
     case tag
     case attribute
     case dataset
+    /// A trace's request metadata (`metadata.x`, `request_metadata.x`); only trace search takes it.
+    case metadata
 
     /// MLflow's spellings of each entity prefix.
     init?(prefix: String) {
@@ -12,8 +14,9 @@ public enum FilterEntity: String, Sendable, Hashable {
         case "metric", "metrics": self = .metric
         case "param", "params", "parameter", "parameters": self = .param
         case "tag", "tags": self = .tag
-        case "attribute", "attributes", "attr", "run": self = .attribute
+        case "attribute", "attributes", "attr", "run", "trace": self = .attribute
         case "dataset", "datasets": self = .dataset
+        case "metadata", "request_metadata": self = .metadata
         default: return nil
         }
     }

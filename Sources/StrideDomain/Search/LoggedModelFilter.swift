@@ -33,8 +33,8 @@ public enum LoggedModelFilter {
                 guard case .number = clause.value else { throw clause.invalid(expecting: "a number") }
             case .param, .tag:
                 if case .number = clause.value { throw clause.invalid(expecting: "a quoted string") }
-            case .dataset:
-                throw .invalidParameter("Invalid entity type 'dataset' in a logged model filter.")
+            case .dataset, .metadata:
+                throw .invalidParameter("Invalid entity type '\(clause.entity.rawValue)' in a logged model filter.")
             }
         }
         return tree

@@ -34,6 +34,9 @@ public enum RunFilterClause: Sendable, Hashable {
     private static func clause(_ comparison: FilterComparison) throws(StrideError) -> RunFilterClause {
         let op = comparison.op
         switch comparison.entity {
+        case .metadata:
+            throw .invalidParameter(
+                "Invalid entity type 'metadata'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset'] (at position \(comparison.offset)).")
         case .metric:
             guard numericOperators.contains(op) else { throw invalidComparator(comparison, "metric") }
             guard case .number(let number) = comparison.value else {
@@ -168,8 +171,8 @@ public struct RunOrder: Sendable, Hashable {
                         "Invalid order_by attribute key '\(term.key)' specified. Valid keys are \(RunAttribute.searchKeyList)")
                 }
                 key = .attribute(attribute)
-            case .dataset:
-                throw .invalidParameter("Invalid order_by clause '\(clause)': datasets cannot be ordered by.")
+            case .dataset, .metadata:
+                throw .invalidParameter("Invalid order_by clause '\(clause)': \(term.entity.rawValue) cannot be ordered by.")
             }
             if orders.contains(where: { $0.key == key }) {
                 throw .invalidParameter("`order_by` contains duplicate fields: \(clauses)")

@@ -39,6 +39,24 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes JSON this server wrote earlier (a stored span), byte for byte.
+    public mutating func rawValue(_ json: String) {
+        separate()
+        bytes.append(contentsOf: json.utf8)
+        needsComma = true
+    }
+
+    /// Writes the members of a JSON object text this server wrote earlier into the open object.
+    public mutating func rawMembers(ofObject json: String) {
+        var inner = Substring(json).utf8.drop { $0 == UInt8(ascii: " ") }
+        guard inner.first == UInt8(ascii: "{"), inner.last == UInt8(ascii: "}") else { return }
+        inner = inner.dropFirst().dropLast()
+        guard inner.contains(where: { $0 != UInt8(ascii: " ") }) else { return }
+        separate()
+        bytes.append(contentsOf: inner)
+        needsComma = true
+    }
+
     /// Writes a member name; the next call writes its value.
     public mutating func key(_ name: String) {
         separate()

@@ -74,7 +74,7 @@ struct LoggedModelSearchSQL {
             case (let op, .number(let number)): return SQLFragment("\(column) \(op.rawValue) ?", [number.databaseValue])
             default: return FilterSQL.stringComparison(column, clause.op, clause.value.strings)
             }
-        case .dataset:
+        case .dataset, .metadata:
             return SQLFragment("0")
         }
     }

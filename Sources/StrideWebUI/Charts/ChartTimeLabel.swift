@@ -1,3 +1,5 @@
+import StrideDomain
+
 /// Labels for time axes, always in UTC so the same chart reads the same for everyone.
 enum ChartTimeLabel {
     static let millisecondsPerDay: Double = 86_400_000
@@ -101,15 +103,8 @@ private struct ChartUTCMoment {
         hour = secondOfDay / 3600
         minute = secondOfDay / 60 % 60
         second = secondOfDay % 60
-        // Days since 1970-01-01 to a proleptic Gregorian date, counted in 400-year eras from 0000-03-01.
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthFromMarch = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
-        month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        // Days are clamped above to years 0...9999, so every conversion here is exact.
+        let date = ProtobufTime.civil(fromDays: Int64(exactly: days) ?? 0)
+        (year, month, day) = (Int(exactly: date.year) ?? 0, Int(exactly: date.month) ?? 1, Int(exactly: date.day) ?? 1)
     }
 }
