@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        // The S3 artifact store's HTTP client (already built for Hummingbird's testing).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -50,6 +52,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // Artifacts in an S3-compatible bucket: our own small client, signed with SigV4 from swift-crypto.
+        .target(
+            name: "StrideS3Artifacts",
+            dependencies: [
+                "StrideDomain", "StrideStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         // Use cases: validation, MLflow's rules, calls to the store protocols.
@@ -100,6 +114,8 @@ let package = Package(
             name: "StrideServer",
             dependencies: [
                 "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
+                "StrideS3Artifacts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,6 +157,15 @@ let package = Package(
             name: "StrideLocalArtifactsTests",
             dependencies: [
                 "StrideDomain", "StrideStore", "StrideLocalArtifacts",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideS3ArtifactsTests",
+            dependencies: [
+                "StrideDomain", "StrideStore", "StrideS3Artifacts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
