@@ -4,7 +4,6 @@ import HummingbirdCore
 import Logging
 public import StrideGraphQL
 import StrideDomain
-import StrideLocalArtifacts
 public import StrideMLflowAPI
 import StrideSQLite
 public import StrideService
@@ -38,6 +37,7 @@ public enum StrideApplication {
     ) async throws -> Built {
         AllocatorTuning.returnLargeBlocksToTheSystem()
         let store = try await openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+        var closeArtifacts: @Sendable () async throws -> Void = {}
         do {
             let tracking = TrackingService(
                 store: store,
@@ -49,8 +49,11 @@ public enum StrideApplication {
             let browse = BrowseService(store: store, tracking: tracking)
             let access = configuration.authEnabled ? AccessService(store: store) : nil
             try await tracking.bootstrap()
-            let artifacts = try await artifactService(
-                locations.artifactsDirectory, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
+            let openedArtifacts = try await openArtifactStore(configuration, locations: locations, logger: logger)
+            closeArtifacts = openedArtifacts.close
+            let artifacts = ArtifactService(
+                store: openedArtifacts.store, tracking: tracking, resolver: openedArtifacts.resolver, modelVersions: registry,
+                loggedModels: loggedModels)
             let projects = ProjectService(store: store, artifacts: artifacts, access: access)
 
             let policies = RoutePolicies()
@@ -72,8 +75,14 @@ public enum StrideApplication {
                     availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
-            return Built(application: application, shutdown: { try await store.close() })
+            return Built(
+                application: application,
+                shutdown: { [closeArtifacts] in
+                    try? await closeArtifacts()
+                    try await store.close()
+                })
         } catch {
+            try? await closeArtifacts()
             try? await store.close()
             throw error
         }
@@ -102,16 +111,8 @@ public enum StrideApplication {
         _ directory: String, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource,
         loggedModels: LoggedModelService? = nil
     ) async throws -> ArtifactService {
-        let store: LocalArtifactStore
-        do {
-            store = try await LocalArtifactStore.open(directory: directory)
-        } catch {
-            throw StartupFailure("The artifact folder \(directory) could not be opened: \(error).")
-        }
-        let destinationURL = URL(fileURLWithPath: directory).standardizedFileURL
-        // Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.
-        let resolver = ArtifactURIResolver(localRoots: [destinationURL.path, destinationURL.absoluteURL.path(percentEncoded: true), store.directory])
-        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions, loggedModels: loggedModels)
+        let opened = try await openLocalArtifactStore(directory)
+        return ArtifactService(store: opened.store, tracking: tracking, resolver: opened.resolver, modelVersions: modelVersions, loggedModels: loggedModels)
     }
 
     /// The HTTP routes over a tracking service and, when given, the registry and artifact

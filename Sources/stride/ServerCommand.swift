@@ -26,11 +26,13 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "The artifact root new experiments get (default: mlflow-artifacts:, served by this server).")
     var defaultArtifactRoot: String?
 
-    @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
+    @Option(help: "The folder, file: URI or s3://bucket/prefix where served artifacts are stored (default: ./stride-data/artifacts).")
     var artifactsDestination: String?
 
     @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs. With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")
     var serveArtifacts: Bool = true
+
+    @OptionGroup(title: "S3-compatible artifact storage") var s3: S3Options
 
     @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true (default: off).")
     var auth: Bool = false
@@ -74,6 +76,7 @@ struct ServerCommand: AsyncParsableCommand {
             ?? configuration.artifactsDestination
         configuration.defaultArtifactRoot = setting(defaultArtifactRoot, "STRIDE_DEFAULT_ARTIFACT_ROOT", "MLFLOW_DEFAULT_ARTIFACT_ROOT")
         configuration.serveArtifacts = serveArtifacts
+        configuration.s3 = try s3.settings(environment: environment)
         configuration.allowedHosts = AllowedHosts.parseList(setting(allowedHosts, "STRIDE_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS") ?? "")
         configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
 
