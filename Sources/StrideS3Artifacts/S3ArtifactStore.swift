@@ -16,6 +16,8 @@ public struct S3ArtifactStore: ArtifactStore {
     let rootPrefix: String
     /// False keeps multipart parts flowing through the server (``DirectPartUploads``).
     let presignsParts: Bool
+    /// Keys per `ListObjectsV2` page (S3's maximum; tests lower it to cross pages).
+    var listPageSize = 1000
 
     /// Uploads of at least this size go as a multipart upload of parts this large; smaller ones
     /// in one `PutObject`. Memory per upload is bounded by `(1 + maxPartsInFlight)` parts.
@@ -67,7 +69,7 @@ public struct S3ArtifactStore: ArtifactStore {
         var token: String?
         try await mapped {
             repeat {
-                let page = try await client.listObjects(prefix: prefix, delimiter: "/", continuationToken: token)
+                let page = try await client.listObjects(prefix: prefix, delimiter: "/", maxKeys: listPageSize, continuationToken: token)
                 for object in page.objects {
                     let name = String(object.key.dropFirst(prefix.count))
                     if !name.isEmpty { entries.append(ArtifactEntry(name: name, item: .file(size: object.size))) }
