@@ -162,7 +162,10 @@ public struct S3ArtifactStore: ArtifactStore {
             try await client.completeMultipartUpload(key, uploadID: uploadID, parts: receipts.sorted { $0.number < $1.number })
             return total
         } catch {
-            try? await client.abortMultipartUpload(key, uploadID: uploadID)
+            // Best effort, off the request's path: with the bucket down it would only delay the answer.
+            // An upload left open is invisible; a bucket lifecycle rule removes what remains.
+            let client = self.client
+            Task { try? await client.abortMultipartUpload(key, uploadID: uploadID) }
             throw error
         }
     }

@@ -40,6 +40,9 @@ public struct S3Client: Sendable {
             timeout: .init(connect: .seconds(3), read: .seconds(60)),
             connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 32))
         configuration.httpVersion = .http1Only
+        // A refused connection fails the attempt at once; `withRetries` decides, with its own backoff,
+        // instead of the pool retrying until the connect timeout on every attempt.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
