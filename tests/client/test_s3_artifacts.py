@@ -257,3 +257,38 @@ def test_a_missing_bucket_is_a_503_for_the_client_and_named_in_the_log(moto, tmp
     finally:
         mlflow.set_tracking_uri(os.environ["MLFLOW_TRACKING_URI"])
         handle.stop()
+
+
+# --- the web UI and clients writing to the bucket themselves ---------------------------------------
+
+
+def test_the_ui_browses_and_previews_files_in_the_bucket(client, run, tree, server):
+    client.log_artifacts(run.info.run_id, str(tree))
+    page = requests.get(f"{server.uri}/runs/{run.info.run_id}/artifacts", params={"path": "sub/a.txt"}, timeout=30)
+    assert page.status_code == 200
+    assert "inner" in page.text and "a.txt" in page.text and "alpha" in page.text
+    raw = requests.get(f"{server.uri}/runs/{run.info.run_id}/artifacts/file", params={"path": "sub/b.bin"}, timeout=30)
+    assert raw.status_code == 200 and raw.content == bytes(range(256))
+
+
+def test_clients_write_to_the_bucket_themselves_with_no_serve_artifacts(moto, monkeypatch, tmp_path):
+    handle = start_stride("--default-artifact-root", f"s3://{BUCKET}/direct", "--no-serve-artifacts", env=stride_env(moto.endpoint))
+    try:
+        for name, value in stride_env(moto.endpoint).items():
+            monkeypatch.setenv(name, value)
+        client = mlflow.MlflowClient(handle.uri)
+        experiment = client.create_experiment(unique_name("direct"))
+        run = client.create_run(experiment)
+        assert run.info.artifact_uri == f"s3://{BUCKET}/direct/{experiment}/{run.info.run_id}/artifacts"
+        (tmp_path / "notes.txt").write_text("written by the client")
+        client.log_artifact(run.info.run_id, str(tmp_path / "notes.txt"))
+        key = f"direct/{experiment}/{run.info.run_id}/artifacts/notes.txt"
+        assert keys(moto, key) == {key: 21}
+        # Stride never saw the upload, yet lists and serves the file from the bucket.
+        listed = requests.get(f"{handle.uri}/api/2.0/mlflow/artifacts/list", params={"run_id": run.info.run_id}, timeout=30)
+        assert [f["path"] for f in listed.json()["files"]] == ["notes.txt"]
+        served = requests.get(f"{handle.uri}/get-artifact", params={"run_uuid": run.info.run_id, "path": "notes.txt"}, timeout=30)
+        assert served.status_code == 200 and served.text == "written by the client"
+        assert requests.put(f"{handle.uri}{ARTIFACTS_API}/x.txt", data=b"x", timeout=30).status_code == 503
+    finally:
+        handle.stop()
