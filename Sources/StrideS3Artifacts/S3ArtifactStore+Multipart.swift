@@ -37,7 +37,7 @@ extension S3ArtifactStore: DirectPartUploads {
         try await checkWritable(destination)
         let upload = MultipartUploadID.make()
         try await mapped {
-            let s3UploadID = try await client.createMultipartUpload(key(destination))
+            let s3UploadID = try await client.createMultipartUpload(try key(destination))
             let manifest = UploadManifest(partCount: partCount, destination: destination.description, s3UploadID: s3UploadID)
             try await client.putObject(manifestKey(upload), body: ByteBuffer(string: manifest.text))
         }
@@ -47,7 +47,7 @@ extension S3ArtifactStore: DirectPartUploads {
     public func directPartURLs(for upload: MultipartUploadID, destination: ArtifactPath, partCount: Int) async throws -> [String]? {
         guard presignsParts else { return nil }
         guard let manifest = try await manifest(of: upload, destination: destination) else { throw Self.unknownUpload(upload) }
-        let key = self.key(destination)
+        let key = try self.key(destination)
         return (1...min(partCount, manifest.partCount)).map { client.presignedPartURL(key, uploadID: manifest.s3UploadID, partNumber: $0) }
     }
 
@@ -67,7 +67,7 @@ extension S3ArtifactStore: DirectPartUploads {
         }
         let destination = try ArtifactPath(validating: manifest.destination)
         let etag = try await mapped {
-            try await client.uploadPart(key(destination), uploadID: manifest.s3UploadID, partNumber: partNumber, body: part)
+            try await client.uploadPart(try key(destination), uploadID: manifest.s3UploadID, partNumber: partNumber, body: part)
         }
         return MultipartPartReceipt(partNumber: partNumber, etag: Self.unquoted(etag))
     }
@@ -85,7 +85,7 @@ extension S3ArtifactStore: DirectPartUploads {
         try await mapped {
             do {
                 try await client.completeMultipartUpload(
-                    key(destination), uploadID: manifest.s3UploadID, parts: parts.map { ($0.partNumber, $0.etag) })
+                    try key(destination), uploadID: manifest.s3UploadID, parts: parts.map { ($0.partNumber, $0.etag) })
             } catch let refusal as S3ServiceError where ["InvalidPart", "InvalidPartOrder", "EntityTooSmall"].contains(refusal.code) {
                 throw StrideError.invalidParameter("The parts of upload \(upload) do not match what was uploaded: \(refusal.code)")
             } catch let refusal as S3ServiceError where refusal.code == "NoSuchUpload" {
@@ -99,7 +99,7 @@ extension S3ArtifactStore: DirectPartUploads {
     public func abortMultipartUpload(_ upload: MultipartUploadID, destination: ArtifactPath) async throws {
         guard let manifest = try await manifest(of: upload, destination: destination) else { return }
         try await mapped {
-            try await client.abortMultipartUpload(key(destination), uploadID: manifest.s3UploadID)
+            try await client.abortMultipartUpload(try key(destination), uploadID: manifest.s3UploadID)
             try await client.deleteObject(manifestKey(upload))
         }
     }

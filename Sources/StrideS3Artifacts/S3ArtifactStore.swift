@@ -43,28 +43,33 @@ public struct S3ArtifactStore: ArtifactStore {
         try await mapped { try await client.checkBucket() }
     }
 
-    func key(_ path: ArtifactPath) -> String {
-        rootPrefix + path.description
+    /// The object key of `path`; the staging folder is refused, as on local disk, so no request reaches a manifest.
+    func key(_ path: ArtifactPath) throws(StrideError) -> String {
+        if path.segments.first == Self.stagingName {
+            throw .invalidParameter("Invalid path '\(path)': '\(Self.stagingName)' is reserved by Stride")
+        }
+        return rootPrefix + path.description
     }
 
     /// The prefix of every key below `path`.
-    func directoryPrefix(_ path: ArtifactPath) -> String {
-        path.isRoot ? rootPrefix : key(path) + "/"
+    func directoryPrefix(_ path: ArtifactPath) throws(StrideError) -> String {
+        path.isRoot ? rootPrefix : try key(path) + "/"
     }
 
     // MARK: Reading
 
     public func item(at path: ArtifactPath) async throws -> ArtifactItem? {
         if path.isRoot { return .directory }
+        let key = try self.key(path)
         return try await mapped {
-            if let size = try await client.objectSize(key(path)) { return .file(size: size) }
-            let page = try await client.listObjects(prefix: directoryPrefix(path), delimiter: nil, maxKeys: 1)
+            if let size = try await client.objectSize(key) { return .file(size: size) }
+            let page = try await client.listObjects(prefix: key + "/", delimiter: nil, maxKeys: 1)
             return page.objects.isEmpty ? nil : .directory
         }
     }
 
     public func list(_ path: ArtifactPath) async throws -> [ArtifactEntry]? {
-        let prefix = directoryPrefix(path)
+        let prefix = try directoryPrefix(path)
         var entries: [ArtifactEntry] = []
         var token: String?
         try await mapped {
@@ -91,9 +96,10 @@ public struct S3ArtifactStore: ArtifactStore {
             guard case .file = try await item(at: path) else { throw Self.missing(path) }
             return
         }
+        let key = try self.key(path)
         try await mapped {
             do {
-                try await client.getObject(key(path), range: range, into: sink)
+                try await client.getObject(key, range: range, into: sink)
             } catch let refusal as S3ServiceError where refusal.code == "NoSuchKey" {
                 throw Self.missing(path)
             }
@@ -105,7 +111,7 @@ public struct S3ArtifactStore: ArtifactStore {
     @discardableResult
     public func write(_ path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>) async throws -> Int64 {
         try await checkWritable(path)
-        let key = self.key(path)
+        let key = try self.key(path)
         return try await mapped {
             var parts = PartCutter(partBytes: Self.partBytes)
             var chunks = body.makeAsyncIterator()
@@ -171,9 +177,9 @@ public struct S3ArtifactStore: ArtifactStore {
     }
 
     public func delete(_ path: ArtifactPath) async throws {
-        let prefix = directoryPrefix(path)
+        let prefix = try directoryPrefix(path)
         try await mapped {
-            if !path.isRoot { try await client.deleteObject(key(path)) }
+            if !path.isRoot { try await client.deleteObject(try key(path)) }
             // Always from the start: what was listed is gone by the next page.
             while true {
                 let page = try await client.listObjects(prefix: prefix, delimiter: nil, maxKeys: S3Client.maxKeysPerDelete)
@@ -186,14 +192,13 @@ public struct S3ArtifactStore: ArtifactStore {
     /// Refuses a write before its body is read when the target is a folder or lies below a file,
     /// as the local store does; the checks run at once, so they cost one round trip.
     func checkWritable(_ path: ArtifactPath) async throws {
-        if path.segments.first == Self.stagingName {
-            throw StrideError.invalidParameter("Invalid path '\(path)': '\(Self.stagingName)' is reserved by Stride")
-        }
+        _ = try key(path)
         let ancestors = (1..<max(path.segments.count, 1)).map { path.prefix($0) }
         let blocking: ArtifactPath? = try await mapped {
             try await withThrowingTaskGroup(of: ArtifactPath?.self) { group in
                 for ancestor in ancestors {
-                    group.addTask { try await client.objectSize(key(ancestor)) != nil ? ancestor : nil }
+                    let ancestorKey = try key(ancestor)
+                    group.addTask { try await client.objectSize(ancestorKey) != nil ? ancestor : nil }
                 }
                 var first: ArtifactPath?
                 for try await found in group {

@@ -61,7 +61,7 @@ public struct S3Configuration: Sendable, Equatable {
     public var pathStyle: Bool
     /// Server-side encryption asked for on every new object (`AES256` or `aws:kms`), and the KMS key.
     public var serverSideEncryption: ServerSideEncryption?
-    /// Parts of a multipart upload, as the client sends them to the bucket.
+    /// How long a presigned part URL handed to a client stays valid.
     public var presignedURLExpirySeconds: Int = 3600
     /// How often a failed request is tried again, with backoff, before the store reports the bucket unavailable.
     public var maxRetries: Int = 3

@@ -49,9 +49,8 @@ struct SignatureV4: Sendable {
         query.append(("X-Amz-Date", time.basicDateTime))
         query.append(("X-Amz-Expires", String(expiresSeconds)))
         if let token = credentials.sessionToken { query.append(("X-Amz-Security-Token", token)) }
+        query.append(("X-Amz-SignedHeaders", Self.signedHeaderList(request.headers)))
         var signed = request
-        signed.query = query
-        query.append(("X-Amz-SignedHeaders", Self.signedHeaderList(signed.headers)))
         signed.query = query
         signed.payloadHash = Self.unsignedPayload
         let (_, canonical) = canonicalRequest(signed)

@@ -107,7 +107,7 @@ struct S3ArtifactStoreTests {
         }
     }
 
-    @Test("writing onto a folder or below a file is refused before the body is read")
+    @Test("writing onto a folder or below a file is refused before the body is read; the staging folder is out of reach")
     func writeConflicts() async throws {
         try await S3TestBucket.withStore { store in
             try await store.write(try ArtifactPath(validating: "f.txt"), body: chunks(Array("f".utf8)))
@@ -121,6 +121,9 @@ struct S3ArtifactStoreTests {
             await #expect(throws: StrideError.self) {
                 try await store.write(try ArtifactPath(validating: ".stride-uploads/x"), body: FailingBody(chunksBeforeFailure: 0))
             }
+            // Manifests live there: neither readable nor listable.
+            await #expect(throws: StrideError.self) { try await store.item(at: try ArtifactPath(validating: ".stride-uploads/mpu-x")) }
+            await #expect(throws: StrideError.self) { try await store.list(try ArtifactPath(validating: ".stride-uploads")) }
         }
     }
 

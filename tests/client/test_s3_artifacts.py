@@ -245,6 +245,8 @@ def test_wrong_credentials_are_a_503_with_the_reason_in_the_log(tmp_path):
 
 def test_a_missing_bucket_is_a_503_for_the_client_and_named_in_the_log(moto, tmp_path):
     handle = start_stride("--artifacts-destination", "s3://no-such-bucket/x", env=stride_env(moto.endpoint))
+    # The client resolves mlflow-artifacts: URIs against the global tracking URI (which also sets the environment's).
+    previous = mlflow.get_tracking_uri()
     try:
         mlflow.set_tracking_uri(handle.uri)
         client = mlflow.MlflowClient(handle.uri)
@@ -255,7 +257,7 @@ def test_a_missing_bucket_is_a_503_for_the_client_and_named_in_the_log(moto, tmp
         assert "503" in str(raised.value) or "TEMPORARILY_UNAVAILABLE" in str(raised.value)
         assert "NoSuchBucket" in handle.log_tail(200)
     finally:
-        mlflow.set_tracking_uri(os.environ["MLFLOW_TRACKING_URI"])
+        mlflow.set_tracking_uri(previous)
         handle.stop()
 
 
