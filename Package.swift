@@ -134,7 +134,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
-        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
+        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer", "StrideS3Artifacts"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
             dependencies: [
