@@ -27,6 +27,8 @@ let package = Package(
         // GET /metrics: counters and histograms through swift-metrics, written in Prometheus' text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The S3 artifact store's HTTP client (already built for Hummingbird's testing).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -54,6 +56,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        // Artifacts in an S3-compatible bucket: our own small client, signed with SigV4 from swift-crypto.
+        .target(
+            name: "StrideS3Artifacts",
+            dependencies: [
+                "StrideDomain", "StrideStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         // Use cases: validation, MLflow's rules, calls to the store protocols.
@@ -115,6 +129,8 @@ let package = Package(
             dependencies: [
                 "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
                 "StrideMLflowSource",
+                "StrideS3Artifacts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -137,7 +153,7 @@ let package = Package(
         .testTarget(
             name: "StrideServerTests",
             dependencies: [
-                "StrideServer", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                "StrideServer", "StrideS3Artifacts", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -166,6 +182,16 @@ let package = Package(
             dependencies: [
                 "StrideDomain", "StrideStore", "StrideLocalArtifacts",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideS3ArtifactsTests",
+            dependencies: [
+                "StrideDomain", "StrideStore", "StrideS3Artifacts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(

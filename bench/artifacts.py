@@ -20,6 +20,12 @@ file on the same disk is the baseline. Every downloaded copy is compared byte fo
     bench/.venv/bin/python bench/artifacts.py --help
 
 Targets (issue 4): RSS growth under 50 MB during a transfer, throughput within 2x of `cp`, no timeout at 5 GB.
+
+With --s3 (issue 15) both servers keep artifacts in one moto S3 server on loopback that this script starts
+(`--artifacts-destination s3://bench/<server>`, MLFLOW_S3_ENDPOINT_URL), and the `list` transfer times a
+listing of a folder of 10,000 objects (written with boto3 beforehand) through each server:
+
+    python bench/artifacts.py --s3 --servers stride,mlflow --ops put,get,list --size-gib 2 --repeats 1
 """
 
 from __future__ import annotations
@@ -43,7 +49,8 @@ from ingest import HOST, PortAllocator, Server, log, machine_meta, tree_hwm_kb, 
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-OPS = ["put", "get", "log", "download"]
+OPS = ["put", "get", "log", "download", "list"]
+LIST_OBJECTS = 10_000
 ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts"
 
 
@@ -108,6 +115,12 @@ def run_op(op: str, server: Server, base: str, run, source: Path, work: Path, ti
         target = work / "get.bin"
         curl(["-o", str(target), f"{uri}{ARTIFACTS_API}/{store_path}/curl/{name}"], timeout)
         return target
+    if op == "list":
+        listing = requests_get(f"{uri}{ARTIFACTS_API}", {"path": f"{store_path}/many"}, timeout)
+        count = len(listing.get("files", []))
+        if count != LIST_OBJECTS:
+            raise RuntimeError(f"listed {count} entries, expected {LIST_OBJECTS}")
+        return None
     client = mlflow.MlflowClient(tracking_uri=uri)
     if op == "log":
         client.log_artifact(run.info.run_id, str(source), artifact_path="client")
@@ -117,6 +130,25 @@ def run_op(op: str, server: Server, base: str, run, source: Path, work: Path, ti
         target.mkdir()
         return Path(client.download_artifacts(run.info.run_id, f"client/{name}", str(target)))
     raise ValueError(op)
+
+
+def requests_get(url: str, params: dict, timeout: float) -> dict:
+    import requests
+
+    response = requests.get(url, params=params, timeout=timeout)
+    response.raise_for_status()
+    return response.json()
+
+
+def fill_listing_folder(args, name: str, port: int, run) -> None:
+    """LIST_OBJECTS small objects in the run's `many/` folder, written straight into the bucket."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store_path = run.info.artifact_uri[len("mlflow-artifacts:/"):]
+    prefix = f"{s3_prefix(name, port)}/{store_path}/many/"
+    s3 = moto_client(args)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: s3.put_object(Bucket=S3_BUCKET, Key=f"{prefix}f{i:05d}.txt", Body=b"x"), range(LIST_OBJECTS)))
 
 
 def bench_server(name: str, args, ports: PortAllocator, rep: int, source: Path, scratch: Path) -> dict:
@@ -138,6 +170,8 @@ def bench_server(name: str, args, ports: PortAllocator, rep: int, source: Path, 
         small.write_text("warm")
         client.log_artifact(run.info.run_id, str(small), artifact_path="warm")
         client.download_artifacts(run.info.run_id, "warm/warm.txt", str(scratch))
+        if "list" in args.ops:
+            fill_listing_folder(args, name, port, run)
         time.sleep(1)
         session["idle_rss_mb"] = tree_rss_kb(server.proc.pid)[0] / 1024
         for op in args.ops:
@@ -151,7 +185,8 @@ def bench_server(name: str, args, ports: PortAllocator, rep: int, source: Path, 
                 t0 = time.monotonic()
                 target = run_op(op, server, uri, run, source, work, args.timeout)
                 result["seconds"] = time.monotonic() - t0
-                result["mib_s"] = source.stat().st_size / 2**20 / result["seconds"]
+                if op != "list":
+                    result["mib_s"] = source.stat().st_size / 2**20 / result["seconds"]
             except Exception as exc:  # a failed or timed-out transfer is a result, not a crash
                 result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
                 target = None
@@ -209,7 +244,7 @@ def build_report(sessions: list[dict], cp_mib_s: list[float], args, meta: dict) 
             if not cells:
                 continue
             ok = [c for c in cells if "error" not in c]
-            speed = med([c["mib_s"] for c in ok])
+            speed = med([c.get("mib_s") for c in ok])
             errors = len(cells) - len(ok)
             identical = {c.get("identical") for c in ok} - {None}
             lines.append(
@@ -246,12 +281,16 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one curl transfer is abandoned")
     ap.add_argument("--scratch", default=None, help="folder for the source file and server data (default: a temp dir)")
     ap.add_argument("--out", default=str(BENCH_DIR / "results"))
+    ap.add_argument("--s3", action="store_true", help="keep artifacts in a moto S3 server this script starts")
+    ap.add_argument("--moto-port", type=int, default=5790)
     args = ap.parse_args()
     args.ops = [o.strip() for o in args.ops.split(",") if o.strip()]
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     bad = [o for o in args.ops if o not in OPS] + [s for s in args.servers if s not in ("stride", "mlflow")]
     if bad:
         ap.error(f"unknown server or transfer: {bad}")
+    if "list" in args.ops and not args.s3:
+        ap.error("the list transfer needs --s3")
     # Servers start in their data directory, so binaries are named by absolute path.
     args.stride_bin, args.mlflow_bin = (os.path.abspath(b) if os.sep in b else b for b in (args.stride_bin, args.mlflow_bin))
     for name, binary in (("stride", args.stride_bin), ("mlflow", args.mlflow_bin)):
@@ -282,6 +321,7 @@ def main() -> int:
         sys.exit(f"{scratch} has {free / 2**30:.1f} GiB free; this run needs about {size * 4 / 2**30:.1f} GiB")
     meta = machine_meta(args)
     source = scratch / "payload.bin"
+    moto = start_moto(args) if args.s3 else None
     try:
         log(f"writing a {args.size_gib:g} GiB source file in {scratch}")
         make_source(source, size)
@@ -293,13 +333,60 @@ def main() -> int:
             for name in args.servers:
                 sessions.append(bench_server(name, args, ports, rep, source, scratch))
         report = build_report(sessions, cp_mib_s, args, meta)
-        stem = f"artifacts-{args.size_gib:g}gib-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
+        stem = f"artifacts-{'s3-' if args.s3 else ''}{args.size_gib:g}gib-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
         return write_results(args.out, stem, report, meta | {"cp_mib_s": cp_mib_s}, args, sessions)
     finally:
+        if moto is not None:
+            moto.terminate()
+            moto.wait(timeout=10)
         if not args.scratch:
             shutil.rmtree(scratch, ignore_errors=True)
         else:
             source.unlink(missing_ok=True)
+
+
+# --- S3 (moto) -------------------------------------------------------------------------------------
+
+S3_BUCKET = "bench"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def s3_prefix(name: str, port: int) -> str:
+    return f"{name}-{port}"
+
+
+def moto_client(args):
+    import boto3
+
+    return boto3.client("s3", endpoint_url=f"http://{HOST}:{args.moto_port}", region_name="us-east-1",
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def start_moto(args) -> subprocess.Popen:
+    """moto's S3 server, shared by both servers, with the bucket created; servers reach it through the environment."""
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(args.moto_port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            moto_client(args).create_bucket(Bucket=S3_BUCKET)
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                proc.terminate()
+                sys.exit("moto did not start")
+            time.sleep(0.3)
+    os.environ.update(S3_CREDENTIALS, MLFLOW_S3_ENDPOINT_URL=f"http://{HOST}:{args.moto_port}")
+    plain_command = ingest.server_command
+
+    def s3_command(name, args, port, data):
+        cmd, env = plain_command(name, args, port, data)
+        at = cmd.index("--artifacts-destination")
+        cmd[at + 1] = f"s3://{S3_BUCKET}/{s3_prefix(name, port)}"
+        return cmd, env
+
+    ingest.server_command = s3_command
+    return proc
 
 
 if __name__ == "__main__":

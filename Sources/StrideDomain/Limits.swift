@@ -101,6 +101,9 @@ extension Limits {
     public static let maxSearchDatasets = 100
     /// Largest body of the web UI's run-file upload (`/ajax-api/2.0/mlflow/upload-artifact`), as in MLflow.
     public static let maxUIUploadBytes = 10 * 1024 * 1024
+    /// Largest multipart part sent through the server to an S3 bucket (held in memory to send with
+    /// its length); MLflow's client sends 10 MiB parts by default.
+    public static let maxProxiedPartBytes = 64 * 1024 * 1024
 }
 
 extension Limits {

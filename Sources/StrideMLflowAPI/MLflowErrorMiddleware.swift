@@ -41,6 +41,11 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return MLflowErrorResponse.serverFault(
                 code: .temporarilyUnavailable, message: "The database is busy; retry the request later", status: .serviceUnavailable,
                 requestID: context.id)
+        } catch let error as ArtifactStorageUnavailable {
+            context.logger.error("\(error) on \(request.method) \(request.uri.path)")
+            return MLflowErrorResponse.serverFault(
+                code: .temporarilyUnavailable, message: "The artifact storage is unavailable; retry the request later",
+                status: .serviceUnavailable, requestID: context.id)
         } catch let error as HTTPError {
             switch error.status {
             case .notFound where isKnown(request.uri.path), .methodNotAllowed:

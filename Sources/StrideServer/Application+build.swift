@@ -5,7 +5,6 @@ import HummingbirdCore
 import Logging
 public import StrideGraphQL
 import StrideDomain
-import StrideLocalArtifacts
 public import StrideMLflowAPI
 import StrideSQLite
 public import StrideService
@@ -42,6 +41,7 @@ public enum StrideApplication {
         let metrics = ServerMetrics()
         let store = try await openStore(
             at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger, metrics: metrics.factory)
+        var closeArtifacts: @Sendable () async throws -> Void = {}
         do {
             let tracking = TrackingService(
                 store: store,
@@ -55,8 +55,11 @@ public enum StrideApplication {
             let traces = TraceService(store: store, tracking: tracking)
             let access = configuration.authEnabled ? AccessService(store: store) : nil
             try await tracking.bootstrap()
-            let artifacts = try await artifactService(
-                locations.artifactsDirectory, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
+            let openedArtifacts = try await openArtifactStore(configuration, locations: locations, logger: logger)
+            closeArtifacts = openedArtifacts.close
+            let artifacts = ArtifactService(
+                store: openedArtifacts.store, tracking: tracking, resolver: openedArtifacts.resolver, modelVersions: registry,
+                loggedModels: loggedModels)
             let projects = ProjectService(store: store, artifacts: artifacts, access: access)
 
             let policies = RoutePolicies()
@@ -78,8 +81,14 @@ public enum StrideApplication {
                     availableConnectionsDelegate: CountedConnections(maxConnections: configuration.maxConnections, metrics: metrics)),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
-            return Built(application: application, shutdown: { try await store.close() })
+            return Built(
+                application: application,
+                shutdown: { [closeArtifacts] in
+                    try? await closeArtifacts()
+                    try await store.close()
+                })
         } catch {
+            try? await closeArtifacts()
             try? await store.close()
             throw error
         }
@@ -110,14 +119,8 @@ public enum StrideApplication {
         _ directory: String, tracking: TrackingService, modelVersions: any ModelVersionArtifactSource,
         loggedModels: LoggedModelService? = nil
     ) async throws -> ArtifactService {
-        let store: LocalArtifactStore
-        do {
-            store = try await LocalArtifactStore.open(directory: directory)
-        } catch {
-            throw StartupFailure("The artifact folder \(directory) could not be opened: \(error).")
-        }
-        let resolver = artifactURIResolver(directory, store: store)
-        return ArtifactService(store: store, tracking: tracking, resolver: resolver, modelVersions: modelVersions, loggedModels: loggedModels)
+        let opened = try await openLocalArtifactStore(directory)
+        return ArtifactService(store: opened.store, tracking: tracking, resolver: opened.resolver, modelVersions: modelVersions, loggedModels: loggedModels)
     }
 
     /// Runs created with --no-serve-artifacts carry file: URIs below the destination; any spelling of it resolves.

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// artifacts are served, the destination itself otherwise.
     public var defaultArtifactRoot: String?
     public var serveArtifacts: Bool
+    /// How to reach the bucket when artifacts live in S3 (``ArtifactStorage``).
+    public var s3 = S3Settings()
     /// `--allowed-hosts`: Host header patterns answered besides loopback names (``AllowedHosts``).
     public var allowedHosts: [String] = []
 
@@ -59,6 +61,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var effectiveArtifactRoot: String {
         if let defaultArtifactRoot, !defaultArtifactRoot.isEmpty { return defaultArtifactRoot }
         if serveArtifacts { return "mlflow-artifacts:" }
+        if artifactsDestination.hasPrefix("s3://") { return artifactsDestination }
         let directory = (try? artifactsDestinationDirectory()) ?? artifactsDestination
         return URL(fileURLWithPath: directory).standardizedFileURL.absoluteString
     }
@@ -68,7 +71,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public func artifactsDestinationDirectory(workingDirectory: String? = nil) throws(StartupFailure) -> String {
         let text = artifactsDestination
         let unsupported = StartupFailure(
-            "Unsupported --artifacts-destination '\(text)': use a folder path or a file: URI (S3-compatible storage is planned).")
+            "Unsupported --artifacts-destination '\(text)': use a folder path, a file: URI or s3://bucket/prefix.")
         if text.hasPrefix("file:") {
             guard let url = URL(string: text), url.isFileURL else { throw unsupported }
             return url.standardizedFileURL.path

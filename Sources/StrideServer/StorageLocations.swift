@@ -1,4 +1,5 @@
 import Foundation
+import StrideS3Artifacts
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -33,7 +34,15 @@ struct StorageLocations: Sendable, Equatable {
         }
         let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
         let storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
-        let artifactsDirectory = try configuration.artifactsDestinationDirectory(workingDirectory: workingDirectory)
+        // Artifacts in a bucket: nothing on disk to check; the bucket's URI stands in for the folder.
+        var includingArtifacts = includingArtifacts
+        let artifactsDirectory: String
+        if case .s3(let location) = try configuration.artifactStorage() {
+            includingArtifacts = false
+            artifactsDirectory = location.description
+        } else {
+            artifactsDirectory = try configuration.artifactsDestinationDirectory(workingDirectory: workingDirectory)
+        }
         let defaultFolder = base.appendingPathComponent(ServerConfiguration.defaultDataDirectory).standardizedFileURL.path
         let rules = FolderRules(createAll: configuration.createStoreDirectories, createdUnasked: defaultFolder)
 

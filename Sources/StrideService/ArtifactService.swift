@@ -122,6 +122,16 @@ public struct ArtifactService: Sendable {
         try await store.createMultipartUpload(to: try await writablePath(try Self.destination(directory, clientFile), project: project), partCount: partCount)
     }
 
+    /// URLs that take the parts of `upload` straight to the storage, when the store offers them
+    /// (S3 with presigned part URLs); nil means parts go through this server.
+    public func directPartURLs(
+        for upload: MultipartUploadID, in directory: ArtifactPath, clientFile: String, partCount: Int, project: String = ProjectContext.current
+    ) async throws -> [String]? {
+        guard let direct = store as? any DirectPartUploads else { return nil }
+        let destination = try ProjectArtifactRoot.storePath(try Self.destination(directory, clientFile), project: project)
+        return try await direct.directPartURLs(for: upload, destination: destination, partCount: partCount)
+    }
+
     public func uploadPart(
         _ partNumber: Int, of upload: MultipartUploadID, body: some AsyncSequence<ByteBuffer, any Error>
     ) async throws -> MultipartPartReceipt {

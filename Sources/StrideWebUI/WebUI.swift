@@ -126,6 +126,9 @@ public struct WebUI: Sendable {
             return renderer.error("There is no such page.", status: .notFound)
         } catch is StoreUnavailable {
             return renderer.error("The database is busy. Try again in a moment.", status: .serviceUnavailable)
+        } catch let error as ArtifactStorageUnavailable {
+            logger.error("Web UI: \(error)")
+            return renderer.error("The artifact storage is unavailable. Try again in a moment.", status: .serviceUnavailable)
         } catch {
             logger.error("Web UI failure: \(String(reflecting: error))")
             return renderer.error("Stride could not render this page. The server log has the details.", status: .internalServerError)

@@ -8,7 +8,7 @@ struct ArtifactStoreOptions: ParsableArguments {
     @Option(help: "The artifact root new experiments get (default: mlflow-artifacts:, served by this server).")
     var defaultArtifactRoot: String?
 
-    @Option(help: "The folder (or file: URI) where served artifacts are stored (default: ./stride-data/artifacts).")
+    @Option(help: "The folder, file: URI or s3://bucket/prefix where served artifacts are stored (default: ./stride-data/artifacts).")
     var artifactsDestination: String?
 
     @Flag(inversion: .prefixedNo, help: "Serve artifacts through this server as mlflow-artifacts:/ URIs. With --no-serve-artifacts, new experiments get the destination's file: URI and clients write there directly.")

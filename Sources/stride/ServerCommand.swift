@@ -27,6 +27,8 @@ struct ServerCommand: AsyncParsableCommand {
 
     @OptionGroup var artifactStore: ArtifactStoreOptions
 
+    @OptionGroup(title: "S3-compatible artifact storage") var s3: S3Options
+
     @Flag(help: "Require an access token on every API call (create one with `stride token create`). Also STRIDE_AUTH=true (default: off).")
     var auth: Bool = false
 
@@ -68,6 +70,7 @@ struct ServerCommand: AsyncParsableCommand {
             configuration.port = value
         }
         configuration = artifactStore.applied(to: configuration)
+        configuration.s3 = try s3.settings(environment: environment)
         configuration.allowedHosts = AllowedHosts.parseList(setting(allowedHosts, "STRIDE_ALLOWED_HOSTS", "MLFLOW_SERVER_ALLOWED_HOSTS") ?? "")
         configuration.authEnabled = auth || ["1", "true", "yes"].contains(environment["STRIDE_AUTH"]?.lowercased() ?? "")
 

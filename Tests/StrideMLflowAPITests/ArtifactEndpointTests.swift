@@ -158,6 +158,16 @@ struct ArtifactEndpointTests {
         #expect(try resolver.storePath(for: uri)?.description == path)
     }
 
+    @Test("s3:// URIs below an S3 store's root resolve; other buckets and prefixes do not")
+    func resolvesBucketURIs() throws {
+        let resolver = ArtifactURIResolver(localRoots: [], uriRoots: ["s3://bucket/team"])
+        #expect(try resolver.storePath(for: "s3://bucket/team/1/r/artifacts/a b.txt")?.description == "1/r/artifacts/a b.txt")
+        #expect(try resolver.storePath(for: "s3://bucket/team") == .root)
+        #expect(try resolver.storePath(for: "s3://bucket/teams/1") == nil)
+        #expect(try resolver.storePath(for: "s3://other/team/1") == nil)
+        #expect(throws: StrideError.self) { try resolver.storePath(for: "s3://bucket/team/1/../../x") }
+    }
+
     @Test("foreign artifact URIs resolve to nothing", arguments: ["s3://bucket/1/r", "file:///elsewhere/1", "/srv/artifacts-other/1"])
     func ignoresForeignURIs(uri: String) throws {
         #expect(try ArtifactURIResolver(localRoots: ["/srv/artifacts"]).storePath(for: uri) == nil)

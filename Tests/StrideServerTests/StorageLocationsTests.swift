@@ -1,4 +1,5 @@
 import Foundation
+import StrideS3Artifacts
 import Testing
 
 @testable import StrideServer
@@ -34,6 +35,22 @@ struct StorageLocationsTests {
             #expect(locations.artifactsDirectory == cwd + "/stride-data/artifacts")
             #expect(locations.foldersToCreate == [cwd + "/stride-data", cwd + "/stride-data/artifacts"])
             #expect(!FileManager.default.fileExists(atPath: cwd + "/stride-data"))
+        }
+    }
+
+    @Test("An s3:// destination, or an s3:// default root without serving, keeps artifacts in the bucket and nothing on disk")
+    func s3Storage() throws {
+        try withWorkingDirectory { cwd in
+            let proxied = ServerConfiguration(artifactsDestination: "s3://my-bucket/team/")
+            #expect(try proxied.artifactStorage() == .s3(S3Location(bucket: "my-bucket", prefix: "team")))
+            let locations = try StorageLocations.inspect(proxied, workingDirectory: cwd)
+            #expect(locations.artifactsDirectory == "s3://my-bucket/team")
+            #expect(locations.foldersToCreate == [cwd + "/stride-data"])
+            let direct = ServerConfiguration(defaultArtifactRoot: "s3://my-bucket/direct", serveArtifacts: false)
+            #expect(try direct.artifactStorage() == .s3(S3Location(bucket: "my-bucket", prefix: "direct")))
+            #expect(try ServerConfiguration(defaultArtifactRoot: "s3://my-bucket/direct").artifactStorage() == .local)
+            #expect(failure { _ = try ServerConfiguration(artifactsDestination: "s3://My_Bucket").artifactStorage() }?.contains("valid bucket name") == true)
+            #expect(failure { _ = try ServerConfiguration(artifactsDestination: "gs://bucket/x").artifactsDestinationDirectory() } != nil)
         }
     }
 

@@ -43,8 +43,12 @@ extension ArtifactRoutes {
 
     private func create(_ request: Request, _ directory: ArtifactPath, _ fields: RequestFields) async throws -> Response {
         let partCount = try fields.int("num_parts") ?? 0
+        let clientFile = try fields.requiredString("path")
         let upload = try await artifacts.createMultipartUpload(
-            in: directory, clientFile: try fields.requiredString("path"), partCount: partCount, project: ProjectContext.current)
+            in: directory, clientFile: clientFile, partCount: partCount, project: ProjectContext.current)
+        // With S3 behind, parts go straight to the bucket as with MLflow's S3 store; else through us.
+        let direct = try await artifacts.directPartURLs(
+            for: upload, in: directory, clientFile: clientFile, partCount: partCount, project: ProjectContext.current)
         let base = Self.partUploadBase(of: request) + "/" + upload.value
         var writer = JSONWriter(capacity: 160 * partCount + 64)
         writer.beginObject()
@@ -53,7 +57,8 @@ extension ArtifactRoutes {
         writer.beginArray()
         for partNumber in 1...max(partCount, 1) {
             writer.beginObject()
-            writer.field("url", "\(base)/\(partNumber)")
+            let directURL = direct.flatMap { $0.indices.contains(partNumber - 1) ? $0[partNumber - 1] : nil }
+            writer.field("url", directURL ?? "\(base)/\(partNumber)")
             writer.field("part_number", Int64(partNumber))
             writer.key("headers")
             writer.beginObject()
