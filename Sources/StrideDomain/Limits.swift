@@ -120,6 +120,7 @@ extension Limits {
     public static let gcMetricPointsPerTransaction = 20_000
     /// Free pages returned to the file system in one transaction (4 KiB each: 32 MiB).
     public static let gcFreePagesPerTransaction = 8192
+}
 
 // MLflow 3 tracing: traces, their assessments and spans (see docs/limits.md).
 extension Limits {

@@ -7,6 +7,7 @@ public import StrideGraphQL
 import StrideDomain
 public import StrideMLflowAPI
 import StrideSQLite
+import StrideLocalArtifacts
 public import StrideService
 import StrideWebUI
 

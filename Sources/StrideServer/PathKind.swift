@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
+// Another file of this module imports Foundation, whose CoreFoundation then defines `stat` too.
+import CoreFoundation
 #elseif canImport(Darwin)
 import Darwin
 #endif
