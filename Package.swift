@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "StrideServer",
             dependencies: [
-                "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
+                "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StridePostgres", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,7 +142,8 @@ let package = Package(
         .testTarget(
             name: "StrideStoreContractTests",
             dependencies: [
-                "StrideDomain", "StrideStore", "StrideSQLite",
+                "StrideDomain", "StrideStore", "StrideSQLite", "StridePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

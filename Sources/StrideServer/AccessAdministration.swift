@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import StrideSQLite
 public import StrideService
 
 /// Projects and tokens administered from the command line (`stride token`, `stride project`),
@@ -15,20 +14,20 @@ public enum AccessAdministration {
     ) async throws -> Result {
         let storeOnly = try StorageLocations.inspect(configuration, includingArtifacts: false)
         let created = try CreatedStorage.create(storeOnly)
-        let store: SQLiteTrackingStore
+        let backend: BackendStore
         do {
-            store = try await StrideApplication.openStore(at: storeOnly.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+            backend = try await BackendStore.open(configuration, locations: storeOnly, logger: logger)
         } catch {
             created.remove()
             throw error
         }
         if !storeOnly.storeExists { announce("Created a new store at \(storeOnly.storeFile).") }
         do {
-            let result = try await body(AccessService(store: store), ProjectService(store: store))
-            try await store.close()
+            let result = try await body(AccessService(store: backend.store), ProjectService(store: backend.store))
+            try await backend.close()
             return result
         } catch {
-            try? await store.close()
+            try? await backend.close()
             throw error
         }
     }

@@ -37,7 +37,8 @@ public enum StrideApplication {
         onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void
     ) async throws -> Built {
         AllocatorTuning.returnLargeBlocksToTheSystem()
-        let store = try await openStore(at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+        let backend = try await BackendStore.open(configuration, locations: locations, logger: logger)
+        let store = backend.store
         do {
             let tracking = TrackingService(
                 store: store,
@@ -72,9 +73,9 @@ public enum StrideApplication {
                     availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
-            return Built(application: application, shutdown: { try await store.close() })
+            return Built(application: application, shutdown: backend.close)
         } catch {
-            try? await store.close()
+            try? await backend.close()
             throw error
         }
     }

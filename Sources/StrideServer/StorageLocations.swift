@@ -1,4 +1,5 @@
 import Foundation
+import StridePostgres
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -27,20 +28,25 @@ struct StorageLocations: Sendable, Equatable {
         _ configuration: ServerConfiguration, includingArtifacts: Bool = true,
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws(StartupFailure) -> StorageLocations {
-        let written: String
-        switch try configuration.backend() {
-        case .sqlite(let path): written = path
-        }
         let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
-        let storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
         let artifactsDirectory = try configuration.artifactsDestinationDirectory(workingDirectory: workingDirectory)
         let defaultFolder = base.appendingPathComponent(ServerConfiguration.defaultDataDirectory).standardizedFileURL.path
         let rules = FolderRules(createAll: configuration.createStoreDirectories, createdUnasked: defaultFolder)
 
         var folders: [String] = []
-        let storeExists = try checkStoreFile(storeFile, uri: configuration.backendStoreURI)
-        if !storeExists {
-            folders += try rules.missingFolders(above: storeFile, role: "the store", flag: "--backend-store-uri")
+        let storeFile: String
+        let storeExists: Bool
+        switch try configuration.backend() {
+        case .sqlite(let written):
+            storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
+            storeExists = try checkStoreFile(storeFile, uri: configuration.backendStoreURI)
+            if !storeExists {
+                folders += try rules.missingFolders(above: storeFile, role: "the store", flag: "--backend-store-uri")
+            }
+        case .postgres(let settings):
+            // A database server's store is reached at start-up, not checked on disk; it is named without its password.
+            storeFile = "postgresql://\(settings.username)@\(settings.address)"
+            storeExists = true
         }
         switch includingArtifacts ? PathKind(of: artifactsDirectory) : .directory {
         case .directory where !includingArtifacts:
