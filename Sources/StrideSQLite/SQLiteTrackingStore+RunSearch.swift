@@ -9,7 +9,7 @@ extension SQLiteTrackingStore {
         guard !query.experimentIDs.isEmpty else { return RunPage(runs: [], next: nil) }
         let plan = RunSearchPlan(query)
         if let cursor = query.after, !plan.accepts(cursor) {
-            throw StrideError.invalidParameter("Invalid page token: it does not belong to this search.")
+            throw StoreError.cursorMismatch
         }
         return try readNow { db in
             var rows: [(row: Row, segment: Int)] = []
