@@ -147,6 +147,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
+        .testTarget(name: "StridePostgresTests", dependencies: ["StridePostgres"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideSQLiteTests",
             dependencies: ["StrideDomain", "StrideStore", "StrideSQLite", .product(name: "GRDB", package: "GRDB.swift")],

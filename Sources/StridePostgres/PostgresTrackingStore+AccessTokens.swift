@@ -15,7 +15,7 @@ extension PostgresTrackingStore: AccessTokenStore {
                 [.text(token.id), .integer(projectID), .integer(Int64(token.role.rawValue)), .text(token.name), .bytes(stored.salt),
                  .bytes(stored.secretHash), .integer(token.creationTime), token.expiresTime.sqlValue, token.revokedTime.sqlValue,
                  token.lastUsedTime.sqlValue]))
-            guard inserted > 0 else { throw StrideError(.resourceAlreadyExists, "Access token id '\(stored.token.id)' is already taken.") }
+            guard inserted > 0 else { throw StoreError.alreadyExists(.accessToken(id: stored.token.id)) }
             return token
         }
     }
@@ -44,7 +44,7 @@ extension PostgresTrackingStore: AccessTokenStore {
     public func revokeAccessToken(id: String, at time: Int64) async throws -> AccessToken {
         try await database.write { db in
             guard let row = try await db.row(SQL("\(Self.tokenColumns) \(Self.tokenSource) WHERE t.token_id = ? FOR UPDATE OF t", id)) else {
-                throw StrideError.notFound("Access token '\(id)' does not exist.")
+                throw StoreError.notFound(.accessToken(id: id))
             }
             var token = try Self.accessToken(row)
             guard token.revokedTime == nil else { return token }
@@ -67,7 +67,7 @@ extension PostgresTrackingStore: AccessTokenStore {
 
     private static func accessToken(_ row: SQLRow) throws -> AccessToken {
         guard let roleValue = Int(exactly: row.int(2)), let role = Role(rawValue: roleValue) else {
-            throw StrideError(.internalError, "Access token '\(row.text(0))' has an unknown role \(row.int(2)).")
+            throw StoreError.unreadable(.accessToken(id: row.text(0)))
         }
         return AccessToken(
             id: row.text(0), project: row.text(1), role: role, name: row.text(3), creationTime: row.int(4),

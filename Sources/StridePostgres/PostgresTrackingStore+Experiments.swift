@@ -19,7 +19,7 @@ extension PostgresTrackingStore {
             let projectID = try await Self.projectID(named: experiment.project, in: db)
             let taken = try await db.row(SQL("SELECT 1 FROM experiments WHERE project_id = ? AND name = ?", projectID, experiment.name)) != nil
             guard !taken else {
-                throw StrideError(.resourceAlreadyExists, "Experiment(name=\(experiment.name)) already exists.")
+                throw StoreError.alreadyExists(.experimentNamed(experiment.name))
             }
             let fixedLocation: String
             if case .fixed(let location) = experiment.artifactLocation { fixedLocation = location } else { fixedLocation = "" }
@@ -75,13 +75,12 @@ extension PostgresTrackingStore {
         try await database.write { db in
             let experiment = try await Self.requireExperiment(id, in: db)
             guard experiment.stage == .active else {
-                throw StrideError(.invalidState, "Cannot rename a non-active experiment.")
+                throw StoreError.notActive(.experiment(id), stage: experiment.stage)
             }
             let clash = try await db.row(SQL(
                 "SELECT 1 FROM experiments WHERE project_id = ? AND name = ? AND experiment_id != ?", experiment.projectID, name, id.value))
             guard clash == nil else {
-                // MLflow reports this one as a uniqueness failure (BAD_REQUEST), unlike create.
-                throw StrideError(.badRequest, "Experiment(name=\(name)) already exists.")
+                throw StoreError.alreadyExists(.experimentNamed(name))
             }
             try await db.execute(SQL("UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", name, time, id.value))
         }
@@ -92,7 +91,7 @@ extension PostgresTrackingStore {
             // Deleting looks among active experiments and restoring among deleted ones, as in MLflow.
             let current = try await Self.requireExperiment(id, in: db)
             guard current.stage != stage else {
-                throw StrideError.notFound("No Experiment with id=\(id) exists")
+                throw StoreError.notFound(.experiment(id))
             }
             try await db.execute(SQL(
                 "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?", stage.rawValue, time, id.value))
@@ -115,7 +114,7 @@ extension PostgresTrackingStore {
             try await Self.requireActiveExperiment(id, in: db)
             let deleted = try await db.execute(SQL("DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ? RETURNING 1", id.value, key))
             guard deleted > 0 else {
-                throw StrideError.notFound("No tag with name: \(key) in experiment with id \(id)")
+                throw StoreError.notFound(.experimentTag(experiment: id, key: key))
             }
         }
     }
@@ -160,7 +159,7 @@ extension PostgresTrackingStore {
         guard let row = try await db.row(SQL(
             "SELECT project_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?", id.value))
         else {
-            throw StrideError.notFound("No Experiment with id=\(id) exists")
+            throw StoreError.notFound(.experiment(id))
         }
         return ExperimentRef(projectID: row.int(0), stage: LifecycleStage(rawValue: row.text(1)) ?? .active, artifactLocation: row.text(2))
     }
@@ -169,15 +168,14 @@ extension PostgresTrackingStore {
     static func requireActiveExperiment(_ id: ExperimentID, in db: Session) async throws -> ExperimentRef {
         let experiment = try await requireExperiment(id, in: db)
         guard experiment.stage == .active else {
-            throw StrideError.invalidParameter(
-                "The experiment \(id) must be in the 'active' state. Current state is \(experiment.stage.rawValue).")
+            throw StoreError.notActive(.experiment(id), stage: experiment.stage)
         }
         return experiment
     }
 
     static func projectID(named name: String, in db: Session) async throws -> Int64 {
         guard let row = try await db.row(SQL("SELECT project_id FROM projects WHERE name = ?", name)) else {
-            throw StrideError.notFound("Project '\(name)' does not exist.")
+            throw StoreError.notFound(.project(name: name))
         }
         return row.int(0)
     }

@@ -1,4 +1,5 @@
 import StrideDomain
+import StrideStore
 
 extension PostgresTrackingStore {
     /// Records points logged against logged models of the run's project, in the batch's transaction;
@@ -18,7 +19,7 @@ extension PostgresTrackingStore {
         var models: [Int64] = [], keys: [String] = [], timestamps: [Int64] = [], steps: [Int64] = []
         var datasetNames: [String] = [], datasetDigests: [String] = [], values: [Double] = [], nans: [Int64] = []
         for point in metrics {
-            guard let pk = pks[point.modelID] else { throw StrideError.notFound("Logged model with ID '\(point.modelID)' not found.") }
+            guard let pk = pks[point.modelID] else { throw StoreError.notFound(.loggedModel(id: point.modelID)) }
             let stored = StoredMetricValue.encode(point.metric.value)
             models.append(pk)
             keys.append(point.metric.key)

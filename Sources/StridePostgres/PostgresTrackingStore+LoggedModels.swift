@@ -5,7 +5,7 @@ extension PostgresTrackingStore: LoggedModelStore {
     public func createLoggedModel(_ model: NewLoggedModel) async throws -> LoggedModel {
         try await database.write { db in
             guard try await db.row(SQL("SELECT 1 FROM experiments WHERE experiment_id = ?", model.experimentID.value)) != nil else {
-                throw StrideError.notFound("No Experiment with id=\(model.experimentID) exists")
+                throw StoreError.notFound(.experiment(model.experimentID))
             }
             let inserted = try await db.row(SQL(
                 """
@@ -64,7 +64,7 @@ extension PostgresTrackingStore: LoggedModelStore {
             let pk = try await Self.requireLoggedModel(id: id, in: db)
             let deleted = try await db.execute(SQL("DELETE FROM logged_model_tags WHERE model_pk = ? AND key = ? RETURNING 1", pk, key))
             guard deleted > 0 else {
-                throw StrideError.notFound("No tag with key '\(key)' found for model with ID '\(id)'.")
+                throw StoreError.notFound(.loggedModelTag(model: id, key: key))
             }
         }
     }
@@ -90,7 +90,7 @@ extension PostgresTrackingStore: LoggedModelStore {
 
     private static func requireLoggedModel(id: String, in db: Session) async throws -> Int64 {
         guard let row = try await db.row(SQL("SELECT model_pk FROM logged_models WHERE model_id = ? AND deleted = 0", id)) else {
-            throw StrideError.notFound("Logged model with ID '\(id)' not found.")
+            throw StoreError.notFound(.loggedModel(id: id))
         }
         return row.int(0)
     }
@@ -109,7 +109,7 @@ extension PostgresTrackingStore: LoggedModelStore {
 
     private static func loadLoggedModel(pk: Int64, in db: Session) async throws -> LoggedModel {
         guard let model = try await loadLoggedModels(pks: [pk], in: db).first else {
-            throw StrideError.notFound("Logged model not found.")
+            throw StoreError.notFound(.loggedModel(id: ""))
         }
         return model
     }

@@ -6,7 +6,7 @@ extension PostgresTrackingStore: ProjectStore {
         try await database.write { db in
             let inserted = try await db.execute(SQL(
                 "INSERT INTO projects (name, creation_time) VALUES (?, ?) ON CONFLICT (name) DO NOTHING RETURNING 1", name, time))
-            guard inserted > 0 else { throw StrideError(.resourceAlreadyExists, "Project '\(name)' already exists.") }
+            guard inserted > 0 else { throw StoreError.alreadyExists(.project(name: name)) }
             return Project(name: name, creationTime: time)
         }
     }
@@ -26,17 +26,18 @@ extension PostgresTrackingStore: ProjectStore {
     public func deleteProject(named name: String) async throws {
         try await database.write { db in
             guard name != Project.defaultName else {
-                throw StrideError(.invalidState, "Cannot delete the reserved '\(Project.defaultName)' project.")
+                throw StoreError.reserved(.project(name: name))
             }
             // The row lock keeps another instance from adding an experiment or model while this checks.
             guard let projectID = try await db.row(SQL("SELECT project_id FROM projects WHERE name = ? FOR UPDATE", name))?.int(0) else {
-                throw StrideError.notFound("Project '\(name)' does not exist.")
+                throw StoreError.notFound(.project(name: name))
             }
-            for (table, label) in [("experiments", "experiments"), ("registered_models", "registered models")] {
+            let owned: [(table: String, dependents: (Int) -> StoreEntity.Dependents)] = [
+                ("experiments", StoreEntity.Dependents.experiments), ("registered_models", StoreEntity.Dependents.registeredModels),
+            ]
+            for (table, dependents) in owned {
                 let count = try await db.row(SQL("SELECT count(*) FROM \(table) WHERE project_id = ?", projectID))?.int(0) ?? 0
-                guard count == 0 else {
-                    throw StrideError(.invalidState, "Cannot delete project '\(name)': it still owns \(count) \(label). Delete them first.")
-                }
+                guard count == 0 else { throw StoreError.stillOwns(.project(name: name), dependents(Int(count))) }
             }
             try await db.execute(SQL("DELETE FROM access_tokens WHERE project_id = ?", projectID))
             try await db.execute(SQL("DELETE FROM projects WHERE project_id = ?", projectID))

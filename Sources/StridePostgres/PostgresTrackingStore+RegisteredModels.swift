@@ -12,7 +12,7 @@ extension PostgresTrackingStore: RegistryStore {
                 """,
                 projectID, model.name, model.description, model.creationTime, model.creationTime))
             else {
-                throw StrideError(.resourceAlreadyExists, "Registered Model (name=\(model.name)) already exists.")
+                throw StoreError.alreadyExists(.registeredModel(name: model.name))
             }
             let pk = inserted.int(0)
             for tag in model.tags { try await Self.upsertModelTag(tag, modelPK: pk, in: db) }
@@ -36,7 +36,7 @@ extension PostgresTrackingStore: RegistryStore {
                 """,
                 model.pk, newName, model.pk))
             guard clash == nil else {
-                throw StrideError(.resourceAlreadyExists, "Registered Model (name=\(newName)) already exists.")
+                throw StoreError.alreadyExists(.registeredModel(name: newName))
             }
             try await db.execute(SQL("UPDATE registered_models SET name = ?, last_updated_time = ? WHERE model_pk = ?", newName, time, model.pk))
             // MLflow touches every version of a renamed model.

@@ -26,7 +26,7 @@ extension PostgresTrackingStore {
             "SELECT m.model_pk FROM registered_models m JOIN projects p ON p.project_id = m.project_id WHERE p.name = ? AND m.name = ?",
             project, name))
         else {
-            throw StrideError.notFound("Registered Model with name=\(name) not found")
+            throw StoreError.notFound(.registeredModel(name: name))
         }
         return ModelRef(pk: row.int(0), name: name)
     }
@@ -35,13 +35,13 @@ extension PostgresTrackingStore {
     static func requireVersion(_ version: Int64, of model: ModelRef, in db: Session) async throws {
         guard try await db.row(SQL("SELECT 1 FROM model_versions WHERE model_pk = ? AND version = ? AND deleted = 0", model.pk, version)) != nil
         else {
-            throw StrideError.notFound("Model Version (name=\(model.name), version=\(version)) not found")
+            throw StoreError.notFound(.modelVersion(model: model.name, version: version))
         }
     }
 
     static func loadModel(pk: Int64, in db: Session) async throws -> RegisteredModel {
         guard let model = try await registeredModels(from: db.rows(SQL(modelSelect + " WHERE m.model_pk = ?", pk)), in: db).first else {
-            throw StrideError.notFound("Registered Model not found")
+            throw StoreError.notFound(.registeredModel(name: ""))
         }
         return model
     }
@@ -51,7 +51,7 @@ extension PostgresTrackingStore {
         guard let loaded = try await modelVersions(
             from: db.rows(SQL(versionSelect + " WHERE v.model_pk = ? AND v.version = ?", model.pk, version)), in: db
         ).first else {
-            throw StrideError.notFound("Model Version (name=\(model.name), version=\(version)) not found")
+            throw StoreError.notFound(.modelVersion(model: model.name, version: version))
         }
         return loaded
     }

@@ -8,7 +8,7 @@ extension PostgresTrackingStore {
         guard !query.experimentIDs.isEmpty else { return RunPage(runs: [], next: nil) }
         let plan = PostgresRunSearchPlan(query)
         if let cursor = query.after, !plan.accepts(cursor) {
-            throw StrideError.invalidParameter("Invalid page token: it does not belong to this search.")
+            throw StoreError.cursorMismatch
         }
         return try await database.read { db in
             var rows: [(row: SQLRow, segment: Int)] = []

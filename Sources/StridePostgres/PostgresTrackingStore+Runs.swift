@@ -53,7 +53,7 @@ extension PostgresTrackingStore {
                     SQL("UPDATE runs SET ") + SQL.joined(assignments, separator: ", ")
                         + SQL(" WHERE run_pk = ? RETURNING \(Self.runColumns.joined(separator: ", "))", run.pk))
             }
-            guard let row else { throw StrideError.notFound("Run with id=\(id) not found") }
+            guard let row else { throw StoreError.notFound(.run(id: id)) }
             return Self.runInfo(from: row)
         }
     }
@@ -61,9 +61,9 @@ extension PostgresTrackingStore {
     public func setRunLifecycle(id: String, to stage: LifecycleStage, at time: Int64) async throws {
         try await database.write { db in
             let run = try await Self.requireRun(id, in: db)
-            if stage == .active, try await Self.requireExperiment(run.experimentID, in: db).stage != .active {
-                throw StrideError.invalidParameter(
-                    "Cannot restore run \(id): its experiment \(run.experimentID) is deleted. Restore the experiment first.")
+            if stage == .active {
+                let experimentStage = try await Self.requireExperiment(run.experimentID, in: db).stage
+                guard experimentStage == .active else { throw StoreError.notActive(.experiment(run.experimentID), stage: experimentStage) }
             }
             try await db.execute(SQL(
                 "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_pk = ?", stage.rawValue, stage == .deleted ? time : nil, run.pk))
@@ -76,7 +76,7 @@ extension PostgresTrackingStore {
             try Self.requireActive(run, id: runID)
             let deleted = try await db.execute(SQL("DELETE FROM run_tags WHERE run_pk = ? AND key = ? RETURNING 1", run.pk, key))
             guard deleted > 0 else {
-                throw StrideError.notFound("No tag with name: \(key) in run with id \(runID)")
+                throw StoreError.notFound(.runTag(run: runID, key: key))
             }
         }
     }
@@ -146,14 +146,14 @@ extension PostgresTrackingStore {
 
     static func requireRun(_ id: String, in db: Session) async throws -> RunRef {
         guard let row = try await db.row(SQL("SELECT run_pk, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?", id)) else {
-            throw StrideError.notFound("Run with id=\(id) not found")
+            throw StoreError.notFound(.run(id: id))
         }
         return RunRef(pk: row.int(0), experimentID: ExperimentID(row.int(1)), stage: LifecycleStage(rawValue: row.text(2)) ?? .active)
     }
 
     static func requireActive(_ run: RunRef, id: String) throws {
         guard run.stage == .active else {
-            throw StrideError.invalidParameter("The run \(id) must be in the 'active' state. Current state is \(run.stage.rawValue).")
+            throw StoreError.notActive(.run(id: id), stage: run.stage)
         }
     }
 

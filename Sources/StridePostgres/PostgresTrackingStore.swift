@@ -66,7 +66,7 @@ public final class PostgresTrackingStore: TrackingStore {
             }
         }
         switch error.code {
-        case .connectionError: return "nothing answers there (\(error.underlying.map { "\($0)" } ?? "connection failed"))"
+        case .connectionError: return "nothing answers there (is PostgreSQL running and listening on that address?)"
         case .sslUnsupported: return "the server does not offer TLS, which sslmode requires"
         case .authMechanismRequiresPassword: return "the server wants a password (in the URI, STRIDE_DATABASE_PASSWORD or STRIDE_DATABASE_PASSWORD_FILE)"
         default: return "\(error.code)"
