@@ -131,7 +131,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
-        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer"], swiftSettings: strictSettings),
+        .testTarget(name: "StrideServerTests", dependencies: ["StrideServer", "StridePostgres"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",
             dependencies: [

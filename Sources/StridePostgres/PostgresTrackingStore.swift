@@ -27,8 +27,11 @@ public final class PostgresTrackingStore: TrackingStore {
 
     /// Connects to the database `settings` name, brings its schema up to date (once, however many
     /// instances start together) and opens the pool. Throws ``PostgresSettingsError`` with one
-    /// sentence when the database cannot be reached or refuses the credentials.
-    public static func open(settings: PostgresSettings, logger: Logger) async throws -> PostgresTrackingStore {
+    /// sentence when the database cannot be reached or refuses the credentials. While serving, a call
+    /// that finds no connection within `unavailableAfter` throws ``StoreUnavailable`` (a 503).
+    public static func open(
+        settings: PostgresSettings, unavailableAfter: Duration = .seconds(10), logger: Logger
+    ) async throws -> PostgresTrackingStore {
         let connection = try await connect(settings, logger: logger)
         do {
             try await PostgresMigrations.migrate(on: connection, logger: logger)
@@ -38,7 +41,7 @@ public final class PostgresTrackingStore: TrackingStore {
         }
         try? await connection.close()
         logger.debug("Opened PostgreSQL store at \(settings.address)")
-        return PostgresTrackingStore(database: PostgresDatabase(settings: settings, logger: logger))
+        return PostgresTrackingStore(database: PostgresDatabase(settings: settings, unavailableAfter: unavailableAfter, logger: logger))
     }
 
     public func close() async throws {

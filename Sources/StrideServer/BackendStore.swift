@@ -22,7 +22,8 @@ struct BackendStore: Sendable {
         case .postgres(let settings):
             let store: PostgresTrackingStore
             do {
-                store = try await PostgresTrackingStore.open(settings: settings, logger: logger)
+                store = try await PostgresTrackingStore.open(
+                    settings: settings, unavailableAfter: configuration.databaseBusyTimeout, logger: logger)
             } catch let error as PostgresSettingsError {
                 throw StartupFailure(error.description)
             }
