@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
-import StrideSQLite
 public import StrideService
+import StrideStore
 
 /// Projects and tokens administered from the command line (`stride token`, `stride project`),
 /// on the database `stride server` uses. The server reads what these write: a revocation reaches
@@ -15,9 +15,9 @@ public enum AccessAdministration {
     ) async throws -> Result {
         let storeOnly = try StorageLocations.inspect(configuration, includingArtifacts: false)
         let created = try CreatedStorage.create(storeOnly)
-        let store: SQLiteTrackingStore
+        let store: any BackendStore
         do {
-            store = try await StrideApplication.openStore(at: storeOnly.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+            store = try await StoreFactory.open(configuration, file: storeOnly.storeFile, logger: logger)
         } catch {
             created.remove()
             throw error

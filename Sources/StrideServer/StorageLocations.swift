@@ -27,10 +27,8 @@ struct StorageLocations: Sendable, Equatable {
         _ configuration: ServerConfiguration, includingArtifacts: Bool = true,
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws(StartupFailure) -> StorageLocations {
-        let written: String
-        switch try configuration.backend() {
-        case .sqlite(let path): written = path
-        }
+        // Every backend served today keeps a file; a database server's backend will have none to check.
+        let written = try StoreFactory.recipe(for: configuration).file ?? ""
         let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
         let storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
         let artifactsDirectory = try configuration.artifactsDestinationDirectory(workingDirectory: workingDirectory)
