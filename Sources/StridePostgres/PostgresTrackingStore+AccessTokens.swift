@@ -1,7 +1,7 @@
 public import StrideDomain
 public import StrideStore
 
-extension PostgresTrackingStore: AccessTokenStore {
+extension PostgresTrackingStore {
     public func createAccessToken(_ stored: StoredAccessToken) async throws -> AccessToken {
         try await database.write { db in
             let projectID = try await Self.projectID(named: stored.token.project, in: db)

@@ -1,7 +1,7 @@
 public import StrideDomain
 public import StrideStore
 
-extension PostgresTrackingStore: BrowseStore {
+extension PostgresTrackingStore {
     public func experimentSummaries(project: String, nameContains: String, viewType: ViewType, limit: Int) async throws
         -> [ExperimentSummary]
     {

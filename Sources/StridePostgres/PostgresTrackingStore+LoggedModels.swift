@@ -1,7 +1,7 @@
 public import StrideDomain
 public import StrideStore
 
-extension PostgresTrackingStore: LoggedModelStore {
+extension PostgresTrackingStore {
     public func createLoggedModel(_ model: NewLoggedModel) async throws -> LoggedModel {
         try await database.write { db in
             guard try await db.row(SQL("SELECT 1 FROM experiments WHERE experiment_id = ?", model.experimentID.value)) != nil else {

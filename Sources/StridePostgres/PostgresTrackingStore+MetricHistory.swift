@@ -14,9 +14,9 @@ extension PostgresTrackingStore {
                 runID, key)
             if let cursor {
                 // Keyset paging over the primary key: each page is an index range scan, however deep.
+                let stored = StoredMetricValue.encode(cursor.value)
                 statement = statement + SQL(
-                    " AND (m.step, m.timestamp, m.value, m.is_nan) > (?, ?, ?, ?)", cursor.step, cursor.timestamp, cursor.value,
-                    Int64(cursor.isNaN ? 1 : 0))
+                    " AND (m.step, m.timestamp, m.value, m.is_nan) > (?, ?, ?, ?)", cursor.step, cursor.timestamp, stored.value, stored.isNaN)
             }
             statement = statement + SQL(" ORDER BY m.step, m.timestamp, m.value, m.is_nan")
             if let limit { statement = statement + SQL(" LIMIT ?", limit + 1) }

@@ -1,7 +1,7 @@
 public import StrideDomain
 public import StrideStore
 
-extension PostgresTrackingStore: ProjectStore {
+extension PostgresTrackingStore {
     public func createProject(named name: String, at time: Int64) async throws -> Project {
         try await database.write { db in
             let inserted = try await db.execute(SQL(

@@ -1,7 +1,7 @@
 public import StrideDomain
 public import StrideStore
 
-extension PostgresTrackingStore: RegistryStore {
+extension PostgresTrackingStore {
     public func createRegisteredModel(_ model: NewRegisteredModel) async throws -> RegisteredModel {
         try await database.write { db in
             let projectID = try await Self.projectID(named: model.project, in: db)

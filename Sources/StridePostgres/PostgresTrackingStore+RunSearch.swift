@@ -7,13 +7,16 @@ extension PostgresTrackingStore {
     public func searchRuns(_ query: RunQuery) async throws -> RunPage {
         guard !query.experimentIDs.isEmpty else { return RunPage(runs: [], next: nil) }
         let plan = PostgresRunSearchPlan(query)
-        if let cursor = query.after, !plan.accepts(cursor) {
-            throw StoreError.cursorMismatch
+        var start: (segment: Int, values: [SQLValue])?
+        if let cursor = query.after {
+            guard query.accepts(cursor), let position = plan.position(of: cursor) else { throw StoreError.cursorMismatch }
+            start = position
         }
+        let startPosition = start
         return try await database.read { db in
             var rows: [(row: SQLRow, segment: Int)] = []
-            var segment = query.after?.segment ?? 0
-            var after = query.after?.values.map(\.sqlValue)
+            var segment = startPosition?.segment ?? 0
+            var after = startPosition?.values
             // One row more than asked tells whether a next page exists.
             while segment < plan.segments.count, rows.count <= query.maxResults {
                 if plan.segments[segment].canMatch {

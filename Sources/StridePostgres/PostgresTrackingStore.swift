@@ -13,7 +13,7 @@ import Synchronization
 /// Nothing is cached across requests that another instance could change: metric key ids and the
 /// experiment key summary are insert-only facts (an id, once committed, never changes), so caching
 /// them is safe with any number of instances; everything else is read from the database.
-public final class PostgresTrackingStore: TrackingStore {
+public final class PostgresTrackingStore: BackendStore {
     let database: PostgresDatabase
     var logger: Logger { database.logger }
     /// Metric key → id, added once the transaction that created the key commits.

@@ -3,7 +3,7 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: AccessTokenStore {
+extension SQLiteTrackingStore {
     public func createAccessToken(_ stored: StoredAccessToken) async throws -> AccessToken {
         try await pool.write { db in
             let projectID = try Self.projectID(named: stored.token.project, in: db)

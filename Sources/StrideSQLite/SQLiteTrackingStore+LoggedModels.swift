@@ -2,7 +2,7 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: LoggedModelStore {
+extension SQLiteTrackingStore {
     public func createLoggedModel(_ model: NewLoggedModel) async throws -> LoggedModel {
         try await pool.write { db in
             let exists = try Bool.fetchOne(

@@ -2,7 +2,7 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: ProjectStore {
+extension SQLiteTrackingStore {
     public func createProject(named name: String, at time: Int64) async throws -> Project {
         try await pool.write { db in
             let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM projects WHERE name = ?", arguments: [name]) ?? false

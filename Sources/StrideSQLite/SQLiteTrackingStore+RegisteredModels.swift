@@ -2,7 +2,7 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: RegistryStore {
+extension SQLiteTrackingStore {
     public func createRegisteredModel(_ model: NewRegisteredModel) async throws -> RegisteredModel {
         try await pool.write { db in
             let projectID = try Self.projectID(named: model.project, in: db)

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import StrideService
+import StrideStore
 
 /// Projects and tokens administered from the command line (`stride token`, `stride project`),
 /// on the database `stride server` uses. The server reads what these write: a revocation reaches
@@ -14,20 +15,20 @@ public enum AccessAdministration {
     ) async throws -> Result {
         let storeOnly = try StorageLocations.inspect(configuration, includingArtifacts: false)
         let created = try CreatedStorage.create(storeOnly)
-        let backend: BackendStore
+        let store: any BackendStore
         do {
-            backend = try await BackendStore.open(configuration, locations: storeOnly, logger: logger)
+            store = try await StoreFactory.open(configuration, file: storeOnly.storeFile, logger: logger)
         } catch {
             created.remove()
             throw error
         }
         if !storeOnly.storeExists { announce("Created a new store at \(storeOnly.storeFile).") }
         do {
-            let result = try await body(AccessService(store: backend.store), ProjectService(store: backend.store))
-            try await backend.close()
+            let result = try await body(AccessService(store: store), ProjectService(store: store))
+            try await store.close()
             return result
         } catch {
-            try? await backend.close()
+            try? await store.close()
             throw error
         }
     }

@@ -1,68 +1,90 @@
 public import Hummingbird
 import Foundation
 import HummingbirdCore
-import Logging
+public import Logging
 public import StrideGraphQL
 import StrideDomain
 import StrideLocalArtifacts
 public import StrideMLflowAPI
-import StrideSQLite
 public import StrideService
+public import StrideStore
 import StrideWebUI
 
-/// The composition root: the one place that names concrete stores.
-public enum StrideApplication {
-    /// A built application plus the resources to release after it stops.
-    struct Built: Sendable {
-        var application: any ApplicationProtocol
-        var shutdown: @Sendable () async throws -> Void
+/// The services one Stride process runs, over the configured stores.
+public struct StrideServices: Sendable {
+    public var tracking: TrackingService
+    public var registry: RegistryService
+    public var loggedModels: LoggedModelService
+    public var browse: BrowseService
+    public var artifacts: ArtifactService
+    public var projects: ProjectService
+    /// Present with auth on.
+    public var access: AccessService?
+}
 
-        /// Serves until SIGINT or SIGTERM, lets in-flight requests finish, then closes the store,
-        /// also when serving failed (e.g. the address could not be bound).
-        func run() async throws {
-            do {
-                try await application.runService()
-            } catch {
-                try? await shutdown()
-                throw error
-            }
-            try await shutdown()
-        }
+/// A built application: what serves, the services behind it (tests seed data through them), and
+/// the store to close once it stops.
+public struct BuiltApplication {
+    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let router: Router<BasicRequestContext>
+    /// Every route's declared access, the web UI's included.
+    public let policies: RoutePolicies
+    public let services: StrideServices
+    /// The backend store, for what only a store can show (tests of stored state).
+    public let store: any BackendStore
+    /// What this build created on disk, to remove if serving never starts.
+    let created: CreatedStorage
+
+    /// Closes the store; call once the application has stopped (or was never run).
+    public func close() async throws {
+        try await store.close()
     }
 
-    /// The application over the store and artifact folder at `locations`, which exist by now;
-    /// `onServerRunning` hears the bound port once the server listens.
-    static func build(
-        _ configuration: ServerConfiguration, locations: StorageLocations, logger: Logger,
-        onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void
-    ) async throws -> Built {
-        AllocatorTuning.returnLargeBlocksToTheSystem()
-        let backend = try await BackendStore.open(configuration, locations: locations, logger: logger)
-        let store = backend.store
+    /// Serves until SIGINT or SIGTERM, lets in-flight requests finish, then closes the store,
+    /// also when serving failed (e.g. the address could not be bound).
+    func run() async throws {
         do {
-            let tracking = TrackingService(
-                store: store,
-                artifacts: ArtifactLocations(
-                    defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath))
-            // The registry shares the tracking store's database, so one pool serves both.
-            let loggedModels = LoggedModelService(store: store, tracking: tracking)
-            let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-            let browse = BrowseService(store: store, tracking: tracking)
-            let access = configuration.authEnabled ? AccessService(store: store) : nil
-            try await tracking.bootstrap()
-            let artifacts = try await artifactService(
-                locations.artifactsDirectory, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
-            let projects = ProjectService(store: store, artifacts: artifacts, access: access)
+            try await application.runService()
+        } catch {
+            try? await close()
+            throw error
+        }
+        try await close()
+    }
+}
 
+/// The composition root: the one place that builds the application from a configuration.
+public enum StrideApplication {
+    /// Builds the application a configuration describes: checks and creates its storage folders,
+    /// opens the backend store through ``StoreFactory``, wires every service and the router. The
+    /// server, the administration commands' store and every test build through here. `clock`
+    /// stamps writes and token checks; `onServerRunning` hears the bound port once the server listens.
+    public static func buildApplication(
+        _ configuration: ServerConfiguration, logger: Logger, clock: any TimeSource = SystemTimeSource(),
+        onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void = { _ in }
+    ) async throws -> BuiltApplication {
+        AllocatorTuning.returnLargeBlocksToTheSystem()
+        let locations = try StorageLocations.inspect(configuration)
+        let created = try CreatedStorage.create(locations)
+        let store: any BackendStore
+        do {
+            store = try await StoreFactory.open(configuration, file: locations.storeFile, logger: logger)
+        } catch {
+            created.remove()
+            throw error
+        }
+        do {
+            let services = try await services(configuration, store: store, artifactsDirectory: locations.artifactsDirectory, clock: clock)
             let policies = RoutePolicies()
-            let graphQL = try GraphQLEndpoint(tracking: tracking, registry: registry, artifacts: artifacts)
+            let graphQL = try GraphQLEndpoint(tracking: services.tracking, registry: services.registry, artifacts: services.artifacts)
             let router = buildRouter(
-                tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
-                servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL,
+                tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
+                browse: services.browse, projects: services.projects, servesArtifacts: configuration.serveArtifacts, access: services.access,
+                policies: policies, graphQL: graphQL,
                 allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host))
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
-            if access != nil, !unguarded.isEmpty {
+            if services.access != nil, !unguarded.isEmpty {
                 throw UnguardedRoutes(routes: unguarded)
             }
             let application = Application(
@@ -73,20 +95,34 @@ public enum StrideApplication {
                     availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
-            return Built(application: application, shutdown: backend.close)
+            return BuiltApplication(
+                application: application, router: router, policies: policies, services: services, store: store, created: created)
         } catch {
-            try? await backend.close()
+            try? await store.close()
+            created.remove()
             throw error
         }
     }
 
-    /// The SQLite store at `path`, its failure to open named with the path.
-    static func openStore(at path: String, busyTimeout: Double, logger: Logger) async throws -> SQLiteTrackingStore {
-        do {
-            return try await SQLiteTrackingStore.open(path: path, busyTimeout: busyTimeout, logger: logger)
-        } catch {
-            throw StartupFailure("The store \(path) could not be opened: \(error).")
-        }
+    /// Every service over `store` and the artifact folder, the `Default` experiment created.
+    private static func services(
+        _ configuration: ServerConfiguration, store: any BackendStore, artifactsDirectory: String, clock: any TimeSource
+    ) async throws -> StrideServices {
+        let tracking = TrackingService(
+            store: store,
+            artifacts: ArtifactLocations(
+                defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath),
+            clock: clock)
+        // The registry shares the tracking store's database, so one pool serves both.
+        let loggedModels = LoggedModelService(store: store, tracking: tracking, clock: clock)
+        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels, clock: clock)
+        let access = configuration.authEnabled ? AccessService(store: store, clock: clock) : nil
+        try await tracking.bootstrap()
+        let artifacts = try await artifactService(
+            artifactsDirectory, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
+        return StrideServices(
+            tracking: tracking, registry: registry, loggedModels: loggedModels, browse: BrowseService(store: store, tracking: tracking),
+            artifacts: artifacts, projects: ProjectService(store: store, clock: clock, artifacts: artifacts, access: access), access: access)
     }
 
     /// Hummingbird's logger: its info lines ("Server started and listening ...") repeat the one line

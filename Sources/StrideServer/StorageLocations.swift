@@ -1,5 +1,4 @@
 import Foundation
-import StridePostgres
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -28,6 +27,7 @@ struct StorageLocations: Sendable, Equatable {
         _ configuration: ServerConfiguration, includingArtifacts: Bool = true,
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws(StartupFailure) -> StorageLocations {
+        let recipe = try StoreFactory.recipe(for: configuration)
         let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
         let artifactsDirectory = try configuration.artifactsDestinationDirectory(workingDirectory: workingDirectory)
         let defaultFolder = base.appendingPathComponent(ServerConfiguration.defaultDataDirectory).standardizedFileURL.path
@@ -36,16 +36,15 @@ struct StorageLocations: Sendable, Equatable {
         var folders: [String] = []
         let storeFile: String
         let storeExists: Bool
-        switch try configuration.backend() {
-        case .sqlite(let written):
+        if let written = recipe.file {
             storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
             storeExists = try checkStoreFile(storeFile, uri: configuration.backendStoreURI)
             if !storeExists {
                 folders += try rules.missingFolders(above: storeFile, role: "the store", flag: "--backend-store-uri")
             }
-        case .postgres(let settings):
-            // A database server's store is reached at start-up, not checked on disk; it is named without its password.
-            storeFile = "postgresql://\(settings.username)@\(settings.address)"
+        } else {
+            // A database server's store is reached at start-up, not checked on disk.
+            storeFile = recipe.server ?? configuration.backendStoreURI
             storeExists = true
         }
         switch includingArtifacts ? PathKind(of: artifactsDirectory) : .directory {

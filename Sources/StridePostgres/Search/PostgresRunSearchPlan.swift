@@ -29,6 +29,8 @@ struct PostgresRunSearchPlan {
 
     private(set) var segments: [Segment] = []
     private let scope: SQL
+    /// One plan per order key (``RunQuery/orderKeys``), the leading key first.
+    private let keyPlans: [PostgresOrderKeyPlan]
 
     static let runColumns = PostgresTrackingStore.runColumns.map { "r.\($0)" }.joined(separator: ", ")
 
@@ -44,14 +46,9 @@ struct PostgresRunSearchPlan {
         }
         scope = SQL.joined(scopeParts, separator: " AND ")
 
-        var keys = query.order
-        if !keys.contains(where: { $0.key == .attribute(.startTime) }) {
-            keys.append(RunOrder(key: .attribute(.startTime), ascending: false))
-        }
-        if !keys.contains(where: { $0.key == .attribute(.runID) }) {
-            keys.append(RunOrder(key: .attribute(.runID), ascending: true))
-        }
+        let keys = query.orderKeys
         let plans = keys.enumerated().map { PostgresOrderKeyPlan($0.element, alias: "o\($0.offset)") }
+        keyPlans = plans
         let laterJoins = plans.dropFirst().compactMap(\.leftJoin)
         let laterTerms = plans.dropFirst().flatMap(\.terms)
         let required = query.filter.requiredClauses
@@ -81,16 +78,41 @@ struct PostgresRunSearchPlan {
             joins.arguments + whereClause.arguments + [.integer(Int64(limit))])
     }
 
-    /// The cursor after `row`, a row of ``statement(segment:after:limit:)`` for `segment`.
+    /// The cursor after `row`, a row of ``statement(segment:after:limit:)`` for `segment`: the
+    /// segment says the leading key's presence, the sort columns the values.
     func cursor(after row: SQLRow, segment: Int) -> RunSearchCursor {
         let first = PostgresTrackingStore.runColumns.count
-        let values = segments[segment].terms.indices.map { SortValue(row[first + $0]) }
-        return RunSearchCursor(segment: segment, values: values)
+        var columns = segments[segment].terms.indices.map { row[first + $0] }[...]
+        var values: [RunSortValue] = []
+        var later = keyPlans[...]
+        if let leading = keyPlans.first, !leading.segments.isEmpty, let presence = leading.segments[segment].presence {
+            values.append(leading.leadingValue(presence: presence, columns: &columns))
+            later = later.dropFirst()
+        }
+        for plan in later {
+            values.append(plan.value(from: columns.prefix(plan.terms.count)))
+            columns = columns.dropFirst(plan.terms.count)
+        }
+        return RunSearchCursor(values: values)
     }
 
-    /// Whether a cursor can have come from this query's pages.
-    func accepts(_ cursor: RunSearchCursor) -> Bool {
-        segments.indices.contains(cursor.segment) && segments[cursor.segment].terms.count == cursor.values.count
+    /// Where `cursor` continues: its segment and that segment's term values; nil when it does not fit.
+    func position(of cursor: RunSearchCursor) -> (segment: Int, values: [SQLValue])? {
+        guard cursor.values.count == keyPlans.count, let leading = keyPlans.first else { return nil }
+        var segment = 0
+        var values: [SQLValue] = []
+        var later = Array(zip(keyPlans, cursor.values))[...]
+        if !leading.segments.isEmpty {
+            guard let (index, leadingValues) = leading.leadingPosition(of: cursor.values[0]) else { return nil }
+            segment = index
+            values = leadingValues
+            later = later.dropFirst()
+        }
+        for (plan, value) in later {
+            guard let termValues = plan.termValues(of: value) else { return nil }
+            values += termValues
+        }
+        return (segment, values)
     }
 
     /// Rows strictly after `values` in the order of `terms`; NULL values only arise inside a
@@ -160,27 +182,6 @@ struct PostgresRunSearchPlan {
             return SQL(
                 "EXISTS (SELECT 1 FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk \(joins.sql) WHERE i.run_pk = r.run_pk AND \(comparison.sql))",
                 joins.arguments + comparison.arguments)
-        }
-    }
-}
-
-extension SortValue {
-    init(_ value: SQLValue) {
-        switch value {
-        case .integer(let integer): self = .integer(integer)
-        case .real(let real): self = .real(real)
-        case .text(let text): self = .text(text)
-        case .bool(let flag): self = .integer(flag ? 1 : 0)
-        default: self = .null
-        }
-    }
-
-    var sqlValue: SQLValue {
-        switch self {
-        case .null: .null
-        case .integer(let integer): .integer(integer)
-        case .real(let real): .real(real)
-        case .text(let text): .text(text)
         }
     }
 }
