@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // The S3 artifact store's HTTP client (already built for Hummingbird's testing).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -46,6 +48,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSettings),
+        // The PostgreSQL store, for several instances on one database.
+        .target(
+            name: "StridePostgres",
+            dependencies: [
+                "StrideDomain", "StrideStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings),
         // Artifacts on local disk, streamed through NIO's file system.
@@ -127,7 +140,7 @@ let package = Package(
         .target(
             name: "StrideServer",
             dependencies: [
-                "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StrideLocalArtifacts",
+                "StrideMLflowAPI", "StrideGraphQL", "StrideWebUI", "StrideService", "StrideSQLite", "StridePostgres", "StrideLocalArtifacts",
                 "StrideMLflowSource",
                 "StrideS3Artifacts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -153,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "StrideServerTests",
             dependencies: [
-                "StrideServer", "StrideS3Artifacts", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                "StrideServer", "StrideS3Artifacts", "StridePostgres", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -169,10 +182,12 @@ let package = Package(
         .testTarget(
             name: "StrideStoreContractTests",
             dependencies: [
-                "StrideDomain", "StrideStore", "StrideSQLite",
+                "StrideDomain", "StrideStore", "StrideSQLite", "StridePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
+        .testTarget(name: "StridePostgresTests", dependencies: ["StridePostgres"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideSQLiteTests",
             dependencies: ["StrideDomain", "StrideStore", "StrideSQLite", .product(name: "GRDB", package: "GRDB.swift")],

@@ -245,16 +245,29 @@ class PortAllocator:
         raise RuntimeError("no free port found")
 
 
+def fresh_postgres_database(server_url: str, name: str) -> str:
+    """--postgres-url: a new, empty database for one server start (psql creates it); returns its URI."""
+    database = f"bench_{name}_{int(time.time() * 1000)}"
+    subprocess.run(["psql", server_url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {database}"],
+                   check=True, capture_output=True, timeout=60)
+    base, _, query = server_url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + database + (f"?{query}" if query else "")
+
+
 def server_command(name: str, args, port: int, data: Path) -> tuple[list[str], dict]:
     env = dict(os.environ)
     if name == "stride":
+        store = fresh_postgres_database(args.postgres_url, name) if args.postgres_url else f"sqlite:///{data}/stride.db"
         cmd = [args.stride_bin, "server", "--host", HOST, "--port", str(port),
-               "--backend-store-uri", f"sqlite:///{data}/stride.db",
+               "--backend-store-uri", store,
                "--artifacts-destination", str(data / "artifacts")]
     elif name == "mlflow":
+        # On PostgreSQL mlflow needs psycopg2 (pip psycopg2-binary) in its venv.
+        store = (fresh_postgres_database(args.postgres_url, name).replace("postgresql://", "postgresql+psycopg2://", 1)
+                 if args.postgres_url else f"sqlite:///{data}/mlflow.db")
         cmd = [args.mlflow_bin, "server", "--host", HOST, "--port", str(port),
                "--workers", str(args.mlflow_workers),
-               "--backend-store-uri", f"sqlite:///{data}/mlflow.db",
+               "--backend-store-uri", store,
                "--artifacts-destination", str(data / "artifacts")]
         if not args.default_server_logging:
             cmd += ["--uvicorn-opts", "--no-access-log"]
@@ -264,8 +277,9 @@ def server_command(name: str, args, port: int, data: Path) -> tuple[list[str], d
         # fml's flags (fasttrackml 0.5.0): -a/--listen-address host:port, -d/--database-uri.
         # fml parses the URI as a URL: sqlite:///abs/path is the absolute path /abs/path, while
         # sqlite:////abs/path (mlflow's spelling) fails with "invalid uri authority". data is absolute.
+        store = fresh_postgres_database(args.postgres_url, name) if args.postgres_url else f"sqlite://{data}/fml.db"
         cmd = [args.fml_bin, "server", "--listen-address", f"{HOST}:{port}",
-               "--database-uri", f"sqlite://{data}/fml.db",
+               "--database-uri", store,
                "--default-artifact-root", str(data / "artifacts")]
         if not args.default_server_logging:
             cmd += ["--log-level", "warning"]  # info logs one line per request
@@ -752,6 +766,9 @@ def write_results(out_dir: str, stem: str, report: str, meta: dict, args, sessio
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_server_args(ap, REPO_DIR / ".build" / "release" / "stride", 5610)
+    ap.add_argument("--postgres-url", default="",
+                    help="put every server's store on PostgreSQL: a fresh database on this server per start "
+                         "(e.g. postgresql://postgres@127.0.0.1:55432/postgres?sslmode=disable; needs psql)")
     ap.add_argument("--ops", default="create-run,log-metric,log-batch")
     ap.add_argument("--clients", default="1,4", help="comma list of connection counts")
     ap.add_argument("--repeats", type=int, default=3)

@@ -3,12 +3,12 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: AccessTokenStore {
+extension SQLiteTrackingStore {
     public func createAccessToken(_ stored: StoredAccessToken) async throws -> AccessToken {
         try await pool.write { db in
             let projectID = try Self.projectID(named: stored.token.project, in: db)
             let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM access_tokens WHERE token_id = ?", arguments: [stored.token.id]) ?? false
-            guard !taken else { throw StrideError(.resourceAlreadyExists, "Access token id '\(stored.token.id)' is already taken.") }
+            guard !taken else { throw StoreError.alreadyExists(.accessToken(id: stored.token.id)) }
             let token = stored.token
             try db.execute(
                 sql: """
@@ -50,7 +50,7 @@ extension SQLiteTrackingStore: AccessTokenStore {
     public func revokeAccessToken(id: String, at time: Int64) async throws -> AccessToken {
         try await pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "\(Self.tokenColumns) \(Self.tokenSource) WHERE t.token_id = ?", arguments: [id]) else {
-                throw StrideError.notFound("Access token '\(id)' does not exist.")
+                throw StoreError.notFound(.accessToken(id: id))
             }
             var token = try Self.accessToken(row)
             guard token.revokedTime == nil else { return token }
@@ -75,7 +75,7 @@ extension SQLiteTrackingStore: AccessTokenStore {
     private static func accessToken(_ row: Row) throws -> AccessToken {
         let roleValue: Int = row["role"]
         guard let role = Role(rawValue: roleValue) else {
-            throw StrideError(.internalError, "Access token '\(row.text("token_id"))' has an unknown role \(roleValue).")
+            throw StoreError.unreadable(.accessToken(id: row.text("token_id")))
         }
         return AccessToken(
             id: row.text("token_id"), project: row.text("project"), role: role, name: row.text("name"), creationTime: row.int("creation_time"),

@@ -2,7 +2,7 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: BrowseStore {
+extension SQLiteTrackingStore {
     public func experimentSummaries(project: String, nameContains: String, viewType: ViewType, limit: Int) async throws
         -> [ExperimentSummary]
     {

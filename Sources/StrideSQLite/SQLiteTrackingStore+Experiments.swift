@@ -21,7 +21,7 @@ extension SQLiteTrackingStore {
             let taken = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM experiments WHERE project_id = ? AND name = ?", arguments: [projectID, experiment.name]) ?? false
             guard !taken else {
-                throw StrideError(.resourceAlreadyExists, "Experiment(name=\(experiment.name)) already exists.")
+                throw StoreError.alreadyExists(.experimentNamed(experiment.name))
             }
             let fixedLocation: String
             if case .fixed(let location) = experiment.artifactLocation { fixedLocation = location } else { fixedLocation = "" }
@@ -88,14 +88,13 @@ extension SQLiteTrackingStore {
         try await pool.write { db in
             let experiment = try Self.requireExperiment(id, in: db)
             guard experiment.stage == .active else {
-                throw StrideError(.invalidState, "Cannot rename a non-active experiment.")
+                throw StoreError.notActive(.experiment(id), stage: experiment.stage)
             }
             let clash = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM experiments WHERE project_id = ? AND name = ? AND experiment_id != ?",
                 arguments: [experiment.projectID, name, id.value]) ?? false
             guard !clash else {
-                // MLflow reports this one as a uniqueness failure (BAD_REQUEST), unlike create.
-                throw StrideError(.badRequest, "Experiment(name=\(name)) already exists.")
+                throw StoreError.alreadyExists(.experimentNamed(name))
             }
             try db.execute(
                 sql: "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", arguments: [name, time, id.value])
@@ -107,7 +106,7 @@ extension SQLiteTrackingStore {
             // Deleting looks among active experiments and restoring among deleted ones, as in MLflow.
             let current = try Self.requireExperiment(id, in: db)
             guard current.stage != stage else {
-                throw StrideError.notFound("No Experiment with id=\(id) exists")
+                throw StoreError.notFound(.experiment(id))
             }
             try db.execute(
                 sql: "UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
@@ -131,7 +130,7 @@ extension SQLiteTrackingStore {
             try Self.requireActiveExperiment(id, in: db)
             try db.execute(sql: "DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", arguments: [id.value, key])
             guard db.changesCount > 0 else {
-                throw StrideError.notFound("No tag with name: \(key) in experiment with id \(id)")
+                throw StoreError.notFound(.experimentTag(experiment: id, key: key))
             }
         }
     }
@@ -182,7 +181,7 @@ extension SQLiteTrackingStore {
             db.cachedStatement(sql: "SELECT project_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?"),
             arguments: [id.value])
         else {
-            throw StrideError.notFound("No Experiment with id=\(id) exists")
+            throw StoreError.notFound(.experiment(id))
         }
         return ExperimentRef(
             projectID: row.int("project_id"), stage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active,
@@ -193,15 +192,14 @@ extension SQLiteTrackingStore {
     static func requireActiveExperiment(_ id: ExperimentID, in db: Database) throws -> ExperimentRef {
         let experiment = try requireExperiment(id, in: db)
         guard experiment.stage == .active else {
-            throw StrideError.invalidParameter(
-                "The experiment \(id) must be in the 'active' state. Current state is \(experiment.stage.rawValue).")
+            throw StoreError.notActive(.experiment(id), stage: experiment.stage)
         }
         return experiment
     }
 
     static func projectID(named name: String, in db: Database) throws -> Int64 {
         guard let id = try Int64.fetchOne(db, sql: "SELECT project_id FROM projects WHERE name = ?", arguments: [name]) else {
-            throw StrideError.notFound("Project '\(name)' does not exist.")
+            throw StoreError.notFound(.project(name: name))
         }
         return id
     }

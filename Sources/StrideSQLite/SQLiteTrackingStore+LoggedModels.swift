@@ -2,12 +2,12 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: LoggedModelStore {
+extension SQLiteTrackingStore {
     public func createLoggedModel(_ model: NewLoggedModel) async throws -> LoggedModel {
         try await pool.write { db in
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM experiments WHERE experiment_id = ?", arguments: [model.experimentID.value]) ?? false
-            guard exists else { throw StrideError.notFound("No Experiment with id=\(model.experimentID) exists") }
+            guard exists else { throw StoreError.notFound(.experiment(model.experimentID)) }
             try db.execute(
                 sql: """
                     INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_time, last_updated_time,
@@ -68,7 +68,7 @@ extension SQLiteTrackingStore: LoggedModelStore {
             let pk = try Self.requireLoggedModel(id: id, in: db)
             try db.execute(sql: "DELETE FROM logged_model_tags WHERE model_pk = ? AND key = ?", arguments: [pk, key])
             guard db.changesCount > 0 else {
-                throw StrideError.notFound("No tag with key '\(key)' found for model with ID '\(id)'.")
+                throw StoreError.notFound(.loggedModelTag(model: id, key: key))
             }
         }
     }
@@ -111,7 +111,7 @@ extension SQLiteTrackingStore: LoggedModelStore {
         var values: [DatabaseValue] = []
         values.reserveCapacity(metrics.count * 9)
         for point in metrics {
-            guard let pk = pks[point.modelID] else { throw StrideError.notFound("Logged model with ID '\(point.modelID)' not found.") }
+            guard let pk = pks[point.modelID] else { throw StoreError.notFound(.loggedModel(id: point.modelID)) }
             let stored = StoredMetricValue.encode(point.metric.value)
             values += [
                 pk.databaseValue, point.metric.key.databaseValue, point.metric.timestamp.databaseValue, point.metric.step.databaseValue,
@@ -130,7 +130,7 @@ extension SQLiteTrackingStore: LoggedModelStore {
 
     private static func requireLoggedModel(id: String, in db: Database) throws -> Int64 {
         guard let pk = try Int64.fetchOne(db, sql: "SELECT model_pk FROM logged_models WHERE model_id = ? AND deleted = 0", arguments: [id]) else {
-            throw StrideError.notFound("Logged model with ID '\(id)' not found.")
+            throw StoreError.notFound(.loggedModel(id: id))
         }
         return pk
     }

@@ -15,7 +15,8 @@ extension SQLiteTrackingStore {
             if let cursor {
                 // Keyset paging over the primary key: each page is an index range scan, however deep.
                 sql += " AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)"
-                arguments += [cursor.step, cursor.timestamp, cursor.value, cursor.isNaN ? 1 : 0]
+                let stored = StoredMetricValue.encode(cursor.value)
+                arguments += [cursor.step, cursor.timestamp, stored.value, stored.isNaN]
             }
             sql += " ORDER BY step, timestamp, value, is_nan"
             if let limit {

@@ -2,11 +2,11 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: ProjectStore {
+extension SQLiteTrackingStore {
     public func createProject(named name: String, at time: Int64) async throws -> Project {
         try await pool.write { db in
             let taken = try Bool.fetchOne(db, sql: "SELECT 1 FROM projects WHERE name = ?", arguments: [name]) ?? false
-            guard !taken else { throw StrideError(.resourceAlreadyExists, "Project '\(name)' already exists.") }
+            guard !taken else { throw StoreError.alreadyExists(.project(name: name)) }
             try db.execute(sql: "INSERT INTO projects (name, creation_time) VALUES (?, ?)", arguments: [name, time])
             return Project(name: name, creationTime: time)
         }
@@ -27,15 +27,15 @@ extension SQLiteTrackingStore: ProjectStore {
     public func deleteProject(named name: String) async throws {
         try await pool.write { db in
             guard name != Project.defaultName else {
-                throw StrideError(.invalidState, "Cannot delete the reserved '\(Project.defaultName)' project.")
+                throw StoreError.reserved(.project(name: name))
             }
             let projectID = try Self.projectID(named: name, in: db)
-            for (table, label) in [("experiments", "experiments"), ("registered_models", "registered models")] {
+            let owned: [(table: String, dependents: (Int) -> StoreEntity.Dependents)] = [
+                ("experiments", StoreEntity.Dependents.experiments), ("registered_models", StoreEntity.Dependents.registeredModels),
+            ]
+            for (table, dependents) in owned {
                 let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE project_id = ?", arguments: [projectID]) ?? 0
-                guard count == 0 else {
-                    throw StrideError(
-                        .invalidState, "Cannot delete project '\(name)': it still owns \(count) \(label). Delete them first.")
-                }
+                guard count == 0 else { throw StoreError.stillOwns(.project(name: name), dependents(count)) }
             }
             try db.execute(sql: "DELETE FROM access_tokens WHERE project_id = ?", arguments: [projectID])
             try db.execute(sql: "DELETE FROM projects WHERE project_id = ?", arguments: [projectID])

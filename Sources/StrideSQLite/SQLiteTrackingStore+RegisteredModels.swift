@@ -2,14 +2,14 @@ import GRDB
 public import StrideDomain
 public import StrideStore
 
-extension SQLiteTrackingStore: RegistryStore {
+extension SQLiteTrackingStore {
     public func createRegisteredModel(_ model: NewRegisteredModel) async throws -> RegisteredModel {
         try await pool.write { db in
             let projectID = try Self.projectID(named: model.project, in: db)
             let taken = try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM registered_models WHERE project_id = ? AND name = ?", arguments: [projectID, model.name]) ?? false
             guard !taken else {
-                throw StrideError(.resourceAlreadyExists, "Registered Model (name=\(model.name)) already exists.")
+                throw StoreError.alreadyExists(.registeredModel(name: model.name))
             }
             try db.execute(
                 sql: """
@@ -39,7 +39,7 @@ extension SQLiteTrackingStore: RegistryStore {
                 db, sql: "SELECT 1 FROM registered_models WHERE project_id = (SELECT project_id FROM registered_models WHERE model_pk = ?) AND name = ? AND model_pk != ?",
                 arguments: [model.pk, newName, model.pk]) ?? false
             guard !clash else {
-                throw StrideError(.resourceAlreadyExists, "Registered Model (name=\(newName)) already exists.")
+                throw StoreError.alreadyExists(.registeredModel(name: newName))
             }
             try db.execute(
                 sql: "UPDATE registered_models SET name = ?, last_updated_time = ? WHERE model_pk = ?", arguments: [newName, time, model.pk])

@@ -32,7 +32,7 @@ extension SQLiteTrackingStore {
                 """),
             arguments: [project, name])
         else {
-            throw StrideError.notFound("Registered Model with name=\(name) not found")
+            throw StoreError.notFound(.registeredModel(name: name))
         }
         return ModelRef(pk: pk, name: name)
     }
@@ -43,7 +43,7 @@ extension SQLiteTrackingStore {
             db.cachedStatement(sql: "SELECT 1 FROM model_versions WHERE model_pk = ? AND version = ? AND deleted = 0"),
             arguments: [model.pk, version]) ?? false
         guard exists else {
-            throw StrideError.notFound("Model Version (name=\(model.name), version=\(version)) not found")
+            throw StoreError.notFound(.modelVersion(model: model.name, version: version))
         }
     }
 

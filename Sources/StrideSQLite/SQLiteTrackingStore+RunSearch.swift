@@ -8,13 +8,15 @@ extension SQLiteTrackingStore {
     public func searchRuns(_ query: RunQuery) async throws -> RunPage {
         guard !query.experimentIDs.isEmpty else { return RunPage(runs: [], next: nil) }
         let plan = RunSearchPlan(query)
-        if let cursor = query.after, !plan.accepts(cursor) {
-            throw StrideError.invalidParameter("Invalid page token: it does not belong to this search.")
+        var start: (segment: Int, values: [DatabaseValue])?
+        if let cursor = query.after {
+            guard query.accepts(cursor), let position = plan.position(of: cursor) else { throw StoreError.cursorMismatch }
+            start = position
         }
         return try readNow { db in
             var rows: [(row: Row, segment: Int)] = []
-            var segment = query.after?.segment ?? 0
-            var after = query.after?.values.map(\.databaseValue)
+            var segment = start?.segment ?? 0
+            var after = start?.values
             // One row more than asked tells whether a next page exists.
             while segment < plan.segments.count, rows.count <= query.maxResults {
                 if plan.segments[segment].canMatch {

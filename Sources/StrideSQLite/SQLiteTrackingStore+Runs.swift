@@ -72,9 +72,9 @@ extension SQLiteTrackingStore {
     public func setRunLifecycle(id: String, to stage: LifecycleStage, at time: Int64) async throws {
         try await pool.write { db in
             let run = try Self.requireRun(id, in: db)
-            if stage == .active, try Self.requireExperiment(run.experimentID, in: db).stage != .active {
-                throw StrideError.invalidParameter(
-                    "Cannot restore run \(id): its experiment \(run.experimentID) is deleted. Restore the experiment first.")
+            if stage == .active {
+                let experimentStage = try Self.requireExperiment(run.experimentID, in: db).stage
+                guard experimentStage == .active else { throw StoreError.notActive(.experiment(run.experimentID), stage: experimentStage) }
             }
             try db.execute(
                 sql: "UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_pk = ?",
@@ -88,7 +88,7 @@ extension SQLiteTrackingStore {
             try Self.requireActive(run, id: runID)
             try db.execute(sql: "DELETE FROM run_tags WHERE run_pk = ? AND key = ?", arguments: [run.pk, key])
             guard db.changesCount > 0 else {
-                throw StrideError.notFound("No tag with name: \(key) in run with id \(runID)")
+                throw StoreError.notFound(.runTag(run: runID, key: key))
             }
         }
     }
@@ -178,7 +178,7 @@ extension SQLiteTrackingStore {
         guard let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT run_pk, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?"), arguments: [id])
         else {
-            throw StrideError.notFound("Run with id=\(id) not found")
+            throw StoreError.notFound(.run(id: id))
         }
         return RunRef(
             pk: row.int("run_pk"), experimentID: ExperimentID(row.int("experiment_id")),
@@ -187,7 +187,7 @@ extension SQLiteTrackingStore {
 
     static func requireActive(_ run: RunRef, id: String) throws {
         guard run.stage == .active else {
-            throw StrideError.invalidParameter("The run \(id) must be in the 'active' state. Current state is \(run.stage.rawValue).")
+            throw StoreError.notActive(.run(id: id), stage: run.stage)
         }
     }
 

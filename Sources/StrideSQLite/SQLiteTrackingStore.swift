@@ -13,7 +13,7 @@ import Synchronization
 /// many statements it runs, and statements come from GRDB's per-connection cache. The first
 /// version used sqlite-nio, where every statement is a separate thread-pool hop plus a fresh
 /// prepare: a single log-metric took five hops and ~300 µs of CPU (bench/README.md).
-public final class SQLiteTrackingStore: TrackingStore {
+public final class SQLiteTrackingStore: BackendStore {
     let pool: LockAwarePool
     /// Metric key → integer id. Ids never change once committed, so they are cached, but only after
     /// the transaction that created them commits.

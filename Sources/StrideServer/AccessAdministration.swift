@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import StrideService
+import StrideStore
 
 /// Projects and tokens administered from the command line (`stride token`, `stride project`),
 /// on the database `stride server` uses. The server reads what these write: a revocation reaches

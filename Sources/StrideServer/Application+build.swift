@@ -2,76 +2,103 @@ public import Hummingbird
 import CoreMetrics
 import Foundation
 import HummingbirdCore
-import Logging
+import StrideSQLite
+public import Logging
 public import StrideGraphQL
 import StrideDomain
-public import StrideMLflowAPI
-import StrideSQLite
 import StrideLocalArtifacts
+public import StrideMLflowAPI
 public import StrideService
+public import StrideStore
 import StrideWebUI
 
-/// The composition root: the one place that names concrete stores.
-public enum StrideApplication {
-    /// A built application plus the resources to release after it stops.
-    struct Built: Sendable {
-        var application: any ApplicationProtocol
-        var shutdown: @Sendable () async throws -> Void
+/// The services one Stride process runs, over the configured stores.
+public struct StrideServices: Sendable {
+    public var tracking: TrackingService
+    public var registry: RegistryService
+    public var loggedModels: LoggedModelService
+    public var browse: BrowseService
+    public var artifacts: ArtifactService
+    public var projects: ProjectService
+    /// Present with auth on.
+    public var access: AccessService?
+    /// MLflow 3 tracing, where the backend stores traces (SQLite so far).
+    public var traces: TraceService?
+}
 
-        /// Serves until SIGINT or SIGTERM, lets in-flight requests finish, then closes the store,
-        /// also when serving failed (e.g. the address could not be bound).
-        func run() async throws {
-            do {
-                try await application.runService()
-            } catch {
-                try? await shutdown()
-                throw error
-            }
-            try await shutdown()
-        }
+/// A built application: what serves, the services behind it (tests seed data through them), and
+/// the store to close once it stops.
+public struct BuiltApplication {
+    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let router: Router<BasicRequestContext>
+    /// Every route's declared access, the web UI's included.
+    public let policies: RoutePolicies
+    public let services: StrideServices
+    /// The backend store, for what only a store can show (tests of stored state).
+    public let store: any BackendStore
+    /// What this build created on disk, to remove if serving never starts.
+    let created: CreatedStorage
+    /// Releases the artifact store's connections (an S3 client's pool).
+    let closeArtifacts: @Sendable () async throws -> Void
+
+    /// Closes the stores; call once the application has stopped (or was never run).
+    public func close() async throws {
+        try? await closeArtifacts()
+        try await store.close()
     }
 
-    /// The application over the store and artifact folder at `locations`, which exist by now;
-    /// `onServerRunning` hears the bound port once the server listens.
-    static func build(
-        _ configuration: ServerConfiguration, locations: StorageLocations, logger: Logger,
-        onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void
-    ) async throws -> Built {
+    /// Serves until SIGINT or SIGTERM, lets in-flight requests finish, then closes the store,
+    /// also when serving failed (e.g. the address could not be bound).
+    func run() async throws {
+        do {
+            try await application.runService()
+        } catch {
+            try? await close()
+            throw error
+        }
+        try await close()
+    }
+}
+
+/// The composition root: the one place that builds the application from a configuration.
+public enum StrideApplication {
+    /// Builds the application a configuration describes: checks and creates its storage folders,
+    /// opens the backend store through ``StoreFactory``, wires every service and the router. The
+    /// server, the administration commands' store and every test build through here. `clock`
+    /// stamps writes and token checks; `onServerRunning` hears the bound port once the server listens.
+    public static func buildApplication(
+        _ configuration: ServerConfiguration, logger: Logger, clock: any TimeSource = SystemTimeSource(),
+        onServerRunning: @escaping @Sendable (_ boundPort: Int?) async -> Void = { _ in }
+    ) async throws -> BuiltApplication {
         AllocatorTuning.returnLargeBlocksToTheSystem()
         AllocatorTuning.shareArenasBetweenThreads()
+        let locations = try StorageLocations.inspect(configuration)
+        let created = try CreatedStorage.create(locations)
         let metrics = ServerMetrics()
-        let store = try await openStore(
-            at: locations.storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger, metrics: metrics.factory)
+        let store: any BackendStore
+        do {
+            store = try await StoreFactory.open(configuration, file: locations.storeFile, logger: logger, metrics: metrics.factory)
+        } catch {
+            created.remove()
+            throw error
+        }
         var closeArtifacts: @Sendable () async throws -> Void = {}
         do {
-            let tracking = TrackingService(
-                store: store,
-                artifacts: ArtifactLocations(
-                    defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath),
-                counters: UsageCounters(factory: metrics.factory))
-            // The registry shares the tracking store's database, so one pool serves both.
-            let loggedModels = LoggedModelService(store: store, tracking: tracking)
-            let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-            let browse = BrowseService(store: store, tracking: tracking)
-            let traces = TraceService(store: store, tracking: tracking)
-            let access = configuration.authEnabled ? AccessService(store: store) : nil
-            try await tracking.bootstrap()
             let openedArtifacts = try await openArtifactStore(configuration, locations: locations, logger: logger)
             closeArtifacts = openedArtifacts.close
-            let artifacts = ArtifactService(
-                store: openedArtifacts.store, tracking: tracking, resolver: openedArtifacts.resolver, modelVersions: registry,
-                loggedModels: loggedModels)
-            let projects = ProjectService(store: store, artifacts: artifacts, access: access)
-
+            let services = try await services(
+                configuration, store: store, artifacts: openedArtifacts, counters: UsageCounters(factory: metrics.factory), clock: clock)
             let policies = RoutePolicies()
-            let graphQL = try GraphQLEndpoint(tracking: tracking, registry: registry, artifacts: artifacts)
+            let graphQL = try GraphQLEndpoint(tracking: services.tracking, registry: services.registry, artifacts: services.artifacts)
             let router = buildRouter(
-                tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: browse, projects: projects,
-                servesArtifacts: configuration.serveArtifacts, access: access, policies: policies, graphQL: graphQL,
-                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics, traces: traces)
+                tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
+                browse: services.browse, projects: services.projects, servesArtifacts: configuration.serveArtifacts, access: services.access,
+                policies: policies, graphQL: graphQL,
+                allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics,
+                traces: services.traces)
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
-            if access != nil, !unguarded.isEmpty {
+            if services.access != nil, !unguarded.isEmpty {
                 throw UnguardedRoutes(routes: unguarded)
             }
             let application = Application(
@@ -82,17 +109,40 @@ public enum StrideApplication {
                     availableConnectionsDelegate: CountedConnections(maxConnections: configuration.maxConnections, metrics: metrics)),
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
-            return Built(
-                application: application,
-                shutdown: { [closeArtifacts] in
-                    try? await closeArtifacts()
-                    try await store.close()
-                })
+            return BuiltApplication(
+                application: application, router: router, policies: policies, services: services, store: store, created: created,
+                closeArtifacts: closeArtifacts)
         } catch {
             try? await closeArtifacts()
             try? await store.close()
+            created.remove()
             throw error
         }
+    }
+
+    /// Every service over `store` and the artifact store, the `Default` experiment created.
+    private static func services(
+        _ configuration: ServerConfiguration, store: any BackendStore, artifacts openedArtifacts: OpenedArtifactStore,
+        counters: UsageCounters, clock: any TimeSource
+    ) async throws -> StrideServices {
+        let tracking = TrackingService(
+            store: store,
+            artifacts: ArtifactLocations(
+                defaultRoot: configuration.effectiveArtifactRoot, workingDirectory: FileManager.default.currentDirectoryPath),
+            clock: clock, counters: counters)
+        // The registry shares the tracking store's database, so one pool serves both.
+        let loggedModels = LoggedModelService(store: store, tracking: tracking, clock: clock)
+        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels, clock: clock)
+        let access = configuration.authEnabled ? AccessService(store: store, clock: clock) : nil
+        try await tracking.bootstrap()
+        let artifacts = ArtifactService(
+            store: openedArtifacts.store, tracking: tracking, resolver: openedArtifacts.resolver, modelVersions: registry,
+            loggedModels: loggedModels)
+        let traces = (store as? any TraceStore).map { TraceService(store: $0, tracking: tracking, clock: clock) }
+        return StrideServices(
+            tracking: tracking, registry: registry, loggedModels: loggedModels, browse: BrowseService(store: store, tracking: tracking),
+            artifacts: artifacts, projects: ProjectService(store: store, clock: clock, artifacts: artifacts, access: access), access: access,
+            traces: traces)
     }
 
     /// The SQLite store at `path`, its failure to open named with the path.
@@ -136,8 +186,7 @@ public enum StrideApplication {
     /// With `access` (auth on) every API route checks the caller's token against the role it
     /// declares, the web UI signs viewers in with the same tokens, and `policies` records every
     /// route's declaration, the UI's included. With `graphQL`, MLflow's GraphQL endpoint is served too;
-    /// `allowedHosts` refuses other `Host` headers first. Every response carries `X-Request-Id`; with
-    /// `metrics`, requests are counted and `GET /metrics` serves the counts (to readers when auth is on).
+    /// `allowedHosts` refuses other `Host` headers first.
     public static func buildRouter(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,

@@ -23,8 +23,11 @@ public enum MLflowImportSetup {
         if options.dryRun, !locations.storeExists {
             return ImportReport(inventory: try await source.inventory())
         }
-        return try await StoreSession.with(configuration, locations: locations, logger: logger, announce: announce) { store in
-            try await importing(
+        return try await StoreSession.with(configuration, locations: locations, logger: logger, announce: announce) { backend in
+            guard let store = backend as? SQLiteTrackingStore else {
+                throw StartupFailure("stride import writes into a SQLite store only, for now: a PostgreSQL store cannot be its target yet.")
+            }
+            return try await importing(
                 source, root: root, store: store, configuration: configuration, artifactsDirectory: locations.artifactsDirectory, options: options,
                 progress: progress)
         }

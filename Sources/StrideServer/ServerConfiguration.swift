@@ -1,4 +1,5 @@
 import Foundation
+public import StridePostgres
 
 /// Everything `stride server` needs to start, after flags, environment and defaults are merged.
 public struct ServerConfiguration: Sendable, Equatable {
@@ -11,7 +12,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     // MARK: Storage
 
-    /// `sqlite:///relative.db` or `sqlite:////absolute.db`.
+    /// `sqlite:///relative.db`, `sqlite:////absolute.db` or `postgresql://user@host:5432/database`.
     public var backendStoreURI: String
     /// Where proxied artifacts are stored on disk: a folder path or a `file:` URI.
     public var artifactsDestination: String
@@ -100,6 +101,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public enum Backend: Equatable, Sendable {
         /// An SQLite file, its path as written (relative paths are relative to the working directory).
         case sqlite(path: String)
+        /// A PostgreSQL database (`postgresql://`, `postgres://` or `postgresql+psycopg2://`).
+        case postgres(PostgresSettings)
     }
 
     /// Reads `--backend-store-uri` with SQLAlchemy's convention: `sqlite:///x` is relative,
@@ -114,12 +117,19 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             return .sqlite(path: path)
         }
+        if PostgresSettings.names(uri) {
+            do {
+                return .postgres(try PostgresSettings(uri: uri))
+            } catch {
+                throw StartupFailure("--backend-store-uri: \(error.description)")
+            }
+        }
         if uri.hasPrefix("file:") || !uri.contains("://") {
             throw StartupFailure(
                 "--backend-store-uri '\(uri)' is a path, which MLflow would use as a file store (folders of YAML files); "
                     + "Stride keeps its store in one SQLite file and cannot read MLflow's file store: use \(Self.sqliteURI(suggestedFor: uri)).")
         }
-        throw StartupFailure("Unsupported --backend-store-uri '\(uri)': use sqlite:///<path> (PostgreSQL support is planned).")
+        throw StartupFailure("Unsupported --backend-store-uri '\(uri)': use sqlite:///<path> or postgresql://user@host:5432/database.")
     }
 
     /// The SQLite URI closest to a plain path or `file:` URI: `./mlruns` becomes `sqlite:///mlruns.db`.

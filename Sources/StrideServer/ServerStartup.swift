@@ -15,18 +15,11 @@ public enum ServerStartup {
         let locations = try StorageLocations.inspect(configuration)
         let address = ListeningAddress(host: configuration.host, port: configuration.port)
         try await address.checkAvailable()
-        let created = try CreatedStorage.create(locations)
         let bound = BindSignal()
-        let built: StrideApplication.Built
-        do {
-            built = try await StrideApplication.build(configuration, locations: locations, logger: logger) { port in
-                bound.mark()
-                if !locations.storeExists { announce("Created a new store at \(locations.storeFile).") }
-                announce(servingLine(configuration, locations: locations, url: address.url(boundPort: port)))
-            }
-        } catch {
-            created.remove()
-            throw error
+        let built = try await StrideApplication.buildApplication(configuration, logger: logger) { port in
+            bound.mark()
+            if !locations.storeExists { announce("Created a new store at \(locations.storeFile).") }
+            announce(servingLine(configuration, locations: locations, url: address.url(boundPort: port)))
         }
         do {
             try await built.run()
@@ -34,7 +27,7 @@ public enum ServerStartup {
             // Bound and served: the store is real now. Not bound: another process took the
             // address after the check, so this start takes back what it made.
             guard !bound.happened else { throw error }
-            created.remove()
+            built.created.remove()
             throw address.failure(error)
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import StrideS3Artifacts
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -28,12 +27,8 @@ struct StorageLocations: Sendable, Equatable {
         _ configuration: ServerConfiguration, includingArtifacts: Bool = true,
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws(StartupFailure) -> StorageLocations {
-        let written: String
-        switch try configuration.backend() {
-        case .sqlite(let path): written = path
-        }
+        let recipe = try StoreFactory.recipe(for: configuration)
         let base = URL(fileURLWithPath: workingDirectory, isDirectory: true)
-        let storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
         // Artifacts in a bucket: nothing on disk to check; the bucket's URI stands in for the folder.
         var includingArtifacts = includingArtifacts
         let artifactsDirectory: String
@@ -47,9 +42,18 @@ struct StorageLocations: Sendable, Equatable {
         let rules = FolderRules(createAll: configuration.createStoreDirectories, createdUnasked: defaultFolder)
 
         var folders: [String] = []
-        let storeExists = try checkStoreFile(storeFile, uri: configuration.backendStoreURI)
-        if !storeExists {
-            folders += try rules.missingFolders(above: storeFile, role: "the store", flag: "--backend-store-uri")
+        let storeFile: String
+        let storeExists: Bool
+        if let written = recipe.file {
+            storeFile = URL(fileURLWithPath: written, relativeTo: base).standardizedFileURL.path
+            storeExists = try checkStoreFile(storeFile, uri: configuration.backendStoreURI)
+            if !storeExists {
+                folders += try rules.missingFolders(above: storeFile, role: "the store", flag: "--backend-store-uri")
+            }
+        } else {
+            // A database server's store is reached at start-up, not checked on disk.
+            storeFile = recipe.server ?? configuration.backendStoreURI
+            storeExists = true
         }
         switch includingArtifacts ? PathKind(of: artifactsDirectory) : .directory {
         case .directory where !includingArtifacts:

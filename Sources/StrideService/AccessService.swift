@@ -50,8 +50,10 @@ public struct AccessService: Sendable {
                 let stored = try await store.createAccessToken(
                     StoredAccessToken(token: token, salt: salt, secretHash: TokenSecretHash.hash(secret: text.secret, salt: salt)))
                 return (stored, text.text)
-            } catch let error as StrideError where error.code == .resourceAlreadyExists {
+            } catch StoreError.alreadyExists(.accessToken) {
                 continue
+            } catch let outcome as StoreError {
+                throw outcome.mlflowError
             }
         }
         throw StrideError(.internalError, "Could not draw an unused token id.")
@@ -67,21 +69,21 @@ public struct AccessService: Sendable {
     /// Revokes a token of `project`; another project's token id is "not found", as any foreign id.
     @discardableResult
     public func revoke(id: String, inProject project: String) async throws -> AccessToken {
-        guard try await store.accessTokens(project: project).contains(where: { $0.id == id }) else {
-            throw StrideError.notFound("Access token '\(id)' does not exist.")
+        guard try await phrased({ try await store.accessTokens(project: project) }).contains(where: { $0.id == id }) else {
+            throw StrideError.missing(.accessToken(id: id))
         }
         return try await revoke(id: id)
     }
 
     /// Tokens of one project, or of every project with nil; secrets are never stored, so never listed.
     public func list(project: String?) async throws -> [AccessToken] {
-        try await store.accessTokens(project: project)
+        try await phrased { try await store.accessTokens(project: project) }
     }
 
     /// Revokes a token; this server refuses it from now on, other processes within a second.
     @discardableResult
     public func revoke(id: String) async throws -> AccessToken {
-        let token = try await store.revokeAccessToken(id: id, at: clock.nowMilliseconds())
+        let token = try await phrased { try await store.revokeAccessToken(id: id, at: clock.nowMilliseconds()) }
         cache.remove(tokenID: id)
         return token
     }
@@ -104,7 +106,7 @@ public struct AccessService: Sendable {
         if let principal = cache.principal(for: cacheKey, at: now) { return principal }
 
         guard let text = TokenText(parsing: presented) else { throw Self.invalidToken }
-        let stored = try await store.storedAccessToken(id: text.id)
+        let stored = try await phrased { try await store.storedAccessToken(id: text.id) }
         // An unknown id is hashed against a dummy too, so it takes as long as a wrong secret.
         let matches = TokenSecretHash.matches(
             secret: text.secret, salt: stored?.salt ?? Self.dummySalt, expected: stored?.secretHash ?? Self.dummyHash)
@@ -140,7 +142,7 @@ public struct AccessService: Sendable {
         } else if principal.isServerAdmin {
             role = .admin
         } else {
-            throw StrideError.notFound("Project '\(project)' does not exist.")
+            throw StrideError.missing(.project(name: project))
         }
         guard role >= needed else {
             throw StrideError(.permissionDenied, "Permission denied: this needs the \(needed) role in project '\(project)'; the token has \(role).")

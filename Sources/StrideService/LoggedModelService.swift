@@ -26,11 +26,11 @@ public struct LoggedModelService: Sendable {
         let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
         let id = LoggedModel.makeID()
         let name = name.flatMap { $0.isEmpty ? nil : $0 } ?? RunNameGenerator.make()
-        return try await store.createLoggedModel(NewLoggedModel(
+        return try await phrased { try await store.createLoggedModel(NewLoggedModel(
             id: id, experimentID: experiment.id, name: name,
             artifactURI: tracking.artifacts.loggedModelLocation(experimentLocation: experiment.artifactLocation, modelID: id),
             modelType: modelType.flatMap { $0.isEmpty ? nil : $0 }, sourceRunID: sourceRunID.flatMap { $0.isEmpty ? nil : $0 },
-            tags: uniqueByKey(tags), params: uniqueByKey(params), creationTime: clock.nowMilliseconds()))
+            tags: uniqueByKey(tags), params: uniqueByKey(params), creationTime: clock.nowMilliseconds())) }
     }
 
     /// The model, when its experiment belongs to `project`; another project's model is "not found".
@@ -46,36 +46,36 @@ public struct LoggedModelService: Sendable {
             throw StrideError.invalidParameter("Invalid value \(status.name) for parameter 'status' supplied.")
         }
         try await requireModel(id, in: project)
-        return try await store.finalizeLoggedModel(id: id, status: status, at: clock.nowMilliseconds())
+        return try await phrased { try await store.finalizeLoggedModel(id: id, status: status, at: clock.nowMilliseconds()) }
     }
 
     public func delete(id: String, project: String = ProjectContext.current) async throws {
         try await requireModel(id, in: project)
-        try await store.deleteLoggedModel(id: id, at: clock.nowMilliseconds())
+        try await phrased { try await store.deleteLoggedModel(id: id, at: clock.nowMilliseconds()) }
     }
 
     public func setTags(id: String, tags: [Tag], project: String = ProjectContext.current) async throws {
         let tags = try tags.map { (tag) throws(StrideError) in try EntityValidation.validatedTag(tag) }
         try await requireModel(id, in: project)
-        try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds())
+        try await phrased { try await store.setLoggedModelTags(id: id, tags: uniqueByKey(tags), at: clock.nowMilliseconds()) }
     }
 
     /// Lists a registered version made from the model in its `mlflow.modelVersions` tag, as MLflow does.
     public func recordModelVersion(id: String, name: String, version: Int64, project: String = ProjectContext.current) async throws {
         let existing = try await model(id: id, project: project).tags.last { $0.key == ModelVersionsTag.key }?.value
         let tag = Tag(key: ModelVersionsTag.key, value: ModelVersionsTag.adding(name: name, version: version, to: existing))
-        try await store.setLoggedModelTags(id: id, tags: [tag], at: clock.nowMilliseconds())
+        try await phrased { try await store.setLoggedModelTags(id: id, tags: [tag], at: clock.nowMilliseconds()) }
     }
 
     public func deleteTag(id: String, key: String, project: String = ProjectContext.current) async throws {
         try await requireModel(id, in: project)
-        try await store.deleteLoggedModelTag(id: id, key: key)
+        try await phrased { try await store.deleteLoggedModelTag(id: id, key: key) }
     }
 
     public func logParams(id: String, params: [Param], project: String = ProjectContext.current) async throws {
         try await requireModel(id, in: project)
         let params = try params.map { (param) throws(StrideError) in try EntityValidation.validatedParam(param) }
-        try await store.logLoggedModelParams(id: id, params: uniqueByKey(params), at: clock.nowMilliseconds())
+        try await phrased { try await store.logLoggedModelParams(id: id, params: uniqueByKey(params), at: clock.nowMilliseconds()) }
     }
 
     /// Filters and orders the experiments' live models, one offset page at a time.
@@ -115,6 +115,6 @@ public struct LoggedModelService: Sendable {
     }
 
     private static func missing(_ id: String) -> StrideError {
-        .notFound("Logged model with ID '\(id)' not found.")
+        .missing(.loggedModel(id: id))
     }
 }

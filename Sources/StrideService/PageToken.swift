@@ -19,45 +19,52 @@ public enum PageToken {
         return offset
     }
 
-    /// Keyset token for run search: the sort key of the last run returned, as
-    /// `r1|<segment>|<value>|...` with each value typed (`n`, `i<int>`, `d<bit pattern>`,
-    /// `s<base64 text>`) so it round-trips exactly.
+    /// Keyset token for run search: the last run's value of each order key, as `r2|<value>|...`
+    /// with each value typed (`m` missing, `n` NaN, `d<bit pattern>` number, `t<ms>` time,
+    /// `s<base64 text>` text) so it round-trips exactly. It names no backend's storage, so any
+    /// backend and any instance continues it. (`r1` tokens named SQLite's query segments; they are
+    /// refused as invalid and the client starts the search again.)
     public static func encode(_ cursor: RunSearchCursor) -> String {
         let values = cursor.values.map { value -> String in
             switch value {
-            case .null: "n"
-            case .integer(let integer): "i\(integer)"
-            case .real(let real): "d\(real.bitPattern)"
+            case .missing: "m"
+            case .nan: "n"
+            case .number(let number): "d\(number.bitPattern)"
+            case .time(let time): "t\(time)"
             case .text(let text): "s" + Data(text.utf8).base64EncodedString()
             }
         }
-        return Data((["r1", String(cursor.segment)] + values).joined(separator: "|").utf8).base64EncodedString()
+        return Data((["r2"] + values).joined(separator: "|").utf8).base64EncodedString()
     }
 
     public static func decodeRunCursor(_ token: String) throws(StrideError) -> RunSearchCursor {
         let invalid = StrideError.invalidParameter("Invalid page token '\(token)'.")
         guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw invalid }
         let parts = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count >= 3, parts[0] == "r1", let segment = Int(parts[1]), segment >= 0 else { throw invalid }
-        var values: [SortValue] = []
-        for part in parts.dropFirst(2) {
+        guard parts.count >= 2, parts[0] == "r2" else { throw invalid }
+        var values: [RunSortValue] = []
+        for part in parts.dropFirst() {
             let payload = part.dropFirst()
             switch part.first {
-            case "n" where payload.isEmpty: values.append(.null)
-            case "i": guard let integer = Int64(payload) else { throw invalid }; values.append(.integer(integer))
-            case "d": guard let bits = UInt64(payload) else { throw invalid }; values.append(.real(Double(bitPattern: bits)))
+            case "m" where payload.isEmpty: values.append(.missing)
+            case "n" where payload.isEmpty: values.append(.nan)
+            case "d": guard let bits = UInt64(payload) else { throw invalid }; values.append(.number(Double(bitPattern: bits)))
+            case "t": guard let time = Int64(payload) else { throw invalid }; values.append(.time(time))
             case "s":
                 guard let bytes = Data(base64Encoded: String(payload)), let decoded = String(data: bytes, encoding: .utf8) else { throw invalid }
                 values.append(.text(decoded))
             default: throw invalid
             }
         }
-        return RunSearchCursor(segment: segment, values: values)
+        return RunSearchCursor(values: values)
     }
 
-    /// Keyset token for metric history: the sort key of the last point returned.
+    /// Keyset token for metric history: the sort key of the last point returned, as
+    /// `m1:<step>:<timestamp>:<value bits>:<1 for NaN>` (a NaN point writes 0 bits and 1, the
+    /// format earlier versions wrote, so their tokens still continue).
     public static func encode(_ cursor: MetricCursor) -> String {
-        let text = "m1:\(cursor.step):\(cursor.timestamp):\(cursor.value.bitPattern):\(cursor.isNaN ? 1 : 0)"
+        let isNaN = cursor.value.isNaN
+        let text = "m1:\(cursor.step):\(cursor.timestamp):\((isNaN ? 0 : cursor.value).bitPattern):\(isNaN ? 1 : 0)"
         return Data(text.utf8).base64EncodedString()
     }
 
@@ -71,6 +78,6 @@ public enum PageToken {
         else {
             throw .invalidParameter("Invalid page token '\(token)'.")
         }
-        return MetricCursor(step: step, timestamp: timestamp, value: Double(bitPattern: bits), isNaN: nan == 1)
+        return MetricCursor(step: step, timestamp: timestamp, value: nan == 1 ? .nan : Double(bitPattern: bits))
     }
 }

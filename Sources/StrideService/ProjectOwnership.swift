@@ -55,10 +55,10 @@ final class ProjectOwnership: Sendable {
     }
 
     static func missingExperiment(_ id: ExperimentID) -> StrideError {
-        .notFound("No Experiment with id=\(id) exists")
+        .missing(.experiment(id))
     }
 
     static func missingRun(_ id: String) -> StrideError {
-        .notFound("Run with id=\(id) not found")
+        .missing(.run(id: id))
     }
 }

@@ -58,7 +58,7 @@ public struct ProjectService: Sendable {
     public func create(named name: String) async throws -> Project {
         try ProjectName.validate(name)
         if try await store.project(named: name) == nil { try await removeFiles(of: name) }
-        return try await store.createProject(named: name, at: clock.nowMilliseconds())
+        return try await phrased { try await store.createProject(named: name, at: clock.nowMilliseconds()) }
     }
 
     public func list() async throws -> [Project] {
@@ -75,7 +75,7 @@ public struct ProjectService: Sendable {
     /// then on no request reaches the project (the router asks the store), so no upload can land
     /// in the folder being removed.
     public func delete(named name: String) async throws {
-        try await store.deleteProject(named: name)
+        try await phrased { try await store.deleteProject(named: name) }
         access?.forgetTokens(ofProject: name)
         try await removeFiles(of: name)
     }
@@ -90,6 +90,6 @@ public struct ProjectService: Sendable {
     }
 
     private static func missing(_ name: String) -> StrideError {
-        .notFound("Project '\(name)' does not exist.")
+        .missing(.project(name: name))
     }
 }

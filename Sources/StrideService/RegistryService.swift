@@ -28,29 +28,29 @@ public struct RegistryService: Sendable {
     public func createRegisteredModel(name: String, description: String?, tags: [Tag], project: String) async throws -> RegisteredModel {
         try RegistryValidation.validateModelName(name)
         for tag in tags { try RegistryValidation.validateTag(tag) }
-        return try await store.createRegisteredModel(
-            NewRegisteredModel(project: project, name: name, description: description, tags: uniqueByKey(tags), creationTime: clock.nowMilliseconds()))
+        return try await phrased { try await store.createRegisteredModel(
+            NewRegisteredModel(project: project, name: name, description: description, tags: uniqueByKey(tags), creationTime: clock.nowMilliseconds())) }
     }
 
     public func registeredModel(named name: String, project: String) async throws -> RegisteredModel {
         try RegistryValidation.validateModelName(name)
         guard let model = try await store.registeredModel(named: name, project: project) else {
-            throw StrideError.notFound("Registered Model with name=\(name) not found")
+            throw StrideError.missing(.registeredModel(name: name))
         }
         return model
     }
 
     public func renameRegisteredModel(named name: String, to newName: String, project: String) async throws -> RegisteredModel {
         try RegistryValidation.validateModelName(newName, field: "new_name")
-        return try await store.renameRegisteredModel(named: name, to: newName, project: project, at: clock.nowMilliseconds())
+        return try await phrased { try await store.renameRegisteredModel(named: name, to: newName, project: project, at: clock.nowMilliseconds()) }
     }
 
     public func updateRegisteredModel(named name: String, description: String?, project: String) async throws -> RegisteredModel {
-        try await store.updateRegisteredModel(named: name, description: description, project: project, at: clock.nowMilliseconds())
+        try await phrased { try await store.updateRegisteredModel(named: name, description: description, project: project, at: clock.nowMilliseconds()) }
     }
 
     public func deleteRegisteredModel(named name: String, project: String) async throws {
-        try await store.deleteRegisteredModel(named: name, project: project)
+        try await phrased { try await store.deleteRegisteredModel(named: name, project: project) }
     }
 
     public func searchRegisteredModels(
@@ -74,12 +74,12 @@ public struct RegistryService: Sendable {
     public func setRegisteredModelTag(named name: String, tag: Tag, project: String) async throws {
         try RegistryValidation.validateModelName(name)
         try RegistryValidation.validateTag(tag)
-        try await store.setRegisteredModelTag(named: name, tag: tag, project: project)
+        try await phrased { try await store.setRegisteredModelTag(named: name, tag: tag, project: project) }
     }
 
     public func deleteRegisteredModelTag(named name: String, key: String, project: String) async throws {
         try RegistryValidation.validateModelName(name)
-        try await store.deleteRegisteredModelTag(named: name, key: key, project: project)
+        try await phrased { try await store.deleteRegisteredModelTag(named: name, key: key, project: project) }
     }
 
     // MARK: Aliases
@@ -87,13 +87,13 @@ public struct RegistryService: Sendable {
     public func setAlias(_ alias: String, model name: String, version: String, project: String) async throws {
         try RegistryValidation.validateModelName(name)
         try RegistryValidation.validateAssignableAlias(alias)
-        try await store.setAlias(alias, model: name, version: try RegistryValidation.version(version), project: project)
+        try await phrased { try await store.setAlias(alias, model: name, version: try RegistryValidation.version(version), project: project) }
     }
 
     public func deleteAlias(_ alias: String, model name: String, project: String) async throws {
         try RegistryValidation.validateModelName(name)
         try RegistryValidation.validateAliasName(alias)
-        try await store.deleteAlias(alias, model: name, project: project)
+        try await phrased { try await store.deleteAlias(alias, model: name, project: project) }
     }
 
     /// The version an alias names; `latest` is the highest live version. An unknown alias is
@@ -106,7 +106,7 @@ public struct RegistryService: Sendable {
             guard let latest else { throw StrideError.notFound("Latest version not found for model \(name).") }
             return try await modelVersion(model: name, version: String(latest.version), project: project)
         }
-        guard let version = try await store.modelVersion(alias: alias, model: name, project: project) else {
+        guard let version = try await phrased({ try await store.modelVersion(alias: alias, model: name, project: project) }) else {
             throw StrideError.invalidParameter("Registered model alias \(alias) not found.")
         }
         return version
@@ -140,12 +140,12 @@ public struct RegistryService: Sendable {
         if let runID { try await tracking.ownership.requireRun(runID, in: project, allowMissing: true) }
         let (storageLocation, sourceModelRun) = try await resolvedStorageLocation(of: source, project: project)
         runID = runID ?? sourceModelRun ?? loggedModel?.sourceRunID
-        let version = try await store.createModelVersion(NewModelVersion(
+        let version = try await phrased { try await store.createModelVersion(NewModelVersion(
             project: project, name: name, source: source, storageLocation: storageLocation, runID: runID,
             // MLflow's handler stores the request's description, an empty string when none was sent.
             runLink: runLink.flatMap { $0.isEmpty ? nil : $0 }, modelID: modelID, description: description ?? "",
             tags: uniqueByKey(tags),
-            creationTime: clock.nowMilliseconds()))
+            creationTime: clock.nowMilliseconds())) }
         if let modelID, let loggedModels {
             try await loggedModels.recordModelVersion(id: modelID, name: version.name, version: version.version, project: project)
         }
@@ -178,15 +178,15 @@ public struct RegistryService: Sendable {
         try RegistryValidation.validateModelName(name)
         let number = try RegistryValidation.version(version)
         guard let found = try await store.modelVersion(model: name, version: number, project: project) else {
-            throw StrideError.notFound("Model Version (name=\(name), version=\(number)) not found")
+            throw StrideError.missing(.modelVersion(model: name, version: number))
         }
         return found
     }
 
     public func updateModelVersion(model name: String, version: String, description: String?, project: String) async throws -> ModelVersion {
         try RegistryValidation.validateModelName(name)
-        return try await store.updateModelVersion(
-            model: name, version: try RegistryValidation.version(version), description: description, project: project, at: clock.nowMilliseconds())
+        return try await phrased { try await store.updateModelVersion(
+            model: name, version: try RegistryValidation.version(version), description: description, project: project, at: clock.nowMilliseconds()) }
     }
 
     public func transitionModelVersion(
@@ -199,14 +199,14 @@ public struct RegistryService: Sendable {
             throw StrideError.invalidParameter(
                 "Model version transition cannot archive existing model versions because '\(stage)' is not an Active stage. Valid stages are ['Staging', 'Production']")
         }
-        return try await store.transitionModelVersion(
-            model: name, version: number, to: target, archivingOthers: archiveExistingVersions, project: project, at: clock.nowMilliseconds())
+        return try await phrased { try await store.transitionModelVersion(
+            model: name, version: number, to: target, archivingOthers: archiveExistingVersions, project: project, at: clock.nowMilliseconds()) }
     }
 
     public func deleteModelVersion(model name: String, version: String, project: String) async throws {
         try RegistryValidation.validateModelName(name)
-        try await store.deleteModelVersion(
-            model: name, version: try RegistryValidation.version(version), project: project, at: clock.nowMilliseconds())
+        try await phrased { try await store.deleteModelVersion(
+            model: name, version: try RegistryValidation.version(version), project: project, at: clock.nowMilliseconds()) }
     }
 
     public func searchModelVersions(
@@ -225,18 +225,18 @@ public struct RegistryService: Sendable {
     /// What `get-download-uri` answers: where the version's files are.
     public func downloadURI(model name: String, version: String, project: String) async throws -> String {
         try RegistryValidation.validateModelName(name)
-        return try await store.storageLocation(model: name, version: try RegistryValidation.version(version), project: project)
+        return try await phrased { try await store.storageLocation(model: name, version: try RegistryValidation.version(version), project: project) }
     }
 
     public func setModelVersionTag(model name: String, version: String, tag: Tag, project: String) async throws {
         try RegistryValidation.validateModelName(name)
         try RegistryValidation.validateTag(tag)
-        try await store.setModelVersionTag(model: name, version: try RegistryValidation.version(version), tag: tag, project: project)
+        try await phrased { try await store.setModelVersionTag(model: name, version: try RegistryValidation.version(version), tag: tag, project: project) }
     }
 
     public func deleteModelVersionTag(model name: String, version: String, key: String, project: String) async throws {
         try RegistryValidation.validateModelName(name)
-        try await store.deleteModelVersionTag(model: name, version: try RegistryValidation.version(version), key: key, project: project)
+        try await phrased { try await store.deleteModelVersionTag(model: name, version: try RegistryValidation.version(version), key: key, project: project) }
     }
 
     // MARK: Helpers
@@ -271,7 +271,7 @@ public struct RegistryService: Sendable {
             let model = try await loggedModels.model(id: id, project: project)
             return (model.artifactURI, model.sourceRunID)
         }
-        return (try await store.storageLocation(model: version.name, version: version.version, project: project), nil)
+        return (try await phrased { try await store.storageLocation(model: version.name, version: version.version, project: project) }, nil)
     }
 }
 

@@ -32,9 +32,9 @@ public struct TrackingService: Sendable {
 
     /// Creates the `Default` experiment on first start.
     public func bootstrap() async throws {
-        try await store.ensureDefaultExperiment(
+        try await phrased { try await store.ensureDefaultExperiment(
             project: Project.defaultName, artifactLocation: artifacts.experimentLocation(.defaultExperiment),
-            at: clock.nowMilliseconds())
+            at: clock.nowMilliseconds()) }
     }
 
     // MARK: Experiments
@@ -46,8 +46,8 @@ public struct TrackingService: Sendable {
         let location: NewExperiment.ArtifactLocation =
             if let artifactLocation, !artifactLocation.isEmpty { .fixed(artifacts.experimentLocation(given: artifactLocation)) }
             else { .derived { artifacts.experimentLocation($0) } }
-        return try await store.createExperiment(
-            NewExperiment(project: project, name: name, artifactLocation: location, tags: tags, creationTime: clock.nowMilliseconds()))
+        return try await phrased { try await store.createExperiment(
+            NewExperiment(project: project, name: name, artifactLocation: location, tags: tags, creationTime: clock.nowMilliseconds())) }
     }
 
     /// The experiment, when it belongs to `project`; another project's experiment is "not found".
@@ -66,7 +66,7 @@ public struct TrackingService: Sendable {
 
     public func experiment(named name: String, project: String) async throws -> Experiment {
         guard let experiment = try await store.experiment(named: name, project: project) else {
-            throw StrideError.notFound("Could not find experiment with name '\(name)'")
+            throw StrideError.missing(.experimentNamed(name))
         }
         return experiment
     }
@@ -90,32 +90,41 @@ public struct TrackingService: Sendable {
         try EntityValidation.validateExperimentName(newName)
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
-        try await store.renameExperiment(id: parsed, to: newName, at: clock.nowMilliseconds())
+        // MLflow answers a taken name here as a uniqueness failure (BAD_REQUEST), unlike create.
+        try await phrased {
+            try await store.renameExperiment(id: parsed, to: newName, at: clock.nowMilliseconds())
+        } rewording: { outcome in
+            switch outcome {
+            case .alreadyExists: StrideError(.badRequest, outcome.mlflowError.message)
+            case .notActive(.experiment, _): StrideError(.invalidState, "Cannot rename a non-active experiment.")
+            default: nil
+            }
+        }
     }
 
     public func deleteExperiment(id: String, project: String = ProjectContext.current) async throws {
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
-        try await store.setExperimentLifecycle(id: parsed, to: .deleted, at: clock.nowMilliseconds())
+        try await phrased { try await store.setExperimentLifecycle(id: parsed, to: .deleted, at: clock.nowMilliseconds()) }
     }
 
     public func restoreExperiment(id: String, project: String = ProjectContext.current) async throws {
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
-        try await store.setExperimentLifecycle(id: parsed, to: .active, at: clock.nowMilliseconds())
+        try await phrased { try await store.setExperimentLifecycle(id: parsed, to: .active, at: clock.nowMilliseconds()) }
     }
 
     public func setExperimentTag(id: String, tag: Tag, project: String = ProjectContext.current) async throws {
         try EntityValidation.validateExperimentTag(tag)
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
-        try await store.setExperimentTag(id: parsed, tag: tag)
+        try await phrased { try await store.setExperimentTag(id: parsed, tag: tag) }
     }
 
     public func deleteExperimentTag(id: String, key: String, project: String = ProjectContext.current) async throws {
         let parsed = try ExperimentID(parsing: id)
         try await ownership.requireExperiment(parsed, in: project)
-        try await store.deleteExperimentTag(id: parsed, key: key)
+        try await phrased { try await store.deleteExperimentTag(id: parsed, key: key) }
     }
 
     // MARK: Runs
@@ -141,11 +150,11 @@ public struct TrackingService: Sendable {
         }
         let runID = RunIDGenerator.make()
         let artifacts = self.artifacts
-        return try await store.createRun(NewRun(
+        return try await phrased { try await store.createRun(NewRun(
             runID: runID, experimentID: experimentID, runName: name, userID: userID ?? "",
             // MLflow reads an absent start_time as the proto default, 0; search relies on it being set.
             startTime: startTime ?? 0,
-            tags: uniqueByKey(tags), artifactURI: { artifacts.runLocation(experimentLocation: $0, runID: runID) }))
+            tags: uniqueByKey(tags), artifactURI: { artifacts.runLocation(experimentLocation: $0, runID: runID) })) }
     }
 
     public func run(id: String, project: String = ProjectContext.current) async throws -> Run {
@@ -171,25 +180,30 @@ public struct TrackingService: Sendable {
         let clauses = try RunFilterClause.parse(filter ?? "")
         let order = try RunOrder.parse(orderBy)
         let cursor = try pageToken.flatMap { $0.isEmpty ? nil : $0 }.map { (token) throws(StrideError) in try PageToken.decodeRunCursor(token) }
-        let page = try await store.searchRuns(
-            RunQuery(experimentIDs: ids, filter: clauses, order: order, viewType: viewType, maxResults: maxResults, after: cursor))
+        let page = try await phrased { try await store.searchRuns(
+            RunQuery(experimentIDs: ids, filter: clauses, order: order, viewType: viewType, maxResults: maxResults, after: cursor)) }
         return (page.runs, page.next.map(PageToken.encode))
     }
 
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, name: String?, project: String = ProjectContext.current) async throws -> RunInfo {
         try await ownership.requireRun(id, in: project)
         let name = name.flatMap { $0.isEmpty ? nil : EntityValidation.truncated($0, limit: Limits.maxTagValueLength) }
-        return try await store.updateRun(id: id, RunUpdate(status: status, endTime: endTime, name: name))
+        return try await phrased { try await store.updateRun(id: id, RunUpdate(status: status, endTime: endTime, name: name)) }
     }
 
     public func deleteRun(id: String, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(id, in: project)
-        try await store.setRunLifecycle(id: id, to: .deleted, at: clock.nowMilliseconds())
+        try await phrased { try await store.setRunLifecycle(id: id, to: .deleted, at: clock.nowMilliseconds()) }
     }
 
     public func restoreRun(id: String, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(id, in: project)
-        try await store.setRunLifecycle(id: id, to: .active, at: clock.nowMilliseconds())
+        try await phrased {
+            try await store.setRunLifecycle(id: id, to: .active, at: clock.nowMilliseconds())
+        } rewording: { outcome in
+            guard case .notActive(.experiment(let experimentID), _) = outcome else { return nil }
+            return .invalidParameter("Cannot restore run \(id): its experiment \(experimentID) is deleted. Restore the experiment first.")
+        }
     }
 
     /// Logs one point; `model` also attaches it to a logged model (MLflow 3's `model_id`).
@@ -197,7 +211,7 @@ public struct TrackingService: Sendable {
         // MLflow validates the request before it looks the run up: a bad metric is a 400 on any run.
         try EntityValidation.validateMetric(metric)
         try await ownership.requireRun(runID, in: project)
-        try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? []))
+        try await phrased { try await store.logBatch(runID: runID, RunBatch(metrics: [metric], modelMetrics: model.map { [$0.attach(metric, runID: runID)] } ?? [])) }
         counters.metricPointsWritten(1)
     }
 
@@ -206,7 +220,7 @@ public struct TrackingService: Sendable {
         let param = try EntityValidation.validatedParam(param)
         try await ownership.requireRun(runID, in: project)
         do {
-            try await store.logBatch(runID: runID, RunBatch(params: [param]))
+            try await phrased { try await store.logBatch(runID: runID, RunBatch(params: [param])) }
         } catch let conflict as ParamValueConflict {
             let change = conflict.changes[0]
             throw StrideError.invalidParameter(
@@ -217,12 +231,12 @@ public struct TrackingService: Sendable {
     public func setTag(runID: String, tag: Tag, project: String = ProjectContext.current) async throws {
         let tag = try EntityValidation.validatedTag(tag)
         try await ownership.requireRun(runID, in: project)
-        try await store.logBatch(runID: runID, RunBatch(tags: [tag], newRunName: tag.key == ReservedTag.runName ? tag.value : nil))
+        try await phrased { try await store.logBatch(runID: runID, RunBatch(tags: [tag], newRunName: tag.key == ReservedTag.runName ? tag.value : nil)) }
     }
 
     public func deleteTag(runID: String, key: String, project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
-        try await store.deleteRunTag(runID: runID, key: key)
+        try await phrased { try await store.deleteRunTag(runID: runID, key: key) }
     }
 
     /// The one write primitive behind `log_metrics`, `log_params`, `set_tags` and autologging.
@@ -251,11 +265,11 @@ public struct TrackingService: Sendable {
         try EntityValidation.validateUniqueParamKeys(validParams)
         let newName = validTags.last(where: { $0.key == ReservedTag.runName })?.value
         do {
-            try await store.logBatch(
+            try await phrased { try await store.logBatch(
                 runID: runID,
                 RunBatch(
                     metrics: metrics, params: validParams, tags: validTags, newRunName: newName,
-                    modelMetrics: modelLinks.map { index, link in link.attach(metrics[index], runID: runID) }))
+                    modelMetrics: modelLinks.map { index, link in link.attach(metrics[index], runID: runID) })) }
             counters.metricPointsWritten(metrics.count)
         } catch let conflict as ParamValueConflict {
             let listed = conflict.changes.map { "{'key': '\($0.key)', 'old_value': '\($0.oldValue)', 'new_value': '\($0.newValue)'}" }
@@ -275,12 +289,12 @@ public struct TrackingService: Sendable {
         for input in datasets {
             try DatasetValidation.validate(input)
         }
-        try await store.logInputs(runID: runID, datasets: datasets, models: models)
+        try await phrased { try await store.logInputs(runID: runID, datasets: datasets, models: models) }
     }
 
     public func logOutputs(runID: String, models: [ModelOutput], project: String = ProjectContext.current) async throws {
         try await ownership.requireRun(runID, in: project)
-        try await store.logOutputs(runID: runID, models: models)
+        try await phrased { try await store.logOutputs(runID: runID, models: models) }
     }
 
     // MARK: Metric history

@@ -15,8 +15,8 @@ public struct StoredAccessToken: Sendable {
 
 /// Persistence for access tokens. Each call is one transaction; lookups that find nothing return nil.
 public protocol AccessTokenStore: Sendable {
-    /// Stores a token in its project. An unknown project is `RESOURCE_DOES_NOT_EXIST`; an id
-    /// already taken is `RESOURCE_ALREADY_EXISTS` (the caller draws another).
+    /// Stores a token in its project. An unknown project is `.notFound(.project)`; an id already
+    /// taken is `.alreadyExists(.accessToken)` (the caller draws another).
     func createAccessToken(_ token: StoredAccessToken) async throws -> AccessToken
 
     /// The token (revoked and expired ones included) with its salted hash, to authenticate a request.
@@ -26,7 +26,7 @@ public protocol AccessTokenStore: Sendable {
     func accessTokens(project: String?) async throws -> [AccessToken]
 
     /// Marks the token revoked at `time`; revoking again keeps the first time. An unknown id is
-    /// `RESOURCE_DOES_NOT_EXIST`.
+    /// `.notFound(.accessToken)`.
     func revokeAccessToken(id: String, at time: Int64) async throws -> AccessToken
 
     /// Records that the token authenticated a request at `time`.

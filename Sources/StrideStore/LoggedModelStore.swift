@@ -30,10 +30,10 @@ public struct NewLoggedModel: Sendable {
 
 /// Persistence for MLflow 3 logged models, which belong to an experiment.
 ///
-/// Each call is one transaction. An unknown model is `RESOURCE_DOES_NOT_EXIST`; a deleted model is
+/// Each call is one transaction. An unknown model is `.notFound(.loggedModel)`; a deleted model is
 /// kept (flagged) and only `loggedModel(id:allowDeleted: true)` sees it.
 public protocol LoggedModelStore: Sendable {
-    /// Stores a model with status `LOGGED_MODEL_PENDING`. An unknown experiment is `RESOURCE_DOES_NOT_EXIST`.
+    /// Stores a model with status `LOGGED_MODEL_PENDING`. An unknown experiment is `.notFound(.experiment)`.
     func createLoggedModel(_ model: NewLoggedModel) async throws -> LoggedModel
 
     func loggedModel(id: String, allowDeleted: Bool) async throws -> LoggedModel?
@@ -48,7 +48,7 @@ public protocol LoggedModelStore: Sendable {
     /// Sets (overwrites) tags.
     func setLoggedModelTags(id: String, tags: [Tag], at time: Int64) async throws
 
-    /// Removes a tag; a missing tag is `RESOURCE_DOES_NOT_EXIST` as in MLflow.
+    /// Removes a tag; a missing tag is `.notFound(.loggedModelTag)` as in MLflow.
     func deleteLoggedModelTag(id: String, key: String) async throws
 
     /// Adds params; a key logged again takes the new value.

@@ -3,15 +3,15 @@ public import StrideDomain
 /// Persistence for the model registry: registered models, their versions, tags and aliases.
 ///
 /// Models are unique by name within a project; every call takes the project. Each call is one
-/// transaction. An unknown model or version is `RESOURCE_DOES_NOT_EXIST`; a deleted version keeps
+/// transaction. An unknown model or version is `.notFound`; a deleted version keeps
 /// its number (numbers are never reused) but is invisible to every call.
 public protocol RegistryStore: Sendable {
-    /// A taken name is `RESOURCE_ALREADY_EXISTS`.
+    /// A taken name is `.alreadyExists(.registeredModel)`.
     func createRegisteredModel(_ model: NewRegisteredModel) async throws -> RegisteredModel
 
     func registeredModel(named name: String, project: String) async throws -> RegisteredModel?
 
-    /// Renames the model; its versions, tags and aliases follow. A taken name is `RESOURCE_ALREADY_EXISTS`.
+    /// Renames the model; its versions, tags and aliases follow. A taken name is `.alreadyExists(.registeredModel)`.
     func renameRegisteredModel(named name: String, to newName: String, project: String, at time: Int64) async throws -> RegisteredModel
 
     func updateRegisteredModel(named name: String, description: String?, project: String, at time: Int64) async throws -> RegisteredModel

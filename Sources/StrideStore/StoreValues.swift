@@ -139,21 +139,27 @@ public struct ResultPage<Item: Sendable>: Sendable {
     }
 }
 
-/// Where a metric-history page ended: the last point's sort key.
+/// Where a metric-history page ended: the last point's sort key. History is ordered by step,
+/// timestamp and value, a NaN value ordering as 0 just after a real 0 (MLflow's SQL order).
 public struct MetricCursor: Sendable, Equatable {
     public var step: Int64
     public var timestamp: Int64
+    /// The point's value; NaN for a NaN point.
     public var value: Double
-    public var isNaN: Bool
 
-    public init(step: Int64, timestamp: Int64, value: Double, isNaN: Bool) {
+    public init(step: Int64, timestamp: Int64, value: Double) {
         self.step = step
         self.timestamp = timestamp
         self.value = value
-        self.isNaN = isNaN
     }
 
     public init(after metric: Metric) {
-        self.init(step: metric.step, timestamp: metric.timestamp, value: metric.value.isNaN ? 0 : metric.value, isNaN: metric.value.isNaN)
+        self.init(step: metric.step, timestamp: metric.timestamp, value: metric.value)
+    }
+
+    /// NaN never equals itself, so the equality of cursors compares NaN as equal to NaN.
+    public static func == (lhs: MetricCursor, rhs: MetricCursor) -> Bool {
+        lhs.step == rhs.step && lhs.timestamp == rhs.timestamp
+            && (lhs.value == rhs.value || lhs.value.isNaN && rhs.value.isNaN)
     }
 }

@@ -3,7 +3,7 @@ public import StrideDomain
 /// Persistence for experiments, runs and everything logged to runs.
 ///
 /// Implementations keep each call atomic (one transaction) and report conflicts a client can cause
-/// as ``StrideError`` (unknown ids, duplicate names, writes to deleted runs) or ``ParamValueConflict``.
+/// as ``StoreError`` (unknown ids, duplicate names, writes to deleted runs) or ``ParamValueConflict``.
 /// Lookups that find nothing return `nil`.
 public protocol TrackingStore: Sendable {
     // MARK: Experiments
@@ -12,7 +12,7 @@ public protocol TrackingStore: Sendable {
     func ensureDefaultExperiment(project: String, artifactLocation: String, at time: Int64) async throws
 
     /// Creates an experiment; a name already used in the project (even by a deleted experiment)
-    /// fails with `RESOURCE_ALREADY_EXISTS`.
+    /// fails with `.alreadyExists(.experimentNamed)`.
     func createExperiment(_ experiment: NewExperiment) async throws -> ExperimentID
 
     func experiment(id: ExperimentID) async throws -> Experiment?
@@ -22,15 +22,17 @@ public protocol TrackingStore: Sendable {
 
     func searchExperiments(_ query: ExperimentQuery) async throws -> ResultPage<Experiment>
 
+    /// Renames an active experiment: a deleted one is `.notActive(.experiment)`, a name in use in
+    /// the project `.alreadyExists(.experimentNamed)`.
     func renameExperiment(id: ExperimentID, to name: String, at time: Int64) async throws
 
     /// Deletes an active or restores a deleted experiment together with its runs; anything else is
-    /// `RESOURCE_DOES_NOT_EXIST`, as MLflow looks only in the matching view.
+    /// `.notFound(.experiment)`, as MLflow looks only in the matching view.
     func setExperimentLifecycle(id: ExperimentID, to stage: LifecycleStage, at time: Int64) async throws
 
     func setExperimentTag(id: ExperimentID, tag: Tag) async throws
 
-    /// Removes a tag; a missing experiment or tag is `RESOURCE_DOES_NOT_EXIST`.
+    /// Removes a tag; a missing experiment or tag is `.notFound`.
     func deleteExperimentTag(id: ExperimentID, key: String) async throws
 
     /// The project that owns the experiment, or nil for an unknown id. Ownership never changes.
@@ -48,15 +50,19 @@ public protocol TrackingStore: Sendable {
 
     func run(id: String) async throws -> Run?
 
-    /// One page of runs matching the query, fully loaded; runs missing an order key sort last.
+    /// One page of runs matching the query, fully loaded; runs missing an order key sort last. A
+    /// cursor that does not fit the query's order is `.cursorMismatch`.
     func searchRuns(_ query: RunQuery) async throws -> RunPage
 
     /// Applies the fields that are set; the run must not be deleted.
     func updateRun(id: String, _ update: RunUpdate) async throws -> RunInfo
 
+    /// Deletes or restores a run; restoring a run of a deleted experiment is `.notActive(.experiment)`.
     func setRunLifecycle(id: String, to stage: LifecycleStage, at time: Int64) async throws
 
-    /// Writes metrics, params and tags in one transaction; the run must be active.
+    /// Writes metrics, params and tags in one transaction; the run must be active (else
+    /// `.notActive(.run)`), and a model metric's model live in the run's project (else
+    /// `.notFound(.loggedModel)`).
     func logBatch(runID: String, _ batch: RunBatch) async throws
 
     func deleteRunTag(runID: String, key: String) async throws

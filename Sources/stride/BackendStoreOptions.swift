@@ -8,7 +8,7 @@ import StrideService
 /// commands: the same flags, environment variables and default, so all of them open the same database.
 struct BackendStoreOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Where runs are stored: sqlite:///<relative path> or sqlite:////<absolute path> (default: sqlite:///stride-data/stride.db; also STRIDE_BACKEND_STORE_URI or MLFLOW_BACKEND_STORE_URI).",
+        "Where runs are stored: sqlite:///<relative path>, sqlite:////<absolute path> or postgresql://user@host:5432/database (default: sqlite:///stride-data/stride.db; also STRIDE_BACKEND_STORE_URI or MLFLOW_BACKEND_STORE_URI).",
         valueName: "uri"))
     var backendStoreURI: String?
 

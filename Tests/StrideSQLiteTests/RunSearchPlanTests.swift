@@ -68,8 +68,24 @@ struct RunSearchPlanTests {
         let statement = plan.statement(segment: 0, after: ["0.1".databaseValue, 5.databaseValue, "abc".databaseValue], limit: 5)
         #expect(statement.sql.contains(
             "o0.value >= ? AND (o0.value > ? OR o0.value IS ? AND r.start_time < ? OR o0.value IS ? AND r.start_time IS ? AND r.run_uuid > ?)"))
-        #expect(plan.accepts(RunSearchCursor(segment: 0, values: [.text("0.1"), .integer(5), .text("abc")])))
-        #expect(!plan.accepts(RunSearchCursor(segment: 0, values: [.integer(5), .text("abc")])))
-        #expect(!plan.accepts(RunSearchCursor(segment: 2, values: [.integer(5), .text("abc")])))
+    }
+
+    @Test("a cursor's values map to the leading key's segment and the sort columns of that segment")
+    func cursorPosition() throws {
+        let byParam = try plan("", order: ["params.lr"])
+        let present = try #require(byParam.position(of: RunSearchCursor(values: [.text("0.1"), .time(5), .text("abc")])))
+        #expect(present.segment == 0)
+        #expect(present.values == ["0.1".databaseValue, 5.databaseValue, "abc".databaseValue])
+        let missing = try #require(byParam.position(of: RunSearchCursor(values: [.missing, .time(5), .text("abc")])))
+        #expect(missing.segment == 1)
+        #expect(missing.values == [5.databaseValue, "abc".databaseValue])
+        #expect(byParam.position(of: RunSearchCursor(values: [.time(5), .text("abc")])) == nil)
+        #expect(byParam.position(of: RunSearchCursor(values: [.number(0.1), .time(5), .text("abc")])) == nil)
+
+        // A later metric key contributes its presence case (0 value, 1 NaN, 2 missing) and its value.
+        let byNameThenLoss = try plan("", order: ["attributes.run_name", "metrics.loss DESC"])
+        let nan = try #require(byNameThenLoss.position(of: RunSearchCursor(values: [.text("a"), .nan, .time(5), .text("abc")])))
+        #expect(nan.segment == 0)
+        #expect(nan.values == ["a".databaseValue, 1.databaseValue, 0.0.databaseValue, 5.databaseValue, "abc".databaseValue])
     }
 }

@@ -3,6 +3,7 @@ import StrideS3Artifacts
 import Testing
 
 @testable import StrideServer
+import StridePostgres
 
 /// A fresh folder standing in for the working directory `stride server` starts in.
 private func withWorkingDirectory(_ body: (String) throws -> Void) throws {
@@ -128,10 +129,26 @@ struct BackendURITests {
         #expect(ServerConfiguration.sqliteURI(suggestedFor: "file:///srv/mlruns") == "sqlite:////srv/mlruns.db")
     }
 
-    @Test("Other schemes are refused as not supported yet")
+    @Test("Other schemes are refused, naming the two that work")
     func otherSchemes() {
-        #expect(failure { _ = try ServerConfiguration(backendStoreURI: "postgresql://db/stride").backend() }
-            == "Unsupported --backend-store-uri 'postgresql://db/stride': use sqlite:///<path> (PostgreSQL support is planned).")
+        #expect(failure { _ = try ServerConfiguration(backendStoreURI: "mysql://db/stride").backend() }
+            == "Unsupported --backend-store-uri 'mysql://db/stride': use sqlite:///<path> or postgresql://user@host:5432/database.")
+    }
+
+    @Test("PostgreSQL URIs, as MLflow users write them, select the PostgreSQL store; the store line hides the password")
+    func postgresSchemes() throws {
+        for uri in ["postgresql://ml:pw@db:5433/stride", "postgres://ml:pw@db:5433/stride", "postgresql+psycopg2://ml:pw@db:5433/stride"] {
+            guard case .postgres(let settings) = try ServerConfiguration(backendStoreURI: uri).backend() else {
+                Issue.record("\(uri) did not select PostgreSQL")
+                continue
+            }
+            #expect(settings.address == "db:5433/stride")
+        }
+        let locations = try StorageLocations.inspect(
+            ServerConfiguration(backendStoreURI: "postgresql://ml:pw@db:5433/stride"), includingArtifacts: false)
+        #expect(locations.storeFile == "postgresql://ml@db:5433/stride")
+        #expect(failure { _ = try ServerConfiguration(backendStoreURI: "postgresql://ml@db/stride?sslmode=maybe").backend() }
+            == "--backend-store-uri: sslmode 'maybe' is not one of disable, allow, prefer, require, verify-ca, verify-full.")
     }
 }
 

@@ -14,7 +14,7 @@ struct AccessTokenContractTests {
             #expect(try await projects.project(named: "vision") == vision)
             #expect(try await projects.project(named: "missing") == nil)
             await #expect(
-                performing: { _ = try await projects.createProject(named: "vision", at: 7000) }, throws: isStrideError(.resourceAlreadyExists))
+                performing: { _ = try await projects.createProject(named: "vision", at: 7000) }, throws: isRefusal(StoreError.alreadyExists(.project(name: "vision"))))
         }
     }
 
@@ -24,17 +24,17 @@ struct AccessTokenContractTests {
             let projects = try #require(store as? any ProjectStore)
             let tokens = try #require(store as? any AccessTokenStore)
             let registry = try #require(store as? any RegistryStore)
-            await #expect(performing: { try await projects.deleteProject(named: "default") }, throws: isStrideError(.invalidState))
-            await #expect(performing: { try await projects.deleteProject(named: "missing") }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { try await projects.deleteProject(named: "default") }, throws: isRefusal(StoreError.reserved(.project(name: "default"))))
+            await #expect(performing: { try await projects.deleteProject(named: "missing") }, throws: isRefusal(StoreError.notFound(.project(name: "missing"))))
 
             _ = try await projects.createProject(named: "with-experiment", at: 1)
             _ = try await store.createExperiment(NewExperiment(
                 project: "with-experiment", name: "e", artifactLocation: .fixed("file:///tmp/e"), tags: [], creationTime: 1))
-            await #expect(performing: { try await projects.deleteProject(named: "with-experiment") }, throws: isStrideError(.invalidState))
+            await #expect(performing: { try await projects.deleteProject(named: "with-experiment") }, throws: isRefusal(StoreError.stillOwns(.project(name: "with-experiment"), .experiments(1))))
 
             _ = try await projects.createProject(named: "with-model", at: 1)
             _ = try await registry.createRegisteredModel(NewRegisteredModel(project: "with-model", name: "m", description: nil, tags: [], creationTime: 1))
-            await #expect(performing: { try await projects.deleteProject(named: "with-model") }, throws: isStrideError(.invalidState))
+            await #expect(performing: { try await projects.deleteProject(named: "with-model") }, throws: isRefusal(StoreError.stillOwns(.project(name: "with-model"), .registeredModels(1))))
 
             _ = try await projects.createProject(named: "empty", at: 1)
             _ = try await tokens.createAccessToken(.sample(id: "00000000000e", project: "empty"))
@@ -63,10 +63,10 @@ struct AccessTokenContractTests {
         try await withAccessStores(backend) { _, tokens in
             await #expect(
                 performing: { _ = try await tokens.createAccessToken(.sample(id: "000000000001", project: "missing")) },
-                throws: isStrideError(.resourceDoesNotExist))
+                throws: isRefusal(StoreError.notFound(.project(name: "missing"))))
             _ = try await tokens.createAccessToken(.sample(id: "000000000001"))
             await #expect(
-                performing: { _ = try await tokens.createAccessToken(.sample(id: "000000000001")) }, throws: isStrideError(.resourceAlreadyExists))
+                performing: { _ = try await tokens.createAccessToken(.sample(id: "000000000001")) }, throws: isRefusal(StoreError.alreadyExists(.accessToken(id: "000000000001"))))
         }
     }
 
@@ -92,7 +92,7 @@ struct AccessTokenContractTests {
             #expect(try await tokens.revokeAccessToken(id: "000000000001", at: 3000).revokedTime == 2000)
             #expect(try await tokens.storedAccessToken(id: "000000000001")?.token.revokedTime == 2000)
             await #expect(
-                performing: { _ = try await tokens.revokeAccessToken(id: "ffffffffffff", at: 1) }, throws: isStrideError(.resourceDoesNotExist))
+                performing: { _ = try await tokens.revokeAccessToken(id: "ffffffffffff", at: 1) }, throws: isRefusal(StoreError.notFound(.accessToken(id: "ffffffffffff"))))
         }
     }
 

@@ -34,10 +34,10 @@ struct ExperimentContractTests {
         try await withStore(backend) { store in
             let id = try await store.makeExperiment("taken")
             try await store.setExperimentLifecycle(id: id, to: .deleted, at: 5)
-            await #expect(performing: { _ = try await store.makeExperiment("taken") }, throws: isStrideError(.resourceAlreadyExists))
+            await #expect(performing: { _ = try await store.makeExperiment("taken") }, throws: isRefusal(StoreError.alreadyExists(.experimentNamed("taken"))))
             let other = try await store.makeExperiment("other")
             // MLflow reports a rename onto a taken name as BAD_REQUEST, unlike create.
-            await #expect(performing: { try await store.renameExperiment(id: other, to: "taken", at: 6) }, throws: isStrideError(.badRequest))
+            await #expect(performing: { try await store.renameExperiment(id: other, to: "taken", at: 6) }, throws: isRefusal(StoreError.alreadyExists(.experimentNamed("taken"))))
         }
     }
 
@@ -64,7 +64,7 @@ struct ExperimentContractTests {
             try await store.deleteExperimentTag(id: id, key: "k")
             #expect(try await store.experiment(id: id)?.tags == [])
             await #expect(performing: { try await store.setExperimentTag(id: ExperimentID(99), tag: Tag(key: "k", value: "v")) },
-                          throws: isStrideError(.resourceDoesNotExist))
+                          throws: isRefusal(StoreError.notFound(.experiment(ExperimentID(99)))))
         }
     }
 

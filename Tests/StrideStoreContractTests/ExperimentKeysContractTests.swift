@@ -33,7 +33,7 @@ struct ExperimentKeysContractTests {
             let run = try await store.makeRun(in: experiment)
             let point = Metric(key: "late", value: 1, timestamp: 1, step: 0)
             let refused = RunBatch(metrics: [point], modelMetrics: [ModelMetric(modelID: "m-missing", runID: run, metric: point)])
-            await #expect(performing: { try await store.logBatch(runID: run, refused) }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { try await store.logBatch(runID: run, refused) }, throws: isRefusal(StoreError.notFound(.loggedModel(id: "m-missing"))))
             #expect(try await store.experimentKeys(experimentID: experiment).metrics.isEmpty)
             try await store.logBatch(runID: run, RunBatch(metrics: [point]))
             try await store.logBatch(runID: run, RunBatch(metrics: [Metric(key: "late", value: 2, timestamp: 2, step: 1)]))

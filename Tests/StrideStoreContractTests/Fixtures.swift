@@ -15,6 +15,7 @@ extension TrackingStore {
     }
 }
 
-func isStrideError(_ code: StrideError.Code) -> @Sendable (any Error) -> Bool {
-    { error in (error as? StrideError)?.code == code }
+/// Whether a store refused a call with exactly `expected`.
+func isRefusal(_ expected: StoreError) -> @Sendable (any Error) -> Bool {
+    { error in (error as? StoreError) == expected }
 }

@@ -19,7 +19,7 @@ struct LoggedModelContractTests {
             #expect(try await store.loggedModel(id: "m-missing", allowDeleted: false) == nil)
             await #expect(
                 performing: { _ = try await store.makeLoggedModel("m-2", experiment: ExperimentID(99)) },
-                throws: isStrideError(.resourceDoesNotExist))
+                throws: isRefusal(StoreError.notFound(.experiment(ExperimentID(99)))))
         }
     }
 
@@ -35,9 +35,9 @@ struct LoggedModelContractTests {
             #expect(try await store.loggedModel(id: "m-1", allowDeleted: false) == nil)
             #expect(try await store.loggedModel(id: "m-1", allowDeleted: true)?.id == "m-1")
             #expect(try await store.searchLoggedModels(LoggedModelQuery(experimentIDs: [.defaultExperiment])).items.isEmpty)
-            await #expect(performing: { try await store.deleteLoggedModel(id: "m-1", at: 4000) }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { try await store.deleteLoggedModel(id: "m-1", at: 4000) }, throws: isRefusal(StoreError.notFound(.loggedModel(id: "m-1"))))
             await #expect(
-                performing: { _ = try await store.finalizeLoggedModel(id: "m-x", status: .ready, at: 1) }, throws: isStrideError(.resourceDoesNotExist))
+                performing: { _ = try await store.finalizeLoggedModel(id: "m-x", status: .ready, at: 1) }, throws: isRefusal(StoreError.notFound(.loggedModel(id: "m-x"))))
         }
     }
 
@@ -53,9 +53,9 @@ struct LoggedModelContractTests {
             try await store.deleteLoggedModelTag(id: "m-1", key: "a")
             model = try #require(try await store.loggedModel(id: "m-1", allowDeleted: false))
             #expect(model.tags == [Tag(key: "b", value: "3")])
-            await #expect(performing: { try await store.deleteLoggedModelTag(id: "m-1", key: "a") }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { try await store.deleteLoggedModelTag(id: "m-1", key: "a") }, throws: isRefusal(StoreError.notFound(.loggedModelTag(model: "m-1", key: "a"))))
             await #expect(
-                performing: { try await store.setLoggedModelTags(id: "m-x", tags: [], at: 1) }, throws: isStrideError(.resourceDoesNotExist))
+                performing: { try await store.setLoggedModelTags(id: "m-x", tags: [], at: 1) }, throws: isRefusal(StoreError.notFound(.loggedModel(id: "m-x"))))
         }
     }
 
@@ -87,7 +87,7 @@ struct LoggedModelContractTests {
             let unknown = RunBatch(
                 metrics: [Metric(key: "x", value: 1, timestamp: 6, step: 0)],
                 modelMetrics: [ModelMetric(modelID: "m-missing", runID: run, metric: Metric(key: "x", value: 1, timestamp: 6, step: 0))])
-            await #expect(performing: { try await store.logBatch(runID: run, unknown) }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { try await store.logBatch(runID: run, unknown) }, throws: isRefusal(StoreError.notFound(.loggedModel(id: "m-missing"))))
             let history = try await store.metricHistory(runID: run, key: "x", limit: nil, after: nil)
             #expect(history.metrics.isEmpty, "a refused batch leaves no point behind")
         }

@@ -15,7 +15,7 @@ struct RegistryContractTests {
             #expect(loaded.project == "default")
             #expect(loaded.latestVersions.isEmpty)
             #expect(try await store.registeredModel(named: "missing", project: "default") == nil)
-            await #expect(performing: { _ = try await store.makeModel("iris") }, throws: isStrideError(.resourceAlreadyExists))
+            await #expect(performing: { _ = try await store.makeModel("iris") }, throws: isRefusal(StoreError.alreadyExists(.registeredModel(name: "iris"))))
         }
     }
 
@@ -30,7 +30,7 @@ struct RegistryContractTests {
             try await store.deleteModelVersion(model: "a", version: 2, project: "default", at: 2000)
             #expect(try await store.modelVersion(model: "a", version: 2, project: "default") == nil)
             #expect(try await store.makeVersion("a").version == 3)
-            await #expect(performing: { _ = try await store.makeVersion("nobody") }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { _ = try await store.makeVersion("nobody") }, throws: isRefusal(StoreError.notFound(.registeredModel(name: "nobody"))))
         }
     }
 
@@ -86,7 +86,7 @@ struct RegistryContractTests {
             #expect(try await store.modelVersion(alias: "nobody", model: "m", project: "default") == nil)
             await #expect(
                 performing: { try await store.setAlias("x", model: "m", version: 9, project: "default") },
-                throws: isStrideError(.resourceDoesNotExist))
+                throws: isRefusal(StoreError.notFound(.modelVersion(model: "m", version: 9))))
             try await store.deleteModelVersion(model: "m", version: 2, project: "default", at: 5)
             #expect(try await store.modelVersion(alias: "champion", model: "m", project: "default") == nil)
         }
@@ -107,7 +107,7 @@ struct RegistryContractTests {
             #expect(try await store.registeredModel(named: "old", project: "default") == nil)
             await #expect(
                 performing: { _ = try await store.renameRegisteredModel(named: "new", to: "taken", project: "default", at: 8) },
-                throws: isStrideError(.resourceAlreadyExists))
+                throws: isRefusal(StoreError.alreadyExists(.registeredModel(name: "taken"))))
         }
     }
 
@@ -183,7 +183,7 @@ struct RegistryContractTests {
             #expect(try await store.modelVersion(model: "m", version: 1, project: "default")?.tags == [])
             await #expect(
                 performing: { try await store.setModelVersionTag(model: "m", version: 4, tag: Tag(key: "v", value: "x"), project: "default") },
-                throws: isStrideError(.resourceDoesNotExist))
+                throws: isRefusal(StoreError.notFound(.modelVersion(model: "m", version: 4))))
         }
     }
 }

@@ -23,7 +23,7 @@ struct RunContractTests {
         try await withStore(backend) { store in
             let id = try await store.makeExperiment("gone")
             try await store.setExperimentLifecycle(id: id, to: .deleted, at: 1)
-            await #expect(performing: { _ = try await store.makeRun(in: id) }, throws: isStrideError(.invalidParameterValue))
+            await #expect(performing: { _ = try await store.makeRun(in: id) }, throws: isRefusal(StoreError.notActive(.experiment(id), stage: .deleted)))
         }
     }
 
@@ -49,7 +49,7 @@ struct RunContractTests {
             let runID = try await store.makeRun(in: .defaultExperiment)
             try await store.setRunLifecycle(id: runID, to: .deleted, at: 3)
             await #expect(performing: { try await store.logBatch(runID: runID, RunBatch(params: [Param(key: "p", value: "1")])) },
-                          throws: isStrideError(.invalidParameterValue))
+                          throws: isRefusal(StoreError.notActive(.run(id: runID), stage: .deleted)))
             #expect(try await store.run(id: runID)?.info.lifecycleStage == .deleted)
             try await store.setRunLifecycle(id: runID, to: .active, at: 4)
             try await store.logBatch(runID: runID, RunBatch(params: [Param(key: "p", value: "1")]))
@@ -107,7 +107,7 @@ struct RunContractTests {
             try await store.logBatch(runID: runID, RunBatch(tags: [Tag(key: "t", value: "2")]))
             #expect(try await store.run(id: runID)?.tags.first { $0.key == "t" }?.value == "2")
             try await store.deleteRunTag(runID: runID, key: "t")
-            await #expect(performing: { try await store.deleteRunTag(runID: runID, key: "t") }, throws: isStrideError(.resourceDoesNotExist))
+            await #expect(performing: { try await store.deleteRunTag(runID: runID, key: "t") }, throws: isRefusal(StoreError.notFound(.runTag(run: runID, key: "t"))))
         }
     }
 

@@ -133,6 +133,22 @@ struct RunSearchContractTests {
         }
     }
 
+    @Test("a cursor holds the last run's value of each order key, and a cursor of another order is refused", arguments: StoreBackend.all)
+    func cursorValues(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let (experiment, ids) = try await fixture(store)
+            let first = try await search(store, experiment, order: ["metrics.loss"], max: 1)
+            #expect(first.next == RunSearchCursor(values: [.number(0.1), .time(100), .text(ids[0])]))
+            let nan = try await search(store, experiment, order: ["metrics.loss"], max: 4)
+            #expect(nan.next == RunSearchCursor(values: [.nan, .time(103), .text(ids[3])]))
+            let byGroup = try await search(store, experiment, order: ["params.kind DESC", "tags.group"], max: 4)
+            #expect(byGroup.next == RunSearchCursor(values: [.missing, .text("A"), .time(101), .text(ids[1])]))
+            await #expect(
+                performing: { _ = try await search(store, experiment, order: ["params.kind"], after: first.next) },
+                throws: isRefusal(.cursorMismatch))
+        }
+    }
+
     @Test("runs created while a client pages are neither repeated nor make it skip a run", arguments: StoreBackend.all)
     func pagingWhileRunsArrive(backend: StoreBackend) async throws {
         try await withStore(backend) { store in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Logging
+import StridePostgres
 import StrideSQLite
 import StrideStore
 
@@ -11,7 +12,9 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [StoreBackend] = [
+    static let all: [StoreBackend] = [sqlite] + (ScratchPostgresDatabase.serverURL.map { [postgres(serverURL: $0)] } ?? [])
+
+    static let sqlite =
         StoreBackend(name: "sqlite") {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-contract-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -21,8 +24,19 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
                 try await store.close()
                 try? FileManager.default.removeItem(at: directory)
             })
-        },
-    ]
+        }
+
+    /// PostgreSQL at `STRIDE_TEST_POSTGRES_URL`, a fresh database per store, dropped afterwards.
+    static func postgres(serverURL: String) -> StoreBackend {
+        StoreBackend(name: "postgresql") {
+            let database = try await ScratchPostgresDatabase.create(serverURL: serverURL)
+            let store = try await PostgresTrackingStore.open(settings: database.settings, logger: Logger(label: "test"))
+            return (store, {
+                try await store.close()
+                try await database.drop()
+            })
+        }
+    }
 }
 
 /// Opens a fresh store with the Default experiment, runs `body`, and always closes the store.

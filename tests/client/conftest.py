@@ -7,6 +7,10 @@ The suite drives the real, unmodified ``mlflow`` Python client (and raw HTTP via
 * ``STRIDE_TEST_TARGET=mlflow``: the real ``mlflow server`` from the same venv,
   so every test can be checked against MLflow's true behaviour.
 
+``STRIDE_TEST_BACKEND_STORE_URI=postgresql://user@host:port/db`` puts Stride's store on
+PostgreSQL instead of SQLite: each server start gets a fresh database on that server
+(created with ``psql``, dropped at the end).
+
 The server binds to 127.0.0.1 on a free port, keeps its data in a fresh temp
 dir, and is stopped with SIGTERM at the end of the session. When a test fails
 the tail of the server log is attached to that test's report.
@@ -117,7 +121,37 @@ class ServerHandle:
         self.proc.wait(timeout=10)
 
 
-def _server_command(target: str, port: int, data_dir: Path) -> list[str]:
+BACKEND_SERVER_URI = os.environ.get("STRIDE_TEST_BACKEND_STORE_URI", "").strip()
+
+
+def _psql(server_uri: str, sql: str) -> None:
+    subprocess.run(["psql", server_uri, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True, timeout=60)
+
+
+def _fresh_postgres_database(server_uri: str) -> str:
+    """A new, empty database on the server ``server_uri`` names; returns its URI."""
+    name = "stride_client_" + uuid.uuid4().hex
+    _psql(server_uri, f"CREATE DATABASE {name}")
+    base, _, query = server_uri.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
+
+
+def _drop_postgres_database(database_uri: str) -> None:
+    name = database_uri.partition("?")[0].rsplit("/", 1)[1]
+    try:
+        _psql(BACKEND_SERVER_URI, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    except (subprocess.SubprocessError, OSError):
+        pass
+
+
+def _backend_store_uri(data_dir: Path) -> str:
+    """SQLite in the server's data dir, or a fresh PostgreSQL database when the suite is told to."""
+    if BACKEND_SERVER_URI:
+        return _fresh_postgres_database(BACKEND_SERVER_URI)
+    return f"sqlite:///{data_dir}/stride.db"
+
+
+def _server_command(target: str, port: int, data_dir: Path, store_uri: str | None = None) -> list[str]:
     if target == "mlflow":
         return [
             sys.executable, "-m", "mlflow", "server",
@@ -139,7 +173,7 @@ def _server_command(target: str, port: int, data_dir: Path) -> list[str]:
         str(binary), "server",
         "--host", "127.0.0.1",
         "--port", str(port),
-        "--backend-store-uri", f"sqlite:///{data_dir}/stride.db",
+        "--backend-store-uri", store_uri or f"sqlite:///{data_dir}/stride.db",
         "--artifacts-destination", f"{data_dir}/artifacts",
     ]
 
@@ -180,7 +214,8 @@ def server() -> ServerHandle:
     port = _free_loopback_port()
     data_dir = Path(tempfile.mkdtemp(prefix=f"stride-client-{TARGET}-")).resolve()
     log_path = data_dir / "server.log"
-    cmd = _server_command(TARGET, port, data_dir)
+    store_uri = _backend_store_uri(data_dir) if TARGET == "stride" else None
+    cmd = _server_command(TARGET, port, data_dir, store_uri)
     env = dict(os.environ)
     env.update(_CLIENT_ENV)
     log_file = open(log_path, "wb")
@@ -203,6 +238,8 @@ def server() -> ServerHandle:
     finally:
         _SERVER = None
         handle.stop()
+        if store_uri and store_uri.startswith("postgres"):
+            _drop_postgres_database(store_uri)
         if _ANY_FAILURE:
             sys.stderr.write(
                 f"\n[stride client tests] kept server data dir for inspection: {data_dir}\n"

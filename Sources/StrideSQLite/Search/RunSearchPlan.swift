@@ -28,6 +28,8 @@ struct RunSearchPlan {
 
     private(set) var segments: [Segment] = []
     private let scope: SQLFragment
+    /// One plan per order key (``RunQuery/orderKeys``), the leading key first.
+    private let keyPlans: [OrderKeyPlan]
 
     static let runColumns = SQLiteTrackingStore.runColumns.map { "r.\($0)" }.joined(separator: ", ")
 
@@ -43,14 +45,9 @@ struct RunSearchPlan {
         }
         scope = SQLFragment.joined(scopeParts, separator: " AND ")
 
-        var keys = query.order
-        if !keys.contains(where: { $0.key == .attribute(.startTime) }) {
-            keys.append(RunOrder(key: .attribute(.startTime), ascending: false))
-        }
-        if !keys.contains(where: { $0.key == .attribute(.runID) }) {
-            keys.append(RunOrder(key: .attribute(.runID), ascending: true))
-        }
+        let keys = query.orderKeys
         let plans = keys.enumerated().map { OrderKeyPlan($0.element, alias: "o\($0.offset)") }
+        keyPlans = plans
         let laterJoins = plans.dropFirst().compactMap(\.leftJoin)
         let laterTerms = plans.dropFirst().flatMap(\.terms)
         let required = query.filter.requiredClauses
@@ -80,15 +77,41 @@ struct RunSearchPlan {
             joins.arguments + whereClause.arguments + [limit.databaseValue])
     }
 
-    /// The cursor after `row`, a row of ``statement(segment:after:limit:)`` for `segment`.
+    /// The cursor after `row`, a row of ``statement(segment:after:limit:)`` for `segment`: the
+    /// segment says the leading key's presence, the sort columns the values.
     func cursor(after row: Row, segment: Int) -> RunSearchCursor {
-        let values = segments[segment].terms.indices.map { SortValue(row["sort_\($0)"] as DatabaseValue) }
-        return RunSearchCursor(segment: segment, values: values)
+        var columns = segments[segment].terms.indices.map { row["sort_\($0)"] as DatabaseValue }[...]
+        var values: [RunSortValue] = []
+        var later = keyPlans[...]
+        if let leading = keyPlans.first, !leading.segments.isEmpty, let presence = leading.segments[segment].presence {
+            values.append(leading.leadingValue(presence: presence, columns: &columns))
+            later = later.dropFirst()
+        }
+        for plan in later {
+            values.append(plan.value(from: columns.prefix(plan.terms.count)))
+            columns = columns.dropFirst(plan.terms.count)
+        }
+        return RunSearchCursor(values: values)
     }
 
-    /// Whether a cursor can have come from this query's pages.
-    func accepts(_ cursor: RunSearchCursor) -> Bool {
-        segments.indices.contains(cursor.segment) && segments[cursor.segment].terms.count == cursor.values.count
+    /// Where `cursor` continues: its segment and that segment's term values; nil when the cursor
+    /// does not fit this query (``RunQuery/accepts(_:)`` checks that first).
+    func position(of cursor: RunSearchCursor) -> (segment: Int, values: [DatabaseValue])? {
+        guard cursor.values.count == keyPlans.count, let leading = keyPlans.first else { return nil }
+        var segment = 0
+        var values: [DatabaseValue] = []
+        var later = Array(zip(keyPlans, cursor.values))[...]
+        if !leading.segments.isEmpty {
+            guard let (index, leadingValues) = leading.leadingPosition(of: cursor.values[0]) else { return nil }
+            segment = index
+            values = leadingValues
+            later = later.dropFirst()
+        }
+        for (plan, value) in later {
+            guard let termValues = plan.termValues(of: value) else { return nil }
+            values += termValues
+        }
+        return (segment, values)
     }
 
     /// Rows strictly after `values` in the order of `terms`: the first term beyond its value, or
@@ -163,27 +186,6 @@ struct RunSearchPlan {
             return SQLFragment(
                 "EXISTS (SELECT 1 FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk \(joins.sql) WHERE i.run_pk = r.run_pk AND \(comparison.sql))",
                 joins.arguments + comparison.arguments)
-        }
-    }
-}
-
-extension SortValue {
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let integer): self = .integer(integer)
-        case .double(let real): self = .real(real)
-        case .string(let text): self = .text(text)
-        case .blob(let data): self = .text(String(decoding: data, as: UTF8.self))
-        }
-    }
-
-    var databaseValue: DatabaseValue {
-        switch self {
-        case .null: .null
-        case .integer(let integer): integer.databaseValue
-        case .real(let real): real.databaseValue
-        case .text(let text): text.databaseValue
         }
     }
 }

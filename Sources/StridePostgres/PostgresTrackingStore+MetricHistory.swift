@@ -1,0 +1,113 @@
+public import StrideDomain
+public import StrideStore
+
+extension PostgresTrackingStore {
+    public func metricHistory(runID: String, key: String, limit: Int?, after cursor: MetricCursor?) async throws
+        -> (metrics: [Metric], next: MetricCursor?)
+    {
+        try await database.read { db in
+            var statement = SQL(
+                """
+                SELECT m.step, m.timestamp, m.value, m.is_nan FROM metrics m
+                WHERE m.run_pk = (SELECT run_pk FROM runs WHERE run_uuid = ?) AND m.key_id = (SELECT key_id FROM metric_keys WHERE key = ?)
+                """,
+                runID, key)
+            if let cursor {
+                // Keyset paging over the primary key: each page is an index range scan, however deep.
+                let stored = StoredMetricValue.encode(cursor.value)
+                statement = statement + SQL(
+                    " AND (m.step, m.timestamp, m.value, m.is_nan) > (?, ?, ?, ?)", cursor.step, cursor.timestamp, stored.value, stored.isNaN)
+            }
+            statement = statement + SQL(" ORDER BY m.step, m.timestamp, m.value, m.is_nan")
+            if let limit { statement = statement + SQL(" LIMIT ?", limit + 1) }
+            var metrics = try await db.rows(statement).map {
+                Metric(key: key, value: StoredMetricValue.decode(value: $0.double(2), isNaN: $0.int(3)), timestamp: $0.int(1), step: $0.int(0))
+            }
+            guard let limit, metrics.count > limit else { return (metrics, nil) }
+            metrics.removeLast(metrics.count - limit)
+            return (metrics, MetricCursor(after: metrics[limit - 1]))
+        }
+    }
+
+    /// Up to `maxResultsPerRun` points per run, exactly MLflow's (and the SQLite store's): every point
+    /// when the range holds no more, else the first point of each of `maxResultsPerRun` NTILE buckets
+    /// of the ordered points, with the last point replacing the last sample when it is not already one.
+    ///
+    /// The sampling runs inside PostgreSQL, one statement per run: the count, the bucket starts and
+    /// the last point come from window functions over the run's slice of the primary key.
+    public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
+        async throws -> [RunMetric]
+    {
+        try await database.read { db in
+            var runs: [(id: String, pk: Int64)] = []
+            for id in runIDs { runs.append((id, try await Self.requireRun(id, in: db).pk)) }
+            guard let keyID = try await Self.metricKeyID(key, in: db) else { return [] }
+            var result: [RunMetric] = []
+            for run in runs {
+                let points = try await Self.sampledPoints(run: run.pk, key: keyID, limit: maxResultsPerRun, steps: steps, in: db)
+                result += points.map { RunMetric(runID: run.id, metric: Metric(key: key, value: $0.value, timestamp: $0.timestamp, step: $0.step)) }
+            }
+            return result
+        }
+    }
+
+    private struct Point {
+        var step: Int64
+        var timestamp: Int64
+        var value: Double
+    }
+
+    /// Numbers the range's points in order; with `n` points and `limit` buckets (the first `n % limit`
+    /// one point larger) a bucket's first position is arithmetic, so the sample is the points at those
+    /// positions, plus the last point in place of the final sample when it is not one already.
+    private static func sampledPoints(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Session) async throws -> [Point] {
+        let rows = try await db.rows(SQL(
+            """
+            WITH numbered AS (
+                SELECT step, timestamp, value, is_nan,
+                       ROW_NUMBER() OVER (ORDER BY step, timestamp, value, is_nan) - 1 AS position,
+                       COUNT(*) OVER () AS total
+                FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
+            ),
+            shaped AS (
+                SELECT *, total / ? AS size, (total % ?) * (total / ? + 1) AS larger_end FROM numbered
+            ),
+            picked AS (
+                SELECT step, timestamp, value, is_nan, position, total,
+                       CASE WHEN total <= ? THEN TRUE
+                            WHEN position < larger_end THEN position % (size + 1) = 0
+                            ELSE (position - larger_end) % size = 0 END AS sampled
+                FROM shaped
+            )
+            SELECT step, timestamp, value, is_nan, position, total FROM picked
+            WHERE sampled OR position = total - 1
+            ORDER BY position
+            """,
+            run, key, steps?.lowerBound ?? Int64.min, steps?.upperBound ?? Int64.max, Int64(limit), Int64(limit), Int64(limit), Int64(limit)))
+        guard let total = rows.first?.int(5) else { return [] }
+        func point(_ row: SQLRow) -> Point {
+            Point(step: row.int(0), timestamp: row.int(1), value: StoredMetricValue.decode(value: row.double(2), isNaN: row.int(3)))
+        }
+        guard total > Int64(limit) else { return rows.map(point) }
+        // The last point is in the result whether sampled or not; it replaces the final sample when it is not one.
+        var sample: [Point] = []
+        var lastSampled = false
+        for row in rows {
+            let isLast = row.int(4) == total - 1
+            let isSample = Self.isBucketStart(position: row.int(4), total: total, limit: Int64(limit))
+            if isSample { sample.append(point(row)) }
+            if isLast { lastSampled = isSample }
+        }
+        if !lastSampled, let last = rows.last {
+            if sample.count >= limit { sample.removeLast() }
+            sample.append(point(last))
+        }
+        return sample
+    }
+
+    private static func isBucketStart(position: Int64, total: Int64, limit: Int64) -> Bool {
+        let size = total / limit
+        let largerEnd = (total % limit) * (size + 1)
+        return position < largerEnd ? position % (size + 1) == 0 : (position - largerEnd) % size == 0
+    }
+}
