@@ -283,6 +283,17 @@ enum PostgresMigrations {
         Migration(version: 7, statements: [
             "CREATE INDEX runs_by_experiment_stage ON runs (experiment_id, lifecycle_stage)",
         ]),
+        // The logged models a run used (log-inputs). SQLite's version 8 also adds per-block step
+        // counts for the bulk-interval sample; PostgreSQL numbers the points with a window function.
+        Migration(version: 8, statements: [
+            """
+            CREATE TABLE run_model_inputs (
+                run_pk BIGINT NOT NULL,
+                model_id TEXT NOT NULL,
+                PRIMARY KEY (run_pk, model_id)
+            )
+            """,
+        ]),
     ]
 
     /// Brings the schema up to date on `connection`, holding the advisory lock so that instances

@@ -48,6 +48,10 @@ extension PostgresTrackingStore {
                     schema: row.optionalText(6), profile: row.optionalText(7)),
                 tags: inputTags[runPK]?[row.int(1)] ?? []))
         }
+        var modelInputs: [Int64: [ModelInput]] = [:]
+        for row in try await db.rows(SQL("SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk = ANY(?) ORDER BY model_id", [pks])) {
+            modelInputs[row.int(0), default: []].append(ModelInput(modelID: row.text(1)))
+        }
         var outputs: [Int64: [ModelOutput]] = [:]
         for row in try await db.rows(SQL("SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk = ANY(?) ORDER BY step, model_id", [pks])) {
             outputs[row.int(0), default: []].append(ModelOutput(modelID: row.text(1), step: row.int(2)))
@@ -56,7 +60,7 @@ extension PostgresTrackingStore {
             let pk = row.int(0)
             return Run(
                 info: runInfo(from: row), latestMetrics: metrics[pk] ?? [], params: params[pk] ?? [], tags: tags[pk] ?? [],
-                datasetInputs: inputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
+                datasetInputs: inputs[pk] ?? [], modelInputs: modelInputs[pk] ?? [], modelOutputs: outputs[pk] ?? [])
         }
     }
 }

@@ -81,7 +81,7 @@ extension PostgresTrackingStore {
         }
     }
 
-    public func logInputs(runID: String, datasets: [DatasetInput]) async throws {
+    public func logInputs(runID: String, datasets: [DatasetInput], models: [ModelInput]) async throws {
         try await database.write { db in
             let run = try await Self.requireRun(runID, in: db)
             try Self.requireActive(run, id: runID)
@@ -107,6 +107,10 @@ extension PostgresTrackingStore {
                         """,
                         run.pk, datasetPK, tag.key, tag.value))
                 }
+            }
+            for model in models {
+                try await db.execute(SQL(
+                    "INSERT INTO run_model_inputs (run_pk, model_id) VALUES (?, ?) ON CONFLICT DO NOTHING", run.pk, model.modelID))
             }
         }
     }

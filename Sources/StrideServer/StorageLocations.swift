@@ -1,4 +1,5 @@
 import Foundation
+import StrideS3Artifacts
 
 #if canImport(Glibc)
 @preconcurrency import Glibc

@@ -61,7 +61,7 @@ enum PostgresLoggedModelSearchSQL {
             case (let op, .number(let number)): return SQL("\(column) \(op.rawValue) ?", number)
             default: return PostgresFilterSQL.stringComparison(column, clause.op, clause.value.strings)
             }
-        case .dataset:
+        case .dataset, .metadata:
             return SQL("FALSE")
         }
     }

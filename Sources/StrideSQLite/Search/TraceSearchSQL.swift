@@ -33,13 +33,13 @@ struct TraceSearchSQL {
 
     /// The cursor after `row`: its order values, the trace id last.
     func cursor(of row: Row) -> RunSearchCursor {
-        RunSearchCursor(segment: 0, values: (0..<orderCount).map { index in
+        RunSearchCursor(values: (0..<orderCount).map { index in
             let value: DatabaseValue = row["k\(index)"]
             switch value.storage {
-            case .int64(let integer): return .integer(integer)
-            case .double(let real): return .real(real)
+            case .int64(let integer): return .time(integer)
+            case .double(let real): return .number(real)
             case .string(let text): return .text(text)
-            case .null, .blob: return .null
+            case .null, .blob: return .missing
             }
         })
     }
@@ -57,7 +57,7 @@ struct TraceSearchSQL {
     }
 
     /// `(a > x) OR (a = x AND b > y) OR ...` with each comparison in its term's direction.
-    private static func keyset(_ terms: [(expression: String, ascending: Bool)], _ values: [SortValue]) -> SQLFragment {
+    private static func keyset(_ terms: [(expression: String, ascending: Bool)], _ values: [RunSortValue]) -> SQLFragment {
         var alternatives: [SQLFragment] = []
         for index in terms.indices {
             var parts: [SQLFragment] = []
@@ -72,11 +72,12 @@ struct TraceSearchSQL {
         return SQLFragment("(\(any.sql))", any.arguments)
     }
 
-    private static func databaseValue(_ value: SortValue) -> DatabaseValue {
+    /// Trace order values are whole numbers (times, ids) or text; they never are NaN or missing.
+    private static func databaseValue(_ value: RunSortValue) -> DatabaseValue {
         switch value {
-        case .null: .null
-        case .integer(let integer): integer.databaseValue
-        case .real(let real): real.databaseValue
+        case .missing, .nan: .null
+        case .time(let integer): integer.databaseValue
+        case .number(let real): real.databaseValue
         case .text(let text): text.databaseValue
         }
     }
