@@ -109,6 +109,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // What every test target builds its application and stores with: the server's own composition root.
+        .target(
+            name: "StrideTesting",
+            dependencies: ["StrideServer", "StrideService", "StrideStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "stride",
             dependencies: [
@@ -122,6 +127,7 @@ let package = Package(
         .testTarget(
             name: "StrideServiceTests",
             dependencies: [
+                "StrideTesting", "StrideServer",
                 "StrideService", "StrideDomain", "StrideStore", "StrideSQLite", "StrideLocalArtifacts",
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -129,8 +135,9 @@ let package = Package(
         .testTarget(
             name: "StrideStoreContractTests",
             dependencies: [
-                "StrideDomain", "StrideStore", "StrideSQLite",
-                .product(name: "Logging", package: "swift-log"),
+                "StrideTesting",
+                "StrideDomain", "StrideStore", "StrideSQLite", "StrideLocalArtifacts",
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -147,6 +154,7 @@ let package = Package(
         .testTarget(
             name: "StrideMLflowAPITests",
             dependencies: [
+                "StrideTesting",
                 "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -156,6 +164,7 @@ let package = Package(
         .testTarget(
             name: "StrideGraphQLTests",
             dependencies: [
+                "StrideTesting", "StrideServer",
                 "StrideGraphQL", "StrideService", "StrideSQLite", "StrideDomain", "StrideStore",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,6 +173,7 @@ let package = Package(
         .testTarget(
             name: "StrideWebUITests",
             dependencies: [
+                "StrideTesting",
                 "StrideWebUI", "StrideServer", "StrideMLflowAPI", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
