@@ -154,6 +154,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings),
+        // What every test target builds its application and stores with: the server's own composition root.
+        .target(
+            name: "StrideTesting",
+            dependencies: ["StrideServer", "StrideService", "StrideStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "stride",
             dependencies: [
@@ -175,6 +180,7 @@ let package = Package(
         .testTarget(
             name: "StrideServiceTests",
             dependencies: [
+                "StrideTesting", "StrideServer",
                 "StrideService", "StrideDomain", "StrideStore", "StrideSQLite", "StrideLocalArtifacts",
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -182,9 +188,10 @@ let package = Package(
         .testTarget(
             name: "StrideStoreContractTests",
             dependencies: [
-                "StrideDomain", "StrideStore", "StrideSQLite", "StridePostgres",
+                "StrideTesting",
+                "StrideDomain", "StrideStore", "StrideSQLite", "StridePostgres", "StrideLocalArtifacts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StridePostgresTests", dependencies: ["StridePostgres"], swiftSettings: strictSettings),
@@ -212,6 +219,7 @@ let package = Package(
         .testTarget(
             name: "StrideMLflowAPITests",
             dependencies: [
+                "StrideTesting",
                 "StrideMLflowAPI", "StrideServer", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -221,6 +229,7 @@ let package = Package(
         .testTarget(
             name: "StrideGraphQLTests",
             dependencies: [
+                "StrideTesting", "StrideServer",
                 "StrideGraphQL", "StrideService", "StrideSQLite", "StrideDomain", "StrideStore",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
@@ -229,6 +238,7 @@ let package = Package(
         .testTarget(
             name: "StrideWebUITests",
             dependencies: [
+                "StrideTesting",
                 "StrideWebUI", "StrideServer", "StrideMLflowAPI", "StrideService", "StrideSQLite", "StrideDomain", "StrideLocalArtifacts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -36,6 +36,8 @@ public struct BuiltApplication {
     public let services: StrideServices
     /// The backend store, for what only a store can show (tests of stored state).
     public let store: any BackendStore
+    /// The folder served artifacts are kept in, absolute.
+    public let artifactsDirectory: String
     /// What this build created on disk, to remove if serving never starts.
     let created: CreatedStorage
     /// Releases the artifact store's connections (an S3 client's pool).
@@ -110,8 +112,8 @@ public enum StrideApplication {
                 onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
                 logger: frameworkLogger(logger))
             return BuiltApplication(
-                application: application, router: router, policies: policies, services: services, store: store, created: created,
-                closeArtifacts: closeArtifacts)
+                application: application, router: router, policies: policies, services: services, store: store,
+                artifactsDirectory: locations.artifactsDirectory, created: created, closeArtifacts: closeArtifacts)
         } catch {
             try? await closeArtifacts()
             try? await store.close()

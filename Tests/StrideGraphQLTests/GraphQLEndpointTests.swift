@@ -1,28 +1,19 @@
 import Foundation
 import Logging
 import StrideDomain
-import StrideSQLite
 import StrideService
+import StrideServer
+import StrideTesting
 import Testing
 
 @testable import StrideGraphQL
 
 /// The endpoint over real services and a fresh SQLite store, with a project `vision` besides `default`.
 private func withEndpoint(_ body: (GraphQLEndpoint, TrackingService) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-graphql-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-    do {
-        let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
-        try await tracking.bootstrap()
-        _ = try await ProjectService(store: store).create(named: "vision")
-        try await body(try GraphQLEndpoint(tracking: tracking), tracking)
-    } catch {
-        try await store.close()
-        throw error
+    try await withTestApplication { app in
+        _ = try await app.services.projects.create(named: "vision")
+        try await body(try GraphQLEndpoint(tracking: app.services.tracking), app.services.tracking)
     }
-    try await store.close()
 }
 
 /// The endpoint's answer to `query` in `project`, as parsed JSON.

@@ -5,11 +5,10 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import StrideDomain
-import StrideLocalArtifacts
 import StrideMLflowAPI
-import StrideSQLite
 import StrideServer
 import StrideService
+import StrideTesting
 import Synchronization
 import Testing
 
@@ -127,22 +126,11 @@ struct AccessMatrixTests {
 private func withAuthRouter(
     _ body: @Sendable (Router<BasicRequestContext>, RoutePolicies, [Caller: String]) async throws -> Void
 ) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-auth-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-    do {
-        let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
-        try await tracking.bootstrap()
-        let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
-        let loggedModels = LoggedModelService(store: store, tracking: tracking)
-        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-        let artifacts = ArtifactService(
-            store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]), modelVersions: registry)
-        // The token that expires is made while the clock reads 1,000 s; every request comes later.
-        let clock = SteppedClock(start: 1_000_000)
-        let access = AccessService(store: store, clock: clock, cacheLifetimeMilliseconds: 0)
-        let projects = ProjectService(store: store)
-        _ = try await projects.create(named: "vision")
+    // The token that expires is made while the clock reads 1,000 s; every request comes later.
+    let clock = SteppedClock(start: 1_000_000)
+    try await withTestApplication(auth: true, clock: clock) { app in
+        let access = try #require(app.services.access)
+        _ = try await app.services.projects.create(named: "vision")
         var tokens: [Caller: String] = [:]
         for (caller, role) in [(Caller.reader, Role.reader), (.writer, .writer), (.maintainer, .maintainer), (.admin, .admin)] {
             tokens[caller] = "Bearer " + (try await access.create(project: Project.defaultName, role: role, name: "\(caller)").plaintext)
@@ -154,17 +142,14 @@ private func withAuthRouter(
         _ = try await access.revoke(id: revoked.token.id)
         tokens[.revoked] = "Bearer " + revoked.plaintext
         tokens[.badToken] = "Bearer stride_000000000000_notarealsecretnotarealsecretnotarealsecret0"
+        // The API's routes alone: the web UI's pages answer HTML and sign-in redirects, not MLflow's errors.
+        let services = app.services
         let policies = RoutePolicies()
         let router = StrideApplication.buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
-            policies: policies)
+            tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
+            projects: services.projects, access: access, policies: policies)
         try await body(router, policies, tokens)
-    } catch {
-        try await store.close()
-        throw error
     }
-    try await store.close()
-    try? FileManager.default.removeItem(at: directory)
 }
 
 /// A clock the test moves forward by hand.

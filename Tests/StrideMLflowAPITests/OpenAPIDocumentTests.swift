@@ -3,11 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import StrideDomain
-import StrideLocalArtifacts
 @testable import StrideMLflowAPI
-import StrideSQLite
 import StrideServer
 import StrideService
+import StrideTesting
 import Synchronization
 import Testing
 
@@ -116,11 +115,12 @@ struct OpenAPIDocumentTests {
 
 /// A router with every API route Stride can serve: registry, logged models, traces, artifacts, projects, and auth on.
 private func withFullRouter(_ body: @Sendable (Router<BasicRequestContext>) async throws -> Void) async throws {
-    try await withTestServices { services in
-        let router = StrideApplication.buildRouter(
+    // The server's services, routed without the web UI and GraphQL, which the document does not cover.
+    try await withTestApplication(auth: true) { app in
+        let services = app.services
+        try await body(StrideApplication.buildRouter(
             tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
-            projects: ProjectService(store: services.store), access: AccessService(store: services.store),
-            traces: TraceService(store: services.store, tracking: services.tracking))
-        try await body(router)
+            projects: services.projects, access: services.access,
+            traces: services.traces))
     }
 }

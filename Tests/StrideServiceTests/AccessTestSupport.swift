@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import StrideDomain
-import StrideSQLite
 import StrideService
 import StrideStore
+import StrideServer
+import StrideTesting
+import Testing
 import Synchronization
 
 /// A clock tests move by hand, to step past expiry and cache lifetimes without sleeping.
@@ -20,27 +22,19 @@ final class ManualClock: TimeSource {
 /// An access service over a fresh SQLite store and a manual clock, with a project `vision` besides
 /// `default`; the store is closed afterwards.
 struct AccessFixture {
-    let store: SQLiteTrackingStore
+    let store: any BackendStore
     let clock: ManualClock
     let access: AccessService
     let projects: ProjectService
 
     static func with(_ body: (AccessFixture) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-access-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
         let clock = ManualClock()
-        let fixture = AccessFixture(
-            store: store, clock: clock, access: AccessService(store: store, clock: clock), projects: ProjectService(store: store, clock: clock))
-        do {
+        try await withTestApplication(auth: true, clock: clock) { app in
+            let fixture = AccessFixture(
+                store: app.store, clock: clock, access: try #require(app.services.access), projects: app.services.projects)
             _ = try await fixture.projects.create(named: "vision")
             try await body(fixture)
-        } catch {
-            try await store.close()
-            throw error
         }
-        try await store.close()
     }
 }
 

@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import NIOCore
 import StrideDomain
-import StrideLocalArtifacts
-import StrideSQLite
 import StrideService
 import StrideStore
+import StrideServer
+import StrideTesting
 import Testing
 
 /// Two projects over one store and one artifact folder: `audio` owns a run with `secret.txt`.
@@ -24,20 +24,9 @@ private struct TwoProjects {
     let secret: String
 
     static func with(_ body: (TwoProjects) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-boundary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-        do {
-            let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
-            try await tracking.bootstrap()
-            let files = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
-            let loggedModels = LoggedModelService(store: store, tracking: tracking)
-            let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-            let artifacts = ArtifactService(
-                store: files, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [files.directory]), modelVersions: registry)
-            let access = AccessService(store: store)
-            let projects = ProjectService(store: store, artifacts: artifacts, access: access)
+        try await withTestApplication(auth: true) { app in
+            let services = app.services
+            let (tracking, artifacts, projects) = (services.tracking, services.artifacts, services.projects)
             for name in ["vision", "audio"] { _ = try await projects.create(named: name) }
             let experiment = try await tracking.createExperiment(name: "speech", artifactLocation: nil, tags: [], project: "audio")
             let run = try await tracking.createRun(
@@ -45,14 +34,10 @@ private struct TwoProjects {
             let relative = String(run.info.artifactURI.dropFirst("mlflow-artifacts:/".count)) + "/secret.txt"
             try await artifacts.upload(to: try ArtifactPath(validating: relative), body: bytes("audio's secret"), project: "audio")
             try await body(TwoProjects(
-                tracking: tracking, registry: registry, loggedModels: loggedModels, browse: BrowseService(store: store, tracking: tracking),
-                artifacts: artifacts, projects: projects, access: access, root: files.directory, audioRun: run,
+                tracking: tracking, registry: services.registry, loggedModels: services.loggedModels, browse: services.browse,
+                artifacts: artifacts, projects: projects, access: try #require(services.access), root: app.artifactsDirectory, audioRun: run,
                 secret: "workspaces/audio/" + relative))
-        } catch {
-            try await store.close()
-            throw error
         }
-        try await store.close()
     }
 
     func newRun(in project: String, tags: [StrideDomain.Tag] = []) async throws -> Run {

@@ -2,52 +2,49 @@ import Foundation
 import Testing
 import Logging
 import StridePostgres
-import StrideSQLite
 import StrideStore
+import StrideTesting
 
-/// A store backend the contract suite runs against. A new backend (PostgreSQL) adds itself here.
+/// A store backend the contract suite runs against: every contract test takes each one.
+///
+/// A new backend adds one entry to ``all``, opening a fresh, empty store per test through the
+/// server's ``StoreFactory`` (a store URI, as `--backend-store-uri` takes it). A backend that needs
+/// a server is listed only when its environment variable names one.
 struct StoreBackend: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable () async throws -> (store: any TrackingStore, close: @Sendable () async throws -> Void)
+    /// Opens a fresh store, and what removes it after the test.
+    var open: @Sendable () async throws -> (store: any BackendStore, remove: @Sendable () async -> Void)
 
     var testDescription: String { name }
 
     static let all: [StoreBackend] = [sqlite] + (ScratchPostgresDatabase.serverURL.map { [postgres(serverURL: $0)] } ?? [])
 
-    static let sqlite =
-        StoreBackend(name: "sqlite") {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-contract-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let store = try await SQLiteTrackingStore.open(
-                path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-            return (store, {
-                try await store.close()
-                try? FileManager.default.removeItem(at: directory)
-            })
-        }
+    static let sqlite = StoreBackend(name: "sqlite") {
+        let folder = try TestFolder("contract")
+        return (try await openTestStore(uri: "sqlite:///\(folder.path)/stride.db"), { folder.remove() })
+    }
 
     /// PostgreSQL at `STRIDE_TEST_POSTGRES_URL`, a fresh database per store, dropped afterwards.
     static func postgres(serverURL: String) -> StoreBackend {
         StoreBackend(name: "postgresql") {
             let database = try await ScratchPostgresDatabase.create(serverURL: serverURL)
             let store = try await PostgresTrackingStore.open(settings: database.settings, logger: Logger(label: "test"))
-            return (store, {
-                try await store.close()
-                try await database.drop()
-            })
+            return (store, { try? await database.drop() })
         }
     }
 }
 
 /// Opens a fresh store with the Default experiment, runs `body`, and always closes the store.
-func withStore(_ backend: StoreBackend, _ body: (any TrackingStore) async throws -> Void) async throws {
-    let (store, close) = try await backend.open()
+func withStore(_ backend: StoreBackend, _ body: (any BackendStore) async throws -> Void) async throws {
+    let (store, remove) = try await backend.open()
     do {
         try await store.ensureDefaultExperiment(project: "default", artifactLocation: "mlflow-artifacts:/0", at: 1)
         try await body(store)
     } catch {
-        try await close()
+        try? await store.close()
+        await remove()
         throw error
     }
-    try await close()
+    try await store.close()
+    await remove()
 }

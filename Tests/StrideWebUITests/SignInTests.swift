@@ -5,11 +5,10 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import StrideDomain
-import StrideLocalArtifacts
 import StrideMLflowAPI
-import StrideSQLite
 import StrideServer
 import StrideService
+import StrideTesting
 import Testing
 
 @Suite("Web UI: sign-in, projects and roles with auth on")
@@ -178,15 +177,12 @@ private struct SignedUIData: Sendable {
 }
 
 private func withSignedUI(auth: Bool = true, _ body: (SignedUI) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-signin-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-    do {
-        let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
-        try await tracking.bootstrap()
-        let projects = ProjectService(store: store)
-        _ = try await projects.create(named: "vision")
-        let access = AccessService(store: store)
+    try await withTestApplication(auth: auth) { app in
+        let services = app.services
+        let tracking = services.tracking
+        _ = try await services.projects.create(named: "vision")
+        // With auth off the server has no access service; the tokens are made as `stride token` makes them.
+        let access = services.access ?? AccessService(store: app.store)
         var tokens: [String: String] = [:]
         for role in [Role.reader, .maintainer] {
             tokens["vision-\(role.name)"] = try await access.create(project: "vision", role: role).plaintext
@@ -195,23 +191,10 @@ private func withSignedUI(auth: Bool = true, _ body: (SignedUI) async throws -> 
         _ = try await tracking.createExperiment(name: "vision-experiment", artifactLocation: nil, tags: [], project: "vision")
         let defaultExperiment = try await tracking.seedExperiment("default-experiment")
         let defaultRun = try await tracking.seedRun(experimentID: defaultExperiment, name: "default-run")
-        let loggedModels = LoggedModelService(store: store, tracking: tracking)
-        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-        let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
-        let artifacts = ArtifactService(
-            store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]), modelVersions: registry)
-        let policies = RoutePolicies()
-        let router = StrideApplication.buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts,
-            browse: BrowseService(store: store, tracking: tracking), projects: projects, access: auth ? access : nil, policies: policies)
         try await body(SignedUI(
-            router: router, policies: policies, data: SignedUIData(tokens: tokens, defaultExperiment: defaultExperiment, defaultRun: defaultRun)))
-    } catch {
-        try await store.close()
-        throw error
+            router: app.router, policies: app.policies,
+            data: SignedUIData(tokens: tokens, defaultExperiment: defaultExperiment, defaultRun: defaultRun)))
     }
-    try await store.close()
-    try? FileManager.default.removeItem(at: directory)
 }
 
 extension TestClientProtocol {

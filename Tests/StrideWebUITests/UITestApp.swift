@@ -4,10 +4,9 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import StrideDomain
-import StrideLocalArtifacts
-import StrideSQLite
 import StrideServer
 import StrideService
+import StrideTesting
 
 /// The services behind a test's pages, for seeding fixtures without going through HTTP.
 struct UIFixture: Sendable {
@@ -17,30 +16,14 @@ struct UIFixture: Sendable {
     var artifacts: ArtifactService
 }
 
-/// Runs `body` against the real router (API and UI) over a fresh SQLite store, without a socket.
+/// Runs `body` against the server's application (API and UI) over a fresh store, without a socket.
 func withUI(_ body: @Sendable (UIFixture, any TestClientProtocol) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stride-ui-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let store = try await SQLiteTrackingStore.open(path: directory.appendingPathComponent("stride.db").path, logger: Logger(label: "test"))
-    let tracking = TrackingService(store: store, artifacts: ArtifactLocations(defaultRoot: "mlflow-artifacts:"))
-    do {
-        try await tracking.bootstrap()
-        let artifactStore = try await LocalArtifactStore.open(directory: directory.appendingPathComponent("artifacts").path)
-        let loggedModels = LoggedModelService(store: store, tracking: tracking)
-        let registry = RegistryService(store: store, tracking: tracking, loggedModels: loggedModels)
-        let artifacts = ArtifactService(
-            store: artifactStore, tracking: tracking, resolver: ArtifactURIResolver(localRoots: [artifactStore.directory]),
-            modelVersions: registry)
-        let router = StrideApplication.buildRouter(
-            tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, browse: BrowseService(store: store, tracking: tracking))
-        let fixture = UIFixture(tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts)
-        try await Application(router: router).test(.router) { client in try await body(fixture, client) }
-    } catch {
-        try await store.close()
-        throw error
+    try await withTestApplication { app in
+        let services = app.services
+        let fixture = UIFixture(
+            tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts)
+        try await app.application.test(.router) { client in try await body(fixture, client) }
     }
-    try await store.close()
-    try? FileManager.default.removeItem(at: directory)
 }
 
 /// A page as the browser receives it.
