@@ -120,7 +120,7 @@ private func withFullRouter(_ body: @Sendable (Router<BasicRequestContext>) asyn
         let services = app.services
         try await body(StrideApplication.buildRouter(
             tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
-            projects: services.projects, access: services.access,
+            projects: services.projects, access: services.access, metrics: ServerMetrics(),
             traces: services.traces))
     }
 }
