@@ -79,6 +79,19 @@ def _populate(uri: str) -> dict:
     return made
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _suite_tracking_uri_restored():
+    """These tests point the client at servers of their own; the rest of the suite's server is
+    the tracking URI again afterwards (mlflow.set_tracking_uri also sets the environment variable)."""
+    previous_uri, previous_env = mlflow.get_tracking_uri(), os.environ.get("MLFLOW_TRACKING_URI")
+    yield
+    mlflow.set_tracking_uri(previous_uri)
+    if previous_env is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = previous_env
+
+
 @pytest.fixture(scope="module")
 def mlflow_data():
     """A real `mlflow server` on SQLite, filled through the client, then stopped."""
