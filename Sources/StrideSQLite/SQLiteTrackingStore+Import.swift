@@ -136,7 +136,11 @@ extension SQLiteTrackingStore: ImportStore {
         for tag in run.tags { values += [pk, tag.key.databaseValue, tag.value.databaseValue] }
         try runTagInsertIfMissing.execute(values, in: db)
 
-        try insertPoints(run.metrics, runPK: pk, keyIDs: keyIDs, statement: metricInsert, in: db)
+        let inserted = try insertPoints(run.metrics, runPK: pk, keyIDs: keyIDs, statement: metricInsert, in: db)
+        // The bulk-interval sample reads per-block counts of the points, kept as log-batch keeps them.
+        try MetricStepCounts.record(
+            inserted: run.metrics.compactMap { metric in keyIDs[metric.key].map { ($0, metric.step) } },
+            allNew: inserted == run.metrics.count, runPK: runPK, in: db)
         try insertPoints(run.latestMetrics, runPK: pk, keyIDs: keyIDs, statement: latestUpsert, in: db)
 
         for input in run.inputs {
@@ -166,10 +170,12 @@ extension SQLiteTrackingStore: ImportStore {
     }
 
     /// Points in the table's key order (key, step, timestamp), so inserts append to the index.
+    /// Inserts the points whose keys have ids; answers how many rows the statement added.
+    @discardableResult
     private static func insertPoints(
         _ metrics: [Metric], runPK: DatabaseValue, keyIDs: [String: Int64], statement: MultiRowInsert, in db: Database
-    ) throws {
-        guard !metrics.isEmpty else { return }
+    ) throws -> Int {
+        guard !metrics.isEmpty else { return 0 }
         var keyed: [(keyID: Int64, metric: Metric)] = []
         keyed.reserveCapacity(metrics.count)
         for metric in metrics {
@@ -188,7 +194,7 @@ extension SQLiteTrackingStore: ImportStore {
             values.append(stored.value.databaseValue)
             values.append(stored.isNaN.databaseValue)
         }
-        try statement.execute(values, in: db)
+        return try statement.execute(values, in: db)
     }
 
     private static let experimentTagInsert = MultiRowInsert(

@@ -16,6 +16,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+import requests
 from conftest import REPO_ROOT, ServerHandle, _free_loopback_port, _wait_healthy
 from mlflow.entities import Metric
 from sklearn.linear_model import LogisticRegression
@@ -170,6 +171,11 @@ def test_full_metric_history_and_latest_value(imported):
     assert sorted((m.step, m.value, m.timestamp) for m in history) == [
         (step, 1.0 / (step + 1), 1_700_000_000_000 + step) for step in range(HISTORY_POINTS)
     ]
+    # The sampled history (MLflow's NTILE rule over 10,000 points: every 10th step, then the last).
+    sampled = requests.get(f"{imported['uri']}/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval",
+                           params={"run_ids": imported["parent"], "metric_key": "loss", "max_results": 1000}, timeout=30)
+    assert sampled.status_code == 200, sampled.text
+    assert [m["step"] for m in sampled.json()["metrics"]] == list(range(0, 9990, 10)) + [9999]
     child = client.get_run(imported["child"])
     # The latest point is the highest step's, not the last logged.
     assert child.data.metrics["accuracy"] == 0.75
