@@ -3,6 +3,7 @@ public import Hummingbird
 import Logging
 import NIOHTTP1
 import StrideDomain
+import StrideService
 import StrideStore
 
 /// Turns every failure into MLflow's error shape so the client never sees an HTML or empty error.
@@ -36,6 +37,10 @@ public struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return MLflowErrorResponse.make(error)
         } catch let error as StrideError where error.code == .temporarilyUnavailable {
             return MLflowErrorResponse.serverFault(code: error.code, message: error.message, status: .serviceUnavailable, requestID: context.id)
+        } catch let error as StoreError {
+            // Services phrase store outcomes where they call the store; one that reaches here unphrased
+            // (a path that forgot to) still gets MLflow's answer, never a 500.
+            return MLflowErrorResponse.make(error.mlflowError)
         } catch let error as StoreUnavailable {
             context.logger.warning("Database busy for \(error.waitedSeconds) s on \(request.method) \(request.uri.path)")
             return MLflowErrorResponse.serverFault(

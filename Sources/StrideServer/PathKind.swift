@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 @preconcurrency import Glibc
-// Another file of this module imports Foundation, whose CoreFoundation then defines `stat` too.
+// Foundation's and Dispatch's C modules re-export `struct stat`; which one Swift names as its
+// defining module changes with the module's other imports, so this file imports both.
 import CoreFoundation
+import CDispatch
 #elseif canImport(Darwin)
 import Darwin
 #endif

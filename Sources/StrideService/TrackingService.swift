@@ -342,6 +342,6 @@ public struct TrackingService: Sendable {
             throw StrideError.invalidParameter(
                 "If either start step or end step are specified, both must be specified.")
         }
-        return try await store.sampledMetricHistory(runIDs: runIDs, key: key, maxResultsPerRun: maxResults, steps: steps)
+        return try await phrased { try await store.sampledMetricHistory(runIDs: runIDs, key: key, maxResultsPerRun: maxResults, steps: steps) }
     }
 }

@@ -254,3 +254,11 @@ def test_too_many_experiment_ids_are_refused_by_the_limit(api, experiment_id):
     ids = [experiment_id] * 10_001
     refused(api.post(f"{API}/runs/search", json={"experiment_ids": ids}), "limit of experiments in one search")
     refused(api.post(f"{API}/logged-models/search", json={"experiment_ids": ids}), "limit of experiments in one search")
+
+
+def test_bulk_interval_history_of_unknown_runs_is_a_404_not_a_500(tracking_uri):
+    """Found by schemathesis after the merge: a store outcome the service did not phrase became a 500."""
+    answer = requests.get(f"{tracking_uri}/api/2.0/mlflow/metrics/get-history-bulk-interval",
+                          params=[("run_ids", "Û\U000ff657"), ("run_ids", "__main__"), ("metric_key", "loss")], timeout=10)
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
