@@ -118,11 +118,12 @@ struct OpenAPIOperation {
 
     /// The failures an operation can answer, each in MLflow's error shape.
     private var errorStatuses: [(String, String)] {
-        if case .text = response { return [] }
-        var statuses = [("400", "Invalid request"), ("404", "No such resource, or the project does not exist")]
-        if route.access != .anyone {
-            statuses += [("401", "No valid access token (with --auth)"), ("403", "The token's role is too weak (with --auth)")]
-        }
+        let authStatuses = route.access == .anyone
+            ? [] : [("401", "No valid access token (with --auth)"), ("403", "The token's role is too weak (with --auth)")]
+        // Plain-text routes (health, readiness, version, metrics) take no input: only the token
+        // check and an unreachable store can fail them.
+        if case .text = response { return authStatuses + [("503", "The store does not answer (readiness)")] }
+        var statuses = [("400", "Invalid request"), ("404", "No such resource, or the project does not exist")] + authStatuses
         if takesBody { statuses.append(("413", "The request body is too large")) }
         if shape?.readsRecordedLocation == true {
             statuses.append(("501", "The artifacts are in a store Stride cannot read (clients read it themselves)"))
