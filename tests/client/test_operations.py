@@ -72,6 +72,29 @@ def make_runs(client: mlflow.MlflowClient, experiment_id: str, count: int, point
     return ids
 
 
+def while_logging(client: mlflow.MlflowClient, run_id: str, action):
+    """Runs `action` while a thread logs metric `live` to the run step after step; returns what
+    `action` returned and the steps the server acknowledged."""
+    logged = []
+    stop = threading.Event()
+
+    def keep_logging():
+        step = 0
+        while not stop.is_set():
+            client.log_metric(run_id, "live", float(step), step=step)
+            logged.append(step)
+            step += 1
+
+    logger = threading.Thread(target=keep_logging)
+    logger.start()
+    try:
+        result = action()
+    finally:
+        stop.set()
+        logger.join()
+    return result, logged
+
+
 def run_folder(data_dir: Path, experiment_id: str, run_id: str) -> Path:
     return data_dir / "artifacts" / experiment_id / run_id
 
@@ -90,23 +113,7 @@ def test_gc_removes_deleted_runs_and_experiments_while_a_live_run_keeps_logging(
     database = data_dir / "stride.db"
 
     live = client.create_run(kept_experiment).info.run_id
-    logged = []
-    stop = threading.Event()
-
-    def keep_logging():
-        step = 0
-        while not stop.is_set():
-            client.log_metric(live, "live", float(step), step=step)
-            logged.append(step)
-            step += 1
-
-    logger = threading.Thread(target=keep_logging)
-    logger.start()
-    try:
-        result = stride(data_dir, "gc")
-    finally:
-        stop.set()
-        logger.join()
+    result, logged = while_logging(client, live, lambda: stride(data_dir, "gc"))
 
     assert "Removed 6 runs and 1 experiments (20200 metric points, 7 artifact folders)" in result.stdout, result.stdout
     for run_id in doomed + in_gone_experiment:
@@ -243,23 +250,7 @@ def test_gc_on_postgresql_removes_deleted_runs_and_experiments_while_a_live_run_
     client.delete_experiment(gone_experiment)
 
     live = client.create_run(kept_experiment).info.run_id
-    logged = []
-    stop = threading.Event()
-
-    def keep_logging():
-        step = 0
-        while not stop.is_set():
-            client.log_metric(live, "live", float(step), step=step)
-            logged.append(step)
-            step += 1
-
-    logger = threading.Thread(target=keep_logging)
-    logger.start()
-    try:
-        result = stride_on(store_uri, handle.data_dir, "gc")
-    finally:
-        stop.set()
-        logger.join()
+    result, logged = while_logging(client, live, lambda: stride_on(store_uri, handle.data_dir, "gc"))
 
     assert "Removed 3 runs and 1 experiments (6100 metric points, 4 artifact folders)" in result.stdout, result.stdout
     assert "autovacuum" in result.stdout
