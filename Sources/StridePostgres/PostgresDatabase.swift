@@ -37,7 +37,22 @@ final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Runs `body` on one connection without a transaction block (each statement sees committed data).
+    /// Runs `body` in one read-only transaction whose statements all see one snapshot of the database
+    /// (`REPEATABLE READ`): for a read of several statements that must agree, such as a run with its
+    /// params, metrics and tags, or a search page with the runs it loads, while other instances write.
+    func snapshot<T: Sendable>(_ body: @Sendable @escaping (Session) async throws -> T) async throws -> T {
+        try await mapped {
+            try await self.client.withConnection { connection in
+                try await Self.transaction(on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: self.logger) {
+                    connection in
+                    try await body(Session(connection: connection, logger: self.logger))
+                }
+            }
+        }
+    }
+
+    /// Runs `body` on one connection without a transaction block (each statement sees committed data):
+    /// for reads of one statement, or of several whose answers need not agree.
     func read<T: Sendable>(_ body: @Sendable @escaping (Session) async throws -> T) async throws -> T {
         try await mapped {
             try await self.client.withConnection { connection in
@@ -50,11 +65,11 @@ final class PostgresDatabase: Sendable {
         runner.cancel()
     }
 
-    /// `BEGIN` … `COMMIT`, rolled back when `body` throws; `body`'s own error is rethrown unchanged.
+    /// `begin` … `COMMIT`, rolled back when `body` throws; `body`'s own error is rethrown unchanged.
     static func transaction<T>(
-        on connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
+        on connection: PostgresConnection, begin: PostgresQuery = "BEGIN", logger: Logger, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.query(begin, logger: logger)
         let result: T
         do {
             result = try await body(connection)

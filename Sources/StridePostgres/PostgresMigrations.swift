@@ -298,13 +298,21 @@ enum PostgresMigrations {
 
     /// Brings the schema up to date on `connection`, holding the advisory lock so that instances
     /// starting together apply each migration exactly once; each migration is one transaction.
-    static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+    /// Returns the versions it applied. `refusingNewer` refuses, unchanged, a schema holding versions
+    /// this binary does not know (``NewerSchema``).
+    @discardableResult
+    static func migrate(on connection: PostgresConnection, refusingNewer: Bool = false, logger: Logger) async throws -> [Int] {
         try await connection.execute(SQL("SELECT pg_advisory_lock(?)", advisoryLockKey), logger: logger)
+        var done: [Int] = []
         do {
             try await connection.execute(
                 SQL("CREATE TABLE IF NOT EXISTS stride_schema_versions (version BIGINT PRIMARY KEY, applied_time TIMESTAMPTZ NOT NULL DEFAULT now())"),
                 logger: logger)
             let applied = Set(try await connection.rows(SQL("SELECT version FROM stride_schema_versions"), logger: logger).map { $0.int(0) })
+            let unknown = applied.subtracting(all.map { Int64($0.version) })
+            if refusingNewer, !unknown.isEmpty {
+                throw PostgresMaintenance.NewerSchema(versions: unknown.sorted().map { Int($0) })
+            }
             for migration in all where !applied.contains(Int64(migration.version)) {
                 try await PostgresDatabase.transaction(on: connection, logger: logger) { connection in
                     for statement in migration.statements {
@@ -313,12 +321,14 @@ enum PostgresMigrations {
                     try await connection.execute(SQL("INSERT INTO stride_schema_versions (version) VALUES (?)", migration.version), logger: logger)
                 }
                 logger.info("Applied PostgreSQL schema version \(migration.version)")
+                done.append(migration.version)
             }
         } catch {
             _ = try? await connection.execute(SQL("SELECT pg_advisory_unlock(?)", advisoryLockKey), logger: logger)
             throw error
         }
         try await connection.execute(SQL("SELECT pg_advisory_unlock(?)", advisoryLockKey), logger: logger)
+        return done
     }
 
     /// `statement` with every text column in the "C" collation.

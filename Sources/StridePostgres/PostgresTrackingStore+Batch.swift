@@ -109,7 +109,7 @@ extension PostgresTrackingStore {
     }
 
     /// Maps metric keys to ids, creating the missing ones (another instance may create them at the same time).
-    private static func resolveMetricKeys(_ keys: [String], in db: Session) async throws -> [String: Int64] {
+    static func resolveMetricKeys(_ keys: [String], in db: Session) async throws -> [String: Int64] {
         try await db.execute(SQL("INSERT INTO metric_keys (key) SELECT * FROM UNNEST(?::text[]) ON CONFLICT DO NOTHING", [.texts(keys)]))
         var resolved: [String: Int64] = [:]
         for row in try await db.rows(SQL("SELECT key_id, key FROM metric_keys WHERE key = ANY(?::text[])", [.texts(keys)])) {

@@ -39,13 +39,13 @@ extension PostgresTrackingStore {
     }
 
     public func experiment(id: ExperimentID) async throws -> Experiment? {
-        try await database.read { db in
+        try await database.snapshot { db in
             try await Self.experiments(from: db.rows(SQL(Self.experimentSelect + " WHERE e.experiment_id = ?", id.value)), in: db).first
         }
     }
 
     public func experiment(named name: String, project: String) async throws -> Experiment? {
-        try await database.read { db in
+        try await database.snapshot { db in
             try await Self.experiments(
                 from: db.rows(SQL(Self.experimentSelect + " WHERE p.name = ? AND e.name = ?", project, name)), in: db
             ).first
@@ -63,7 +63,7 @@ extension PostgresTrackingStore {
         // One row more than asked tells whether a next page exists.
         let statement = SQL(Self.experimentSelect + " WHERE ") + SQL.joined(conditions, separator: " AND ")
             + SQL(" ORDER BY " + orderTerms.joined(separator: ", ") + " LIMIT ? OFFSET ?", query.maxResults + 1, query.offset)
-        return try await database.read { db in
+        return try await database.snapshot { db in
             let rows = try await db.rows(statement)
             let hasMore = rows.count > query.maxResults
             let items = try await Self.experiments(from: Array(rows.prefix(query.maxResults)), in: db)

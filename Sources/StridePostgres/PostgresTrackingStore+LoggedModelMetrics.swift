@@ -16,15 +16,26 @@ extension PostgresTrackingStore {
         {
             pks[row.text(0)] = row.int(1)
         }
-        var models: [Int64] = [], keys: [String] = [], timestamps: [Int64] = [], steps: [Int64] = []
-        var datasetNames: [String] = [], datasetDigests: [String] = [], values: [Double] = [], nans: [Int64] = []
-        for point in metrics {
+        let rows = try metrics.map { point in
             guard let pk = pks[point.modelID] else { throw StoreError.notFound(.loggedModel(id: point.modelID)) }
+            return (modelPK: pk, point: point)
+        }
+        try await insertModelMetricRows(rows, in: db)
+    }
+
+    /// Inserts points of logged models in one statement, each row's columns bound as arrays;
+    /// points already stored are left as they are.
+    static func insertModelMetricRows(_ rows: [(modelPK: Int64, point: ModelMetric)], in db: Session) async throws {
+        guard !rows.isEmpty else { return }
+        var models: [Int64] = [], keys: [String] = [], timestamps: [Int64] = [], steps: [Int64] = [], runIDs: [String] = []
+        var datasetNames: [String] = [], datasetDigests: [String] = [], values: [Double] = [], nans: [Int64] = []
+        for (pk, point) in rows {
             let stored = StoredMetricValue.encode(point.metric.value)
             models.append(pk)
             keys.append(point.metric.key)
             timestamps.append(point.metric.timestamp)
             steps.append(point.metric.step)
+            runIDs.append(point.runID)
             datasetNames.append(point.datasetName ?? "")
             datasetDigests.append(point.datasetDigest ?? "")
             values.append(stored.value)
@@ -33,11 +44,10 @@ extension PostgresTrackingStore {
         try await db.execute(SQL(
             """
             INSERT INTO logged_model_metrics (model_pk, key, timestamp, step, run_id, dataset_name, dataset_digest, value, is_nan)
-            SELECT m, k, t, s, ?, dn, dd, v, n
-            FROM UNNEST(?::int8[], ?::text[], ?::int8[], ?::int8[], ?::text[], ?::text[], ?::float8[], ?::int8[]) AS u (m, k, t, s, dn, dd, v, n)
+            SELECT * FROM UNNEST(?::int8[], ?::text[], ?::int8[], ?::int8[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::int8[])
             ON CONFLICT DO NOTHING
             """,
-            [.text(runID), .integers(models), .texts(keys), .integers(timestamps), .integers(steps), .texts(datasetNames), .texts(datasetDigests),
+            [.integers(models), .texts(keys), .integers(timestamps), .integers(steps), .texts(runIDs), .texts(datasetNames), .texts(datasetDigests),
              .reals(values), .integers(nans)]))
     }
 }

@@ -3,7 +3,9 @@ public import StrideStore
 
 extension PostgresTrackingStore {
     /// Selects one page of runs with ``PostgresRunSearchPlan`` (filters as indexed `EXISTS`
-    /// subqueries, keyset paging from the cursor), then loads exactly that page.
+    /// subqueries, keyset paging from the cursor), then loads exactly that page, all from one
+    /// snapshot: a run deleted or changed meanwhile through another instance is either in the page
+    /// whole, as it was, or not at all.
     public func searchRuns(_ query: RunQuery) async throws -> RunPage {
         guard !query.experimentIDs.isEmpty else { return RunPage(runs: [], next: nil) }
         let plan = PostgresRunSearchPlan(query)
@@ -13,7 +15,7 @@ extension PostgresTrackingStore {
             start = position
         }
         let startPosition = start
-        return try await database.read { db in
+        return try await database.snapshot { db in
             var rows: [(row: SQLRow, segment: Int)] = []
             var segment = startPosition?.segment ?? 0
             var after = startPosition?.values

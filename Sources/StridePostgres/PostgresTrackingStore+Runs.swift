@@ -27,8 +27,9 @@ extension PostgresTrackingStore {
         return created
     }
 
+    /// The run with its params, latest metrics, tags and inputs, read from one snapshot.
     public func run(id: String) async throws -> Run? {
-        try await database.read { db in
+        try await database.snapshot { db in
             guard let row = try await db.row(SQL(Self.runSelect + " WHERE run_uuid = ?", id)) else { return nil }
             return try await Self.loadRuns([row], in: db).first
         }

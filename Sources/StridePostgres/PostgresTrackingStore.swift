@@ -49,7 +49,7 @@ public final class PostgresTrackingStore: BackendStore {
     }
 
     /// One connection for the start-up checks, its failure in words.
-    private static func connect(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresConnection {
+    static func connect(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresConnection {
         do {
             let configuration = try settings.connectionConfiguration()
             return try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)

@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 import StrideDomain
 import StrideMLflowSource
-import StrideSQLite
+import StrideStore
 public import StrideService
 
 /// `stride import`'s composition: the MLflow source it names, and the store and artifact folder
@@ -24,18 +24,18 @@ public enum MLflowImportSetup {
             return ImportReport(inventory: try await source.inventory())
         }
         return try await StoreSession.with(configuration, locations: locations, logger: logger, announce: announce) { backend in
-            guard let store = backend as? SQLiteTrackingStore else {
-                throw StartupFailure("stride import writes into a SQLite store only, for now: a PostgreSQL store cannot be its target yet.")
+            guard let imports = backend as? any ImportStore else {
+                throw StartupFailure("stride import cannot write into the store at \(locations.storeFile).")
             }
             return try await importing(
-                source, root: root, store: store, configuration: configuration, artifactsDirectory: locations.artifactsDirectory, options: options,
-                progress: progress)
+                source, root: root, store: backend, imports: imports, configuration: configuration, artifactsDirectory: locations.artifactsDirectory,
+                options: options, progress: progress)
         }
     }
 
     private static func importing(
-        _ source: MLflowSQLiteSource, root: String, store: SQLiteTrackingStore, configuration: ServerConfiguration, artifactsDirectory: String,
-        options: MLflowImporter.Options, progress: @escaping @Sendable (ImportProgress) -> Void
+        _ source: MLflowSQLiteSource, root: String, store: any BackendStore, imports: any ImportStore, configuration: ServerConfiguration,
+        artifactsDirectory: String, options: MLflowImporter.Options, progress: @escaping @Sendable (ImportProgress) -> Void
     ) async throws -> ImportReport {
         guard try await store.project(named: options.project) != nil else {
             throw StartupFailure("Project '\(options.project)' does not exist: create it with `stride project create \(options.project)`.")
@@ -48,7 +48,7 @@ public enum MLflowImportSetup {
         let artifacts = try await StrideApplication.artifactService(
             artifactsDirectory, tracking: tracking, modelVersions: registry, loggedModels: loggedModels)
         let importer = MLflowImporter(
-            source: source, store: store, files: LocalSourceFiles(), artifactRoot: root, artifacts: artifacts, locations: locations,
+            source: source, store: imports, files: LocalSourceFiles(), artifactRoot: root, artifacts: artifacts, locations: locations,
             options: options)
         return try await importer.run(progress: progress)
     }

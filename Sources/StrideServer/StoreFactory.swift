@@ -1,13 +1,13 @@
 public import CoreMetrics
 public import Logging
-import StridePostgres
-import StrideSQLite
 public import StrideStore
 
 /// The one place that turns a configured backend into a store: it holds the only switch over
-/// ``ServerConfiguration/Backend``. A new backend adds its case here and nowhere else.
+/// ``ServerConfiguration/Backend``. A new backend adds its case here and its recipe beside it
+/// (`StoreFactory+SQLite.swift`, `StoreFactory+Postgres.swift`), and nowhere else.
 public enum StoreFactory {
-    /// A configured backend before it is opened: what start-up checks on this machine, and how to open it.
+    /// A configured backend before it is opened: what start-up checks on this machine, how to open
+    /// it, and how the administration commands look after it.
     public struct Recipe: Sendable {
         /// The file the backend keeps its data in, as the configuration writes it (relative to the
         /// working directory); nil for a backend on a database server.
@@ -16,30 +16,17 @@ public enum StoreFactory {
         public var server: String?
         /// Opens the store, bringing its schema up to date; `file` is ``file`` made absolute.
         var open: @Sendable (_ file: String?, _ logger: Logger, _ metrics: any MetricsFactory) async throws -> any BackendStore
+        /// What `stride db` and `stride gc` do that depends on the backend.
+        var maintenance: BackendMaintenance
     }
 
     /// The recipe for the configuration's backend; an unsupported store URI is refused in words.
     public static func recipe(for configuration: ServerConfiguration) throws(StartupFailure) -> Recipe {
         switch try configuration.backend() {
         case .sqlite(let path):
-            let busyTimeout = configuration.databaseBusyTimeoutSeconds
-            return Recipe(file: path, server: nil) { file, logger, metrics in
-                let file = file ?? path
-                do {
-                    return try await SQLiteTrackingStore.open(path: file, busyTimeout: busyTimeout, logger: logger, metrics: metrics)
-                } catch {
-                    throw StartupFailure("The store \(file) could not be opened: \(error).")
-                }
-            }
+            sqliteRecipe(path: path, busyTimeout: configuration.databaseBusyTimeoutSeconds)
         case .postgres(let settings):
-            let unavailableAfter = configuration.databaseBusyTimeout
-            return Recipe(file: nil, server: "postgresql://\(settings.username)@\(settings.address)") { _, logger, _ in
-                do {
-                    return try await PostgresTrackingStore.open(settings: settings, unavailableAfter: unavailableAfter, logger: logger)
-                } catch let error as PostgresSettingsError {
-                    throw StartupFailure(error.description)
-                }
-            }
+            postgresRecipe(settings, unavailableAfter: configuration.databaseBusyTimeout)
         }
     }
 

@@ -2,32 +2,39 @@ import Foundation
 public import Logging
 import StrideDomain
 import StrideLocalArtifacts
-import StrideSQLite
+import CoreMetrics
+import StrideStore
 public import StrideService
 
 /// `stride gc` and `stride db`, on the store and artifact folder `stride server` would use with
 /// the same configuration. They work on an existing store (never create one) and may run while
-/// the server does: SQLite's WAL lets the server read meanwhile and its writes interleave with
-/// these commands' short transactions. `say` hears the lines for the user.
+/// the server does: their transactions are short, so the server's reads and writes interleave
+/// with them (SQLite's WAL; PostgreSQL's row locks). What differs by backend comes from the store
+/// factory's ``BackendMaintenance``. `say` hears the lines for the user.
 public enum StoreMaintenance {
-    /// Runs `stride gc`: collects `selection`, then (SQLite) returns freed pages to the file system
-    /// where the file allows it, or rewrites the file first with `vacuum`.
+    /// Runs `stride gc`: collects `selection`, then gives the freed space back as the backend can
+    /// (SQLite: free pages returned to the file system where the file allows it, or the whole file
+    /// rewritten first with `vacuum`).
     public static func collectGarbage(
         _ configuration: ServerConfiguration, selection: GarbageCollector.Selection, dryRun: Bool, vacuum: Bool, logger: Logger,
         say: @escaping @Sendable (String) -> Void
     ) async throws -> GarbageCollector.Summary {
-        let storeFile = try existingStoreFile(configuration)
+        let recipe = try StoreFactory.recipe(for: configuration)
+        let location = try existingStore(configuration)
         let directory = try configuration.artifactsDestinationDirectory()
         guard case .directory = PathKind(of: directory) else {
             throw StartupFailure(
                 "The artifact folder \(directory) does not exist; pass the --artifacts-destination `stride server` uses, so removed runs' files go too.")
         }
         let started = ContinuousClock.now
-        return try await withStore(at: storeFile, configuration: configuration, logger: logger) { store in
+        return try await withStore(recipe, at: location, logger: logger) { store in
+            guard let purgeable = store as? any PurgeStore else {
+                throw StartupFailure("stride gc cannot remove rows from the store at \(location).")
+            }
             let artifacts = try await LocalArtifactStore.open(directory: directory)
             let resolver = StrideApplication.artifactURIResolver(directory, store: artifacts)
-            let collector = GarbageCollector(store: store, artifacts: artifacts, resolver: resolver)
-            let before = try store.space()
+            let collector = GarbageCollector(store: purgeable, artifacts: artifacts, resolver: resolver)
+            let reclaimSpace = try await recipe.maintenance.spaceReclaimer(store)
             let summary = try await collector.collect(selection, now: SystemTimeSource().nowMilliseconds(), dryRun: dryRun, progress: say)
             if dryRun {
                 say("Would remove \(summary.runs) runs and \(summary.experiments) experiments.")
@@ -39,38 +46,18 @@ public enum StoreMaintenance {
             for location in Set(summary.artifactsLeft).sorted() {
                 say("Left in place (outside the artifact folder, or not a folder of its own): \(location)")
             }
-            try await reclaimSpace(store, before: before, vacuum: vacuum, say: say)
+            try await reclaimSpace(vacuum, say)
             return summary
         }
     }
 
-    /// Returns freed pages to the file system and says what the file's size did.
-    static func reclaimSpace(
-        _ store: SQLiteTrackingStore, before: SQLiteMaintenance.SpaceReport, vacuum: Bool, say: @Sendable (String) -> Void
-    ) async throws {
-        if vacuum {
-            say("Vacuuming the store (writers wait until it ends)...")
-            try await store.vacuum()
-        } else if try store.space().incrementalVacuum {
-            while try await store.releaseFreePages(upTo: Limits.gcFreePagesPerTransaction) > 0 {}
-        }
-        try? await store.checkpoint()
-        let after = try store.space()
-        if vacuum || after.incrementalVacuum {
-            say("Store file: \(megabytes(before.fileBytes)) before, \(megabytes(after.fileBytes)) now.")
-        } else {
-            say(
-                "Store file: \(megabytes(after.fileBytes)), of which \(megabytes(after.freeBytes)) free pages that new data reuses; "
-                    + "run `stride gc --vacuum` once to shrink the file (and let later runs of gc shrink it).")
-        }
-    }
-
     /// `stride db check`: says what it finds and returns whether the store is sound and readable by this binary.
-    public static func check(_ configuration: ServerConfiguration, say: @Sendable (String) -> Void) throws -> Bool {
-        let file = try existingStoreFile(configuration)
-        let report = try SQLiteMaintenance.check(path: file)
-        say("Store: \(file)")
-        say("Schema: \(report.appliedVersions.last ?? "empty") (this binary knows up to \(SQLiteMaintenance.Report.latestVersion))")
+    public static func check(_ configuration: ServerConfiguration, logger: Logger, say: @Sendable (String) -> Void) async throws -> Bool {
+        let maintenance = try StoreFactory.recipe(for: configuration).maintenance
+        let location = try existingStore(configuration)
+        let report = try await maintenance.check(location, logger)
+        say("Store: \(location)")
+        say("Schema: \(report.appliedVersions.last ?? "empty") (this binary knows up to \(maintenance.latestVersion))")
         if !report.unknownVersions.isEmpty {
             say("Newer than this binary: \(report.unknownVersions.joined(separator: ", ")); upgrade Stride before serving this store.")
         }
@@ -78,41 +65,39 @@ public enum StoreMaintenance {
             report.pendingVersions.isEmpty
                 ? "Migrations: none pending"
                 : "Migrations: a start (or `stride db upgrade`) would apply \(report.pendingVersions.joined(separator: ", "))")
-        say("Integrity: \(report.integrity.joined(separator: "; "))")
-        say(
-            "Size: \(megabytes(report.space.fileBytes)), free pages \(megabytes(report.space.freeBytes)), "
-                + "incremental vacuum \(report.space.incrementalVacuum ? "on" : "off")")
-        return report.integrity == ["ok"] && report.unknownVersions.isEmpty
+        say("Integrity: \(report.integrity)")
+        say("Size: \(report.size)")
+        return report.integrityOK && report.unknownVersions.isEmpty
     }
 
     /// `stride db upgrade`: applies pending migrations.
-    public static func upgrade(_ configuration: ServerConfiguration, say: @Sendable (String) -> Void) throws {
-        let file = try existingStoreFile(configuration)
-        let applied = try SQLiteMaintenance.upgrade(path: file)
+    public static func upgrade(_ configuration: ServerConfiguration, logger: Logger, say: @Sendable (String) -> Void) async throws {
+        let maintenance = try StoreFactory.recipe(for: configuration).maintenance
+        let location = try existingStore(configuration)
+        let applied = try await maintenance.upgrade(location, logger)
         say(
             applied.isEmpty
-                ? "The store \(file) is up to date (\(SQLiteMaintenance.Report.latestVersion))."
-                : "Applied \(applied.joined(separator: ", ")) to \(file).")
+                ? "The store \(location) is up to date (\(maintenance.latestVersion))."
+                : "Applied \(applied.joined(separator: ", ")) to \(location).")
     }
 
-    /// `stride db backup`: a consistent copy of the store in a new file, taken with SQLite's backup
-    /// API from one read snapshot, so the server keeps writing meanwhile.
+    /// `stride db backup`: a consistent copy of the store in a new file, taken from one read
+    /// snapshot (SQLite's backup API), so the server keeps writing meanwhile.
     public static func backup(
         _ configuration: ServerConfiguration, to destination: String, logger: Logger, say: @Sendable (String) -> Void
     ) async throws {
-        let file = try existingStoreFile(configuration)
+        let maintenance = try StoreFactory.recipe(for: configuration).maintenance
+        let location = try existingStore(configuration)
         let target = URL(fileURLWithPath: destination).standardizedFileURL.path
         guard case .missing = PathKind(of: target) else { throw StartupFailure("\(target) exists; name a new file.") }
         let started = ContinuousClock.now
-        try await withStore(at: file, configuration: configuration, logger: logger) { store in
-            try store.backup(to: target)
-        }
+        try await maintenance.backup(location, target, logger)
         let size: Int64 = if case .file(let bytes) = PathKind(of: target) { bytes } else { 0 }
-        say("Backed up \(file) to \(target) (\(megabytes(size)) in \(seconds(since: started))).")
+        say("Backed up \(location) to \(target) (\(megabytes(size)) in \(seconds(since: started))).")
     }
 
-    /// The existing store file the configuration names.
-    static func existingStoreFile(_ configuration: ServerConfiguration) throws -> String {
+    /// The existing store the configuration names: its absolute file, or the database server.
+    static func existingStore(_ configuration: ServerConfiguration) throws -> String {
         let locations = try StorageLocations.inspect(configuration, includingArtifacts: false)
         guard locations.storeExists else {
             throw StartupFailure(
@@ -123,9 +108,9 @@ public enum StoreMaintenance {
 
     /// Opens (and thereby migrates) the existing store and runs `body` with it.
     static func withStore<Result: Sendable>(
-        at storeFile: String, configuration: ServerConfiguration, logger: Logger, _ body: (SQLiteTrackingStore) async throws -> Result
+        _ recipe: StoreFactory.Recipe, at location: String, logger: Logger, _ body: (any BackendStore) async throws -> Result
     ) async throws -> Result {
-        let store = try await StrideApplication.openStore(at: storeFile, busyTimeout: configuration.databaseBusyTimeoutSeconds, logger: logger)
+        let store = try await recipe.open(recipe.file == nil ? nil : location, logger, NOOPMetricsHandler.instance)
         do {
             let result = try await body(store)
             try await store.close()

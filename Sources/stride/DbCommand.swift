@@ -10,18 +10,20 @@ struct DbCommand: AsyncParsableCommand {
         abstract: "Check, upgrade and back up the store.",
         discussion: """
             Each subcommand takes the store flags of `stride server` (or its environment) and may run while the \
-            server does. For a PostgreSQL store use its own tools: pg_dump for backups.
+            server does. `backup` copies SQLite stores; back up a PostgreSQL store with pg_dump.
             """,
         subcommands: [Check.self, Upgrade.self, Backup.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report the schema version, what a start would migrate, and SQLite's integrity check; changes nothing.")
+            abstract: "Report the schema version, what a start would migrate, and (SQLite) the integrity check; changes nothing.")
 
         @OptionGroup var store: BackendStoreOptions
 
         func run() async throws {
-            guard try StoreMaintenance.check(store.applied(to: ServerConfiguration()), say: Console.say) else { throw ExitCode(1) }
+            guard try await StoreMaintenance.check(store.applied(to: ServerConfiguration()), logger: quietLogger(), say: Console.say) else {
+                throw ExitCode(1)
+            }
         }
     }
 
@@ -31,13 +33,13 @@ struct DbCommand: AsyncParsableCommand {
         @OptionGroup var store: BackendStoreOptions
 
         func run() async throws {
-            try StoreMaintenance.upgrade(store.applied(to: ServerConfiguration()), say: Console.say)
+            try await StoreMaintenance.upgrade(store.applied(to: ServerConfiguration()), logger: quietLogger(), say: Console.say)
         }
     }
 
     struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a consistent copy of the store to a new file, while the server keeps running.")
+            abstract: "Write a consistent copy of an SQLite store to a new file, while the server keeps running (PostgreSQL: pg_dump).")
 
         @Option(help: "The new file to write; it must not exist.")
         var to: String
@@ -45,9 +47,14 @@ struct DbCommand: AsyncParsableCommand {
         @OptionGroup var store: BackendStoreOptions
 
         func run() async throws {
-            var logger = Logger(label: "stride")
-            logger.logLevel = .warning
-            try await StoreMaintenance.backup(store.applied(to: ServerConfiguration()), to: to, logger: logger, say: Console.say)
+            try await StoreMaintenance.backup(store.applied(to: ServerConfiguration()), to: to, logger: quietLogger(), say: Console.say)
         }
     }
+}
+
+/// The commands' logger: warnings and errors only, so their output is what they say.
+private func quietLogger() -> Logger {
+    var logger = Logger(label: "stride")
+    logger.logLevel = .warning
+    return logger
 }

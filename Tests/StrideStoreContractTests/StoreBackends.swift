@@ -19,9 +19,6 @@ struct StoreBackend: Sendable, CustomTestStringConvertible {
 
     static let all: [StoreBackend] = [sqlite] + (ScratchPostgresDatabase.serverURL.map { [postgres(serverURL: $0)] } ?? [])
 
-    /// The backends `stride import` writes into (its ``ImportStore``); PostgreSQL is not one yet.
-    static let importing: [StoreBackend] = [sqlite]
-
     static let sqlite = StoreBackend(name: "sqlite") {
         let folder = try TestFolder("contract")
         return (try await openTestStore(uri: "sqlite:///\(folder.path)/stride.db"), { folder.remove() })

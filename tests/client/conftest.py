@@ -136,10 +136,10 @@ def _fresh_postgres_database(server_uri: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else "")
 
 
-def _drop_postgres_database(database_uri: str) -> None:
+def _drop_postgres_database(database_uri: str, server_uri: str = BACKEND_SERVER_URI) -> None:
     name = database_uri.partition("?")[0].rsplit("/", 1)[1]
     try:
-        _psql(BACKEND_SERVER_URI, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _psql(server_uri, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     except (subprocess.SubprocessError, OSError):
         pass
 

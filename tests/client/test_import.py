@@ -1,6 +1,7 @@
 """`stride import`: an MLflow server's database and artifacts, made here by the real `mlflow` client
 against a real `mlflow server` (SQLite), imported into a fresh Stride store and read back through the
-`mlflow` client against `stride server`."""
+`mlflow` client against `stride server`: a store in SQLite, and one in PostgreSQL when the suite has a
+server for it (`STRIDE_TEST_POSTGRES_URL`, as scripts/test sets it, or `STRIDE_TEST_BACKEND_STORE_URI`)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ import numpy as np
 import pandas as pd
 import pytest
 import requests
-from conftest import REPO_ROOT, ServerHandle, _free_loopback_port, _wait_healthy
+from conftest import (
+    REPO_ROOT, ServerHandle, _drop_postgres_database, _free_loopback_port, _fresh_postgres_database, _wait_healthy,
+)
 from mlflow.entities import Metric
 from sklearn.linear_model import LogisticRegression
 
 HISTORY_POINTS = 10_000
 STRIDE = Path(os.environ.get("STRIDE_BIN") or REPO_ROOT / ".build" / "debug" / "stride")
+POSTGRES_SERVER_URI = (os.environ.get("STRIDE_TEST_POSTGRES_URL") or os.environ.get("STRIDE_TEST_BACKEND_STORE_URI") or "").strip()
+COUNTED_TABLES = ["experiments", "runs", "params", "run_tags", "metrics", "latest_metrics", "run_inputs", "logged_models",
+                  "registered_models", "model_versions", "registered_model_aliases"]
 
 
 def _start(cmd: list[str], workdir: Path, name: str, timeout: float, port: int) -> ServerHandle:
@@ -36,10 +42,9 @@ def _start(cmd: list[str], workdir: Path, name: str, timeout: float, port: int) 
     return handle
 
 
-def _stride_import(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+def _stride_import(workdir: Path, store: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(STRIDE), "import", *args, "--backend-store-uri", f"sqlite:///{workdir}/stride/stride.db",
-         "--artifacts-destination", f"{workdir}/stride/artifacts"],
+        [str(STRIDE), "import", *args, "--backend-store-uri", store["uri"], "--artifacts-destination", store["artifacts"]],
         cwd=workdir, capture_output=True, text=True, timeout=300,
     )
 
@@ -118,30 +123,52 @@ def mlflow_data():
     shutil.rmtree(workdir, ignore_errors=True)
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stride_store(request, mlflow_data):
+    """The store `stride import` writes into: a fresh SQLite file, or a fresh PostgreSQL database."""
+    workdir = mlflow_data["workdir"]
+    if request.param == "sqlite":
+        yield {"uri": f"sqlite:///{workdir}/stride/stride.db", "artifacts": f"{workdir}/stride/artifacts",
+               "counts": lambda: _sqlite_counts(workdir / "stride" / "stride.db")}
+        return
+    if not POSTGRES_SERVER_URI:
+        pytest.skip("no PostgreSQL server for the tests (STRIDE_TEST_POSTGRES_URL)")
+    (workdir / "stride-pg").mkdir(exist_ok=True)
+    uri = _fresh_postgres_database(POSTGRES_SERVER_URI)
+    try:
+        yield {"uri": uri, "artifacts": f"{workdir}/stride-pg/artifacts", "counts": lambda: _postgres_counts(uri)}
+    finally:
+        _drop_postgres_database(uri, POSTGRES_SERVER_URI)
+
+
 @pytest.fixture(scope="module")
-def imported(mlflow_data):
+def imported(mlflow_data, stride_store):
     """The database imported once into a fresh Stride store, and `stride server` over it."""
     workdir = mlflow_data["workdir"]
-    result = _stride_import(workdir, "--from", f"sqlite:///{workdir}/mlflow.db", "--artifacts", f"{workdir}/mlartifacts")
+    result = _stride_import(workdir, stride_store, "--from", f"sqlite:///{workdir}/mlflow.db", "--artifacts", f"{workdir}/mlartifacts")
     assert result.returncode == 0, result.stderr + result.stdout
     port = _free_loopback_port()
     handle = _start(
         [str(STRIDE), "server", "--host", "127.0.0.1", "--port", str(port),
-         "--backend-store-uri", f"sqlite:///{workdir}/stride/stride.db", "--artifacts-destination", f"{workdir}/stride/artifacts"],
+         "--backend-store-uri", stride_store["uri"], "--artifacts-destination", stride_store["artifacts"]],
         workdir, "stride", 20.0, port,
     )
     mlflow.set_tracking_uri(handle.uri)
     try:
-        yield {**mlflow_data, "uri": handle.uri, "output": result.stdout}
+        yield {**mlflow_data, "uri": handle.uri, "output": result.stdout, "store": stride_store}
     finally:
         handle.stop()
 
 
-def _counts(database: Path) -> dict[str, int]:
-    tables = ["experiments", "runs", "params", "run_tags", "metrics", "latest_metrics", "run_inputs", "logged_models",
-              "registered_models", "model_versions", "registered_model_aliases"]
+def _sqlite_counts(database: Path) -> dict[str, int]:
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in COUNTED_TABLES}
+
+
+def _postgres_counts(uri: str) -> dict[str, int]:
+    query = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in COUNTED_TABLES)
+    line = subprocess.run(["psql", uri, "-tA", "-F", " ", "-c", query], check=True, capture_output=True, text=True, timeout=60).stdout
+    return dict(zip(COUNTED_TABLES, map(int, line.split())))
 
 
 def test_experiments_and_run_ids_are_kept(imported):
@@ -213,24 +240,24 @@ def test_registered_model_alias_loads_the_sklearn_model(imported):
 
 
 def test_a_second_import_adds_nothing(imported):
-    workdir = imported["workdir"]
-    before = _counts(workdir / "stride" / "stride.db")
-    result = _stride_import(workdir, "--from", f"sqlite:///{workdir}/mlflow.db", "--artifacts", f"{workdir}/mlartifacts")
+    workdir, store = imported["workdir"], imported["store"]
+    before = store["counts"]()
+    result = _stride_import(workdir, store, "--from", f"sqlite:///{workdir}/mlflow.db", "--artifacts", f"{workdir}/mlartifacts")
     assert result.returncode == 0, result.stderr
-    assert _counts(workdir / "stride" / "stride.db") == before
+    assert store["counts"]() == before
     runs = len(imported["mlflow_runs"])
     assert f"0 runs ({runs} already stored)" in result.stdout
     assert "0 files copied" in result.stdout
 
 
 def test_dry_run_counts_and_changes_nothing(imported):
-    workdir = imported["workdir"]
-    before = _counts(workdir / "stride" / "stride.db")
-    result = _stride_import(workdir, "--from", f"sqlite:///{workdir}/mlflow.db", "--artifacts", f"{workdir}/mlartifacts", "--dry-run")
+    workdir, store = imported["workdir"], imported["store"]
+    before = store["counts"]()
+    result = _stride_import(workdir, store, "--from", f"sqlite:///{workdir}/mlflow.db", "--artifacts", f"{workdir}/mlartifacts", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert f"{len(imported['mlflow_runs'])} runs, {HISTORY_POINTS + 2:,} metric points" in result.stdout
     assert "Dry run: 0 runs to import" in result.stdout
-    assert _counts(workdir / "stride" / "stride.db") == before
+    assert store["counts"]() == before
 
 
 def test_a_truncated_database_is_refused_and_changes_nothing(mlflow_data, tmp_path):

@@ -1,5 +1,7 @@
 """Running Stride for real: `stride gc`, `stride db`, `GET /metrics`, `X-Request-Id`, readiness
 and `stride --version`, against a private server (gc must not remove other tests' deleted runs).
+`stride gc` and `stride db` also run on a store in PostgreSQL when the suite has a server for it
+(`STRIDE_TEST_POSTGRES_URL`, as scripts/test sets it, or `STRIDE_TEST_BACKEND_STORE_URI`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ import requests
 from mlflow.exceptions import MlflowException
 from prometheus_client.parser import text_string_to_metric_families
 
-from conftest import REPO_ROOT, TARGET, ServerHandle, _free_loopback_port, _server_command, _wait_healthy
+from conftest import (
+    REPO_ROOT, TARGET, ServerHandle, _drop_postgres_database, _free_loopback_port, _fresh_postgres_database, _server_command,
+    _wait_healthy,
+)
 
 pytestmark = pytest.mark.skipif(TARGET != "stride", reason="stride's own operations commands")
 
 BINARY = os.environ.get("STRIDE_BIN") or str(REPO_ROOT / ".build" / "debug" / "stride")
+POSTGRES_SERVER_URI = (os.environ.get("STRIDE_TEST_POSTGRES_URL") or os.environ.get("STRIDE_TEST_BACKEND_STORE_URI") or "").strip()
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +72,29 @@ def make_runs(client: mlflow.MlflowClient, experiment_id: str, count: int, point
     return ids
 
 
+def while_logging(client: mlflow.MlflowClient, run_id: str, action):
+    """Runs `action` while a thread logs metric `live` to the run step after step; returns what
+    `action` returned and the steps the server acknowledged."""
+    logged = []
+    stop = threading.Event()
+
+    def keep_logging():
+        step = 0
+        while not stop.is_set():
+            client.log_metric(run_id, "live", float(step), step=step)
+            logged.append(step)
+            step += 1
+
+    logger = threading.Thread(target=keep_logging)
+    logger.start()
+    try:
+        result = action()
+    finally:
+        stop.set()
+        logger.join()
+    return result, logged
+
+
 def run_folder(data_dir: Path, experiment_id: str, run_id: str) -> Path:
     return data_dir / "artifacts" / experiment_id / run_id
 
@@ -84,23 +113,7 @@ def test_gc_removes_deleted_runs_and_experiments_while_a_live_run_keeps_logging(
     database = data_dir / "stride.db"
 
     live = client.create_run(kept_experiment).info.run_id
-    logged = []
-    stop = threading.Event()
-
-    def keep_logging():
-        step = 0
-        while not stop.is_set():
-            client.log_metric(live, "live", float(step), step=step)
-            logged.append(step)
-            step += 1
-
-    logger = threading.Thread(target=keep_logging)
-    logger.start()
-    try:
-        result = stride(data_dir, "gc")
-    finally:
-        stop.set()
-        logger.join()
+    result, logged = while_logging(client, live, lambda: stride(data_dir, "gc"))
 
     assert "Removed 6 runs and 1 experiments (20200 metric points, 7 artifact folders)" in result.stdout, result.stdout
     for run_id in doomed + in_gone_experiment:
@@ -190,6 +203,92 @@ def test_db_check_says_what_a_start_would_migrate_on_an_old_store(tmp_path):
     assert "Applied v7" in upgrade.stdout, upgrade.stdout + upgrade.stderr
     missing = subprocess.run([BINARY, "db", "check", "--backend-store-uri", f"sqlite:///{tmp_path}/none.db"], capture_output=True, text=True)
     assert missing.returncode != 0 and "There is no store" in missing.stderr
+
+
+@pytest.fixture(scope="module")
+def postgres_server():
+    """A private Stride on a fresh PostgreSQL database, with its store URI."""
+    if not POSTGRES_SERVER_URI:
+        pytest.skip("no PostgreSQL server for the tests (STRIDE_TEST_POSTGRES_URL)")
+    data_dir = Path(tempfile.mkdtemp(prefix="stride-ops-pg-")).resolve()
+    store_uri = _fresh_postgres_database(POSTGRES_SERVER_URI)
+    port = _free_loopback_port()
+    with open(data_dir / "server.log", "wb") as log:
+        proc = subprocess.Popen(
+            _server_command("stride", port, data_dir, store_uri), stdout=log, stderr=subprocess.STDOUT, cwd=data_dir, start_new_session=True
+        )
+    handle = ServerHandle("stride", f"http://127.0.0.1:{port}", data_dir, data_dir / "server.log", proc)
+    try:
+        _wait_healthy(handle, timeout=30)
+        yield handle, store_uri
+    finally:
+        handle.stop()
+        _drop_postgres_database(store_uri, POSTGRES_SERVER_URI)
+
+
+def stride_on(store_uri: str, data_dir: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STRIDE_BACKEND_STORE_URI": store_uri, "STRIDE_ARTIFACTS_DESTINATION": f"{data_dir}/artifacts"}
+    result = subprocess.run([BINARY, *args], env=env, capture_output=True, text=True, timeout=300, cwd=data_dir)
+    assert (result.returncode == 0) == ok, result.stdout + result.stderr
+    return result
+
+
+def psql_value(store_uri: str, query: str) -> str:
+    return subprocess.run(["psql", store_uri, "-tAc", query], check=True, capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+def test_gc_on_postgresql_removes_deleted_runs_and_experiments_while_a_live_run_keeps_logging(postgres_server, tmp_path):
+    handle, store_uri = postgres_server
+    client = mlflow.MlflowClient(handle.uri)
+    kept_experiment = client.create_experiment("gc-kept")
+    doomed = make_runs(client, kept_experiment, count=2, points=3000, tmp=tmp_path)
+    survivor = make_runs(client, kept_experiment, count=1, points=100, tmp=tmp_path)[0]
+    gone_experiment = client.create_experiment("gc-gone")
+    in_gone_experiment = make_runs(client, gone_experiment, count=1, points=100, tmp=tmp_path)
+    for run_id in doomed:
+        client.delete_run(run_id)
+    client.delete_experiment(gone_experiment)
+
+    live = client.create_run(kept_experiment).info.run_id
+    result, logged = while_logging(client, live, lambda: stride_on(store_uri, handle.data_dir, "gc"))
+
+    assert "Removed 3 runs and 1 experiments (6100 metric points, 4 artifact folders)" in result.stdout, result.stdout
+    assert "autovacuum" in result.stdout
+    for run_id in doomed + in_gone_experiment:
+        with pytest.raises(MlflowException, match="RESOURCE_DOES_NOT_EXIST|not found"):
+            client.get_run(run_id)
+    for run_id in doomed:
+        assert not run_folder(handle.data_dir, kept_experiment, run_id).exists()
+    assert not (handle.data_dir / "artifacts" / gone_experiment).exists()
+    with pytest.raises(MlflowException):
+        client.get_experiment(gone_experiment)
+    assert len(client.get_metric_history(survivor, "loss")) == 100
+    assert run_folder(handle.data_dir, kept_experiment, survivor).joinpath("artifacts", "weights.bin").exists()
+    assert len(logged) > 0
+    assert [m.step for m in client.get_metric_history(live, "live")] == logged
+    assert psql_value(store_uri, "SELECT count(*) FROM metrics WHERE run_pk NOT IN (SELECT run_pk FROM runs)") == "0"
+    assert psql_value(store_uri, "SELECT count(*) FROM params WHERE run_pk NOT IN (SELECT run_pk FROM runs)") == "0"
+
+
+def test_db_on_postgresql_checks_and_upgrades_without_a_server_and_names_pg_dump_for_backups(postgres_server, tmp_path):
+    handle, store_uri = postgres_server
+    check = stride_on(store_uri, handle.data_dir, "db", "check")
+    assert "Migrations: none pending" in check.stdout and "Integrity: not checked by Stride" in check.stdout, check.stdout
+    assert "is up to date" in stride_on(store_uri, handle.data_dir, "db", "upgrade").stdout
+    refused = stride_on(store_uri, handle.data_dir, "db", "backup", "--to", str(tmp_path / "copy.db"), ok=False)
+    assert "pg_dump --format=custom" in refused.stderr and not (tmp_path / "copy.db").exists()
+
+    # An empty database: check changes nothing and names every migration; upgrade applies them.
+    empty = _fresh_postgres_database(POSTGRES_SERVER_URI)
+    try:
+        before = stride_on(empty, tmp_path, "db", "check")
+        assert "Schema: empty" in before.stdout and "would apply v1, v2," in before.stdout, before.stdout
+        assert psql_value(empty, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0"
+        applied = stride_on(empty, tmp_path, "db", "upgrade")
+        assert "Applied v1, v2," in applied.stdout, applied.stdout
+        assert "Migrations: none pending" in stride_on(empty, tmp_path, "db", "check").stdout
+    finally:
+        _drop_postgres_database(empty, POSTGRES_SERVER_URI)
 
 
 def scrape(uri: str) -> dict[tuple[str, tuple], float]:

@@ -1,0 +1,65 @@
+import Testing
+import StrideDomain
+import StrideStore
+
+@Suite("Purge store contract: only deleted runs and experiments go, each with every row of theirs")
+struct PurgeContractTests {
+    private static func purger(_ store: any TrackingStore) throws -> any PurgeStore {
+        try #require(store as? any PurgeStore)
+    }
+
+    private static func logPoints(_ count: Int, to runID: String, in store: any TrackingStore) async throws {
+        try await store.logBatch(runID: runID, RunBatch(
+            metrics: (0..<Int64(count)).map { Metric(key: "loss", value: Double($0), timestamp: 10 + $0, step: $0) },
+            params: [Param(key: "lr", value: "0.1")], tags: [Tag(key: "team", value: "vision")]))
+    }
+
+    @Test("deleted runs are listed by deletion time; their points go in bounded steps, then the runs with their rows", arguments: StoreBackend.all)
+    func runsArePurgedInSteps(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let purge = try Self.purger(store)
+            let experiment = try await store.makeExperiment("gc")
+            let doomed = try await store.makeRun(in: experiment)
+            let live = try await store.makeRun(in: experiment)
+            try await Self.logPoints(250, to: doomed, in: store)
+            try await Self.logPoints(5, to: live, in: store)
+            try await store.setRunLifecycle(id: doomed, to: .deleted, at: 500)
+
+            #expect(try await purge.purgeableRuns(.deletedAtOrBefore(499), after: nil, limit: 10).isEmpty)
+            let listed = try await purge.purgeableRuns(.deletedAtOrBefore(500), after: nil, limit: 10)
+            #expect(listed.map(\.id) == [doomed] && listed.first?.deletedTime == 500 && listed.first?.project == "default")
+            #expect(try await purge.purgeMetricPoints(runID: live, limit: 100) == 0)
+            #expect(try await purge.purgeMetricPoints(runID: doomed, limit: 100) == 100)
+            #expect(try await purge.purgeMetricPoints(runID: doomed, limit: 100) == 100)
+            #expect(try await purge.purgeMetricPoints(runID: doomed, limit: 100) == 50)
+            #expect(try await purge.purgeMetricPoints(runID: doomed, limit: 100) == 0)
+            #expect(try await purge.purgeRuns(ids: [doomed, live, "unknown"]) == [doomed])
+
+            #expect(try await store.run(id: doomed) == nil)
+            let kept = try #require(try await store.run(id: live))
+            #expect(kept.params == [Param(key: "lr", value: "0.1")] && kept.latestMetrics.map(\.value) == [4])
+            #expect(try await store.metricHistory(runID: live, key: "loss", limit: nil, after: nil).metrics.count == 5)
+        }
+    }
+
+    @Test("a deleted experiment goes once its runs are gone; a live one, or one with runs, stays", arguments: StoreBackend.all)
+    func experimentsArePurgedLast(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let purge = try Self.purger(store)
+            let gone = try await store.makeExperiment("gone", tags: [Tag(key: "k", value: "v")])
+            let kept = try await store.makeExperiment("kept")
+            let run = try await store.makeRun(in: gone)
+            try await store.setExperimentLifecycle(id: gone, to: .deleted, at: 700)
+
+            #expect(try await purge.purgeableExperiments(.deletedAtOrBefore(700)).map(\.id) == [gone])
+            #expect(try await purge.purgeableExperiments(.ids([gone, kept, ExperimentID(9999)])).map(\.stage) == [.deleted, .active])
+            #expect(try await purge.purgeExperiment(id: kept) == false)
+            #expect(try await purge.purgeExperiment(id: gone) == false)
+            #expect(try await purge.purgeableRuns(.experiment(gone), after: nil, limit: 10).map(\.id) == [run])
+            #expect(try await purge.purgeRuns(ids: [run]) == [run])
+            #expect(try await purge.purgeExperiment(id: gone) == true)
+            #expect(try await store.experiment(id: gone) == nil)
+            #expect(try await store.experiment(id: kept) != nil)
+        }
+    }
+}
