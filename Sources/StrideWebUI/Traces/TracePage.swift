@@ -128,17 +128,16 @@ extension Optional {
 extension Templates {
     static let trace = """
         <p class="sub"><span class="status {{stateClass}}">{{state}}</span> <span class="mono">{{traceID}}</span></p>
+        <section><h2>Spans</h2>
+        {{#notes}}<p class="note">{{.}}</p>{{/notes}}
+        {{#artifactHref}}<p><a href="{{.}}" download>Download traces.json</a></p>{{/artifactHref}}
+        {{#hasSpans}}<figure class="waterfall">{{{waterfall}}}</figure>{{/hasSpans}}
+        </section>
         <div class="cards">
         <section><h2>Trace</h2><table class="kv">{{#info}}{{> keyValueRow}}{{/info}}</table></section>
         <section><h2>Tags</h2>{{^tags}}<p class="empty">No tags set.</p>{{/tags}}<table class="kv">{{#tags}}{{> keyValueRow}}{{/tags}}</table>
         <h2>Metadata</h2>{{^metadata}}<p class="empty">None.</p>{{/metadata}}<table class="kv">{{#metadata}}{{> keyValueRow}}{{/metadata}}</table></section>
         </div>
-        <section><h2>Spans</h2>
-        {{#notes}}<p class="note">{{.}}</p>{{/notes}}
-        {{#artifactHref}}<p><a href="{{.}}" download>Download traces.json</a></p>{{/artifactHref}}
-        {{#hasSpans}}<figure class="waterfall">{{{waterfall}}}</figure>
-        <div class="spans">{{{spanDetails}}}</div>{{/hasSpans}}
-        </section>
         <section><h2>Assessments</h2>{{^hasAssessments}}<p class="empty">No feedback or expectations logged.</p>{{/hasAssessments}}
         {{#hasAssessments}}<div class="scroll"><table class="grid assessments">
         <thead><tr><th>Name</th><th>Kind</th><th>Value</th><th>Rationale</th><th>Source</th><th>Span</th><th>Logged (UTC)</th></tr></thead><tbody>
@@ -146,5 +145,6 @@ extension Templates {
         <td>{{rationale}}</td><td>{{source}}</td><td class="mono">{{spanID}}</td><td class="nowrap">{{time}}</td></tr>{{/assessments}}
         </tbody></table></div>{{/hasAssessments}}
         </section>
+        {{#hasSpans}}<section><h2>Span details</h2><div class="spans">{{{spanDetails}}}</div></section>{{/hasSpans}}
         """
 }
