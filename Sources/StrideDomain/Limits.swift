@@ -141,3 +141,15 @@ extension Limits {
     /// The most assessments one trace holds.
     public static let maxAssessmentsPerTrace = 1000
 }
+
+// The web UI's trace pages: what one page draws and shows, so a hostile trace cannot make a page huge or slow.
+extension Limits {
+    /// Spans drawn in a trace's waterfall (and listed with their details); the rest are named in a note.
+    public static let maxWaterfallSpans = 1000
+    /// Deepest nesting the waterfall draws; deeper spans are left out with a note.
+    public static let maxWaterfallDepth = 64
+    /// Longest span input, output, attribute or event value shown, in bytes; longer ones are cut with a note.
+    public static let maxSpanValueDisplayBytes = 16 * 1024
+    /// Largest `traces.json` artifact the trace page reads for spans the store does not hold.
+    public static let maxTraceArtifactReadBytes = 16 * 1024 * 1024
+}

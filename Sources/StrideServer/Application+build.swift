@@ -211,7 +211,7 @@ public enum StrideApplication {
         if let browse {
             let signIn = access.map { WebSignIn(access: $0, projects: projects) }
             let ui = WebUI(
-                tracking: tracking, browse: browse, registry: registry, loggedModels: loggedModels, artifacts: artifacts, signIn: signIn,
+                tracking: tracking, browse: browse, registry: registry, loggedModels: loggedModels, artifacts: artifacts, traces: traces, signIn: signIn,
                 projects: projects, apiVersion: MLflowAPI.reportedMLflowVersion)
             // Inside MLflow's error middleware: a miss under the UI's paths becomes an HTML page first.
             router.add(middleware: WebUINotFoundMiddleware(ui: ui))

@@ -50,7 +50,7 @@ public struct ArtifactService: Sendable {
     }
 
     /// A file in the project's territory, or `RESOURCE_DOES_NOT_EXIST` naming only what the client named.
-    private func storeDownload(_ path: ArtifactPath, named shown: ArtifactPath, project: String) async throws -> ArtifactDownload {
+    func storeDownload(_ path: ArtifactPath, named shown: ArtifactPath, project: String) async throws -> ArtifactDownload {
         guard try await territory.contains(path, project: project) else { throw Self.missing(shown) }
         switch try await store.item(at: path) {
         case .file(let size)?:

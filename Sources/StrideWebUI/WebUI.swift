@@ -16,6 +16,8 @@ public struct WebUI: Sendable {
     let registry: RegistryService?
     let loggedModels: LoggedModelService?
     let artifacts: ArtifactService?
+    /// MLflow 3 traces, where the backend stores them; nil leaves the traces tab empty with a note.
+    let traces: TraceService?
     let renderer: PageRenderer
     /// Sign-in with `--auth`; nil serves every page to everyone, as admin.
     let signIn: WebSignIn?
@@ -28,8 +30,8 @@ public struct WebUI: Sendable {
     /// - Parameter apiVersion: the MLflow release whose REST API the server speaks, for the footer.
     public init(
         tracking: TrackingService, browse: BrowseService, registry: RegistryService?, loggedModels: LoggedModelService?,
-        artifacts: ArtifactService?, signIn: WebSignIn? = nil, projects: ProjectService? = nil, version: String = WebUI.strideVersion,
-        apiVersion: String
+        artifacts: ArtifactService?, traces: TraceService? = nil, signIn: WebSignIn? = nil, projects: ProjectService? = nil,
+        version: String = WebUI.strideVersion, apiVersion: String
     ) {
         self.signIn = signIn
         self.projects = projects
@@ -38,11 +40,12 @@ public struct WebUI: Sendable {
         self.registry = registry
         self.loggedModels = loggedModels
         self.artifacts = artifacts
+        self.traces = traces
         self.renderer = PageRenderer(version: version, apiVersion: apiVersion)
     }
 
     /// Path prefixes the UI owns; an unknown path under them gets an HTML 404 page.
-    public static let pathPrefixes = ["/experiments", "/runs", "/charts", "/compare", "/models", "/static", "/login", "/logout", "/switch-project"]
+    public static let pathPrefixes = ["/experiments", "/runs", "/traces", "/charts", "/compare", "/models", "/static", "/login", "/logout", "/switch-project"]
 
     /// Whether `path` belongs to the UI rather than to the REST API.
     public static func owns(_ path: String) -> Bool {
@@ -58,6 +61,15 @@ public struct WebUI: Sendable {
         page(router, "/") { request, _ in try await experimentsPage(request) }
         page(router, "/experiments/:experiment_id") { request, context in
             try await runsTablePage(request, experimentID: try context.parameters.require("experiment_id"))
+        }
+        page(router, "/experiments/:experiment_id/traces") { request, context in
+            try await tracesTablePage(request, experimentID: try context.parameters.require("experiment_id"))
+        }
+        page(router, "/traces/:trace_id") { request, context in
+            try await tracePage(request, traceID: Self.decoded(try context.parameters.require("trace_id")))
+        }
+        page(router, "/traces/:trace_id/artifact") { _, context in
+            try await traceArtifactFile(traceID: Self.decoded(try context.parameters.require("trace_id")))
         }
         page(router, "/runs/:run_id") { request, context in try await runPage(request, runID: try context.parameters.require("run_id")) }
         page(router, "/runs/:run_id/artifacts") { request, context in

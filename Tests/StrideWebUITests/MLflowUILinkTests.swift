@@ -10,6 +10,7 @@ struct MLflowUILinkTests {
         ("/experiments/1/runs/0a1b2c/model-metrics", "/runs/0a1b2c"),
         ("/experiments/12", "/experiments/12"),
         ("/experiments/12/overview", "/experiments/12"),
+        ("/experiments/12/traces", "/experiments/12/traces"),
         ("/models", "/models"),
         ("/models/my%20model", "/models/my%20model"),
         ("/models/churn/versions/3", "/models/churn/versions/3"),

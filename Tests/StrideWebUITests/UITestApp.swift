@@ -14,17 +14,23 @@ struct UIFixture: Sendable {
     var registry: RegistryService
     var loggedModels: LoggedModelService
     var artifacts: ArtifactService
+    var traces: TraceService
 }
 
 /// Runs `body` against the server's application (API and UI) over a fresh store, without a socket.
 func withUI(_ body: @Sendable (UIFixture, any TestClientProtocol) async throws -> Void) async throws {
     try await withTestApplication { app in
         let services = app.services
+        guard let traces = services.traces else { throw TracesNotServed() }
         let fixture = UIFixture(
-            tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts)
+            tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
+            traces: traces)
         try await app.application.test(.router) { client in try await body(fixture, client) }
     }
 }
+
+/// The test application was built without tracing, which the trace pages' tests need.
+struct TracesNotServed: Error {}
 
 /// A page as the browser receives it.
 struct Page {

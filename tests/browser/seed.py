@@ -79,6 +79,34 @@ def main() -> None:
     client.set_registered_model_alias("fraud-detector", "champion", "2")
     client.transition_model_version_stage("fraud-detector", "1", "Staging")
 
+    # A traced pipeline: nested spans, one failing, with token usage and feedback.
+    @mlflow.trace(name="retrieve", span_type="RETRIEVER")
+    def retrieve(question):
+        return [f"doc about {question}", "tide tables"]
+
+    @mlflow.trace(name="lookup-weather", span_type="TOOL")
+    def lookup_weather(city):
+        raise TimeoutError(f"weather service timed out for {city}")
+
+    @mlflow.trace(name="answer", span_type="CHAIN")
+    def answer(question):
+        docs = retrieve(question)
+        try:
+            lookup_weather("Oslo")
+        except TimeoutError:
+            pass
+        with mlflow.start_span(name="chat", span_type="CHAT_MODEL") as chat:
+            chat.set_inputs({"messages": [{"role": "user", "content": question}]})
+            chat.set_attribute("mlflow.chat.tokenUsage", {"input_tokens": 120, "output_tokens": 48, "total_tokens": 168})
+            chat.set_outputs({"content": "High tide is at 12:40."})
+        return f"{len(docs)} docs: high tide is at 12:40"
+
+    with mlflow.start_run(run_name="rag-eval"):
+        answer("When is high tide?")
+    trace_id = mlflow.get_last_active_trace_id()
+    mlflow.flush_trace_async_logging(terminate=False)
+    mlflow.log_feedback(trace_id=trace_id, name="relevance", value=0.9, rationale="answers the question")
+
     pages = {
         "experiments": "/",
         "runs": f"/experiments/{experiment_id}?cols=1&col=metrics.loss&col=metrics.accuracy&col=params.lr&col=params.optimizer&col=tags.team",
@@ -89,6 +117,8 @@ def main() -> None:
         "models": "/models",
         "model": "/models/fraud-detector",
         "model-version": "/models/fraud-detector/versions/2",
+        "traces": f"/experiments/{experiment_id}/traces",
+        "trace": f"/traces/{trace_id}",
     }
     with open(sys.argv[2], "w") as out:
         for name, path in pages.items():

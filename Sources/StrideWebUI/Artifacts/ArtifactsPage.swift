@@ -113,6 +113,11 @@ extension WebUI {
             headers[.contentType] = "application/octet-stream"
             headers[.contentDisposition] = Self.attachment(fileName: download.fileName)
         }
+        return Self.streamed(download, headers: headers, from: artifacts)
+    }
+
+    /// A checked file as the response body, streamed from the store.
+    static func streamed(_ download: ArtifactDownload, headers: HTTPFields, from artifacts: ArtifactService) -> Response {
         let body = ResponseBody(contentLength: Int(download.size)) { writer in
             try await artifacts.read(download, range: 0..<download.size) { chunk in try await writer.write(chunk) }
             try await writer.finish(nil)

@@ -20,6 +20,7 @@ extension WebUI {
         var models: [LinkItem]
         var chartsHref: String
         var artifactsHref: String
+        var tracesHref: String
     }
 
     struct MetricSummaryRow {
@@ -84,7 +85,8 @@ extension WebUI {
                     sourceType: input.dataset.sourceType, source: Formatting.abbreviated(input.dataset.source, to: 120))
             },
             models: run.modelOutputs.map { LinkItem(label: "\($0.modelID) (step \($0.step))", href: "") },
-            chartsHref: PageLink("/charts").with("run", runID).url, artifactsHref: "/runs/\(runID)/artifacts")
+            chartsHref: PageLink("/charts").with("run", runID).url, artifactsHref: "/runs/\(runID)/artifacts",
+            tracesHref: PageLink("/experiments/\(experiment.id)/traces").with("filter", "trace.run_id = '\(runID)'").url)
         return renderer.page(
             "run", model, title: info.runName.isEmpty ? info.runID : info.runName,
             crumbs: [.init(label: "Experiments", href: "/"), .init(label: experiment.name, href: "/experiments/\(experiment.id)")])
@@ -106,7 +108,7 @@ extension WebUI {
 extension Templates {
     static let run = """
         <p class="sub"><span class="status {{statusClass}}">{{status}}</span> <span class="mono">{{runID}}</span> <button type="button" class="copy" data-copy="{{runID}}" hidden>Copy ID</button></p>
-        <nav class="tabs"><a href="{{chartsHref}}">Charts</a> <a href="{{artifactsHref}}">Artifacts</a></nav>
+        <nav class="tabs"><a href="{{chartsHref}}">Charts</a> <a href="{{artifactsHref}}">Artifacts</a> <a href="{{tracesHref}}">Traces</a></nav>
         <div class="cards">
         <section><h2>Run</h2><table class="kv">{{#info}}{{> keyValueRow}}{{/info}}</table>
         </section>

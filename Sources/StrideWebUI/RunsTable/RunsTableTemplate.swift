@@ -1,6 +1,7 @@
 extension Templates {
     static let runs = """
         <p class="sub">Experiment <span class="mono">{{experimentID}}</span></p>
+        <nav class="tabs"><a href="/experiments/{{experimentID}}" aria-current="page">Runs</a> <a href="/experiments/{{experimentID}}/traces">Traces</a></nav>
         <form class="controls" method="get" action="/experiments/{{experimentID}}">
         {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}<input type="hidden" name="cols" value="1">
         <div class="bar">

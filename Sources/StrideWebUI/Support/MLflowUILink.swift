@@ -11,7 +11,7 @@ struct MLflowUILink: Equatable {
     /// The project a `?workspace=` in the fragment names (what the client adds after `set_workspace`).
     var project: String?
 
-    /// Reads a fragment without its `#`: `/experiments/<id>[/runs/<run>[/artifacts...]]`,
+    /// Reads a fragment without its `#`: `/experiments/<id>[/runs/<run>[/artifacts...]]`, `/experiments/<id>/traces`,
     /// `/models[/<name>[/versions/<n>]]`; anything else leads to the experiments list.
     init(fragment: String) {
         let parts = fragment.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
@@ -26,6 +26,8 @@ struct MLflowUILink: Equatable {
         case "experiments" where segments.count >= 4 && segments[2] == "runs":
             let run = "/runs/" + encoded(segments[3])
             return segments.count >= 5 && segments[4] == "artifacts" ? run + "/artifacts" : run
+        case "experiments" where segments.count >= 3 && segments[2] == "traces":
+            return "/experiments/" + encoded(segments[1]) + "/traces"
         case "experiments" where segments.count >= 2:
             return "/experiments/" + encoded(segments[1])
         case "models" where segments.count >= 4 && segments[2] == "versions":

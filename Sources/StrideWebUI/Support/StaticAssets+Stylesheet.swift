@@ -74,6 +74,20 @@ extension StaticAssets {
         .preview img { max-width: 100%; height: auto; border: 1px solid var(--line); }
         .preview iframe { width: 100%; height: 70vh; border: 1px solid var(--line); }
         .diff-row td { background: #fff8e6; }
+        .trace-ok, .span-ok { color: var(--good); }
+        .trace-error, .span-error { color: var(--bad); }
+        .trace-in_progress { color: var(--warn); }
+        figure.waterfall { margin: .5rem 0 1rem; overflow-x: auto; }
+        figure.waterfall svg { max-width: 100%; height: auto; display: block; }
+        .waterfall a:hover .wf-name { text-decoration: underline; }
+        .waterfall .wf-open { opacity: .55; }
+        .spans details.span { border-top: 1px solid var(--line); padding: .3rem 0; }
+        .spans details.span:target { background: var(--soft); }
+        .span-body { padding: 0 0 .5rem 1.2rem; }
+        .span-body h3 { font-size: .9rem; margin: .6rem 0 .2rem; }
+        pre.value { background: var(--soft); padding: .4rem .6rem; margin: 0; overflow: auto; max-height: 24rem; font-size: .82rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+        ul.events { padding-left: 1.1rem; margin: .25rem 0; }
+        p.note { color: var(--muted); margin: .25rem 0; }
         @media (max-width: 720px) {
           main { padding: .75rem; }
           .browser { grid-template-columns: 1fr; }

@@ -8,6 +8,8 @@ enum Templates {
         "keyValueRow": keyValueRow,
         "experiments": experiments,
         "runs": runs,
+        "traces": traces,
+        "trace": trace,
         "run": run,
         "charts": charts,
         "chartControls": chartControls,
