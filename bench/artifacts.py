@@ -379,8 +379,8 @@ def start_moto(args) -> subprocess.Popen:
     os.environ.update(S3_CREDENTIALS, MLFLOW_S3_ENDPOINT_URL=f"http://{HOST}:{args.moto_port}")
     plain_command = ingest.server_command
 
-    def s3_command(name, args, port, data):
-        cmd, env = plain_command(name, args, port, data)
+    def s3_command(name, args, port, data, store):
+        cmd, env = plain_command(name, args, port, data, store)
         at = cmd.index("--artifacts-destination")
         cmd[at + 1] = f"s3://{S3_BUCKET}/{s3_prefix(name, port)}"
         return cmd, env

@@ -72,9 +72,10 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=100, help="metric points per run")
     parser.add_argument("--artifact-bytes", type=int, default=16 * 1024)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, help="the server's loopback port (default: any free one)")
     args = parser.parse_args()
 
-    server = StrideProcess(args.stride_bin)
+    server = StrideProcess(args.stride_bin, port=args.port)
     try:
         started = time.monotonic()
         experiment, _ = populate(server.url, args.runs, args.points, args.artifact_bytes, args.workers)

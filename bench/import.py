@@ -116,17 +116,30 @@ def main() -> None:
     parser.add_argument("--stride-bin", default=".build/release/stride")
     parser.add_argument("--mlflow-python", default=sys.executable)
     parser.add_argument("--keep", action="store_true", help="keep the data folder")
+    parser.add_argument("--workdir", help="generate the MLflow database here and keep it; a later run with the "
+                        "same --runs, --points and --keys imports it again without generating it")
+    parser.add_argument("--generate-only", action="store_true", help="with --workdir: stop after generating")
     args = parser.parse_args()
     stride = str(Path(args.stride_bin).resolve())
-    workdir = Path(tempfile.mkdtemp(prefix="stride-import-bench-")).resolve()
-    (workdir / "stride").mkdir()
-    (workdir / "mlartifacts").mkdir()
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="stride-import-bench-")).resolve()
+    shutil.rmtree(workdir / "stride", ignore_errors=True)
+    (workdir / "stride").mkdir(parents=True)
+    (workdir / "mlartifacts").mkdir(exist_ok=True)
+    marker, sizes = workdir / "generated.txt", f"{args.runs} {args.points} {args.keys}"
     try:
         started = time.monotonic()
-        create_schema(args.mlflow_python, workdir)
-        fill(workdir / "mlflow.db", args.runs, args.points, args.keys)
-        print(f"generated {args.runs:,} runs and {args.points:,} points in {time.monotonic() - started:.1f} s "
-              f"({(workdir / 'mlflow.db').stat().st_size / 1e6:.0f} MB)")
+        if not (marker.exists() and marker.read_text() == sizes):
+            (workdir / "mlflow.db").unlink(missing_ok=True)
+            create_schema(args.mlflow_python, workdir)
+            fill(workdir / "mlflow.db", args.runs, args.points, args.keys)
+            marker.write_text(sizes)
+            print(f"generated {args.runs:,} runs and {args.points:,} points in {time.monotonic() - started:.1f} s "
+                  f"({(workdir / 'mlflow.db').stat().st_size / 1e6:.0f} MB)")
+        else:
+            print(f"reusing {workdir / 'mlflow.db'} ({sizes}: runs, points, keys; "
+                  f"{(workdir / 'mlflow.db').stat().st_size / 1e6:.0f} MB)")
+        if args.generate_only:
+            return
         first, output = timed_import(stride, workdir)
         print(output.strip())
         print(f"first import: {first:.1f} s wall, {args.points / first:,.0f} metric points/s")
@@ -134,7 +147,7 @@ def main() -> None:
         print(re.sub(r"\n.*Took.*", "", output.strip()))
         print(f"second import (nothing to add): {second:.1f} s wall")
     finally:
-        if args.keep:
+        if args.keep or args.workdir:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)

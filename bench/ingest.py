@@ -110,6 +110,22 @@ def tree_cpu_s(sid: int) -> float:
     return total / CLK_TCK
 
 
+def postgres_cpu_s(pid_file: str) -> float:
+    """CPU seconds of a PostgreSQL cluster: the postmaster (with its reaped children) and its live backends."""
+    if not pid_file:
+        return 0.0
+    try:
+        postmaster = int(Path(pid_file).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    total = 0
+    for name in os.listdir("/proc"):
+        f = _stat_fields(int(name)) if name.isdigit() else None
+        if f and (int(name) == postmaster or int(f[1]) == postmaster):  # field 4: parent pid
+            total += int(f[11]) + int(f[12]) + (int(f[13]) + int(f[14]) if int(name) == postmaster else 0)
+    return total / CLK_TCK
+
+
 def machine_busy_s() -> float:
     """CPU seconds the whole machine spent busy (all cores), from /proc/stat."""
     with open("/proc/stat") as f:
@@ -254,17 +270,26 @@ def fresh_postgres_database(server_url: str, name: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + database + (f"?{query}" if query else "")
 
 
-def server_command(name: str, args, port: int, data: Path) -> tuple[list[str], dict]:
+def store_uri(name: str, args, data: Path) -> str:
+    """The backend store of one server: a file in its data dir, or (--postgres-url) a new PostgreSQL database."""
+    if getattr(args, "postgres_url", ""):
+        uri = fresh_postgres_database(args.postgres_url, name)
+        # mlflow reaches PostgreSQL through SQLAlchemy and psycopg2 (pip psycopg2-binary in its venv);
+        # fml's own spelling is postgres:// (as in its documentation)
+        scheme = {"mlflow": "postgresql+psycopg2://", "fml": "postgres://"}.get(name, "postgresql://")
+        return uri.replace("postgresql://", scheme, 1)
+    # fml parses the URI as a URL: sqlite:///abs/path is the absolute path /abs/path, while
+    # sqlite:////abs/path (mlflow's spelling, which Stride also reads) fails with "invalid uri authority".
+    return f"sqlite://{data}/fml.db" if name == "fml" else f"sqlite:///{data}/{name}.db"
+
+
+def server_command(name: str, args, port: int, data: Path, store: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
     if name == "stride":
-        store = fresh_postgres_database(args.postgres_url, name) if args.postgres_url else f"sqlite:///{data}/stride.db"
         cmd = [args.stride_bin, "server", "--host", HOST, "--port", str(port),
                "--backend-store-uri", store,
                "--artifacts-destination", str(data / "artifacts")]
     elif name == "mlflow":
-        # On PostgreSQL mlflow needs psycopg2 (pip psycopg2-binary) in its venv.
-        store = (fresh_postgres_database(args.postgres_url, name).replace("postgresql://", "postgresql+psycopg2://", 1)
-                 if args.postgres_url else f"sqlite:///{data}/mlflow.db")
         cmd = [args.mlflow_bin, "server", "--host", HOST, "--port", str(port),
                "--workers", str(args.mlflow_workers),
                "--backend-store-uri", store,
@@ -275,9 +300,6 @@ def server_command(name: str, args, port: int, data: Path) -> tuple[list[str], d
             env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     elif name == "fml":
         # fml's flags (fasttrackml 0.5.0): -a/--listen-address host:port, -d/--database-uri.
-        # fml parses the URI as a URL: sqlite:///abs/path is the absolute path /abs/path, while
-        # sqlite:////abs/path (mlflow's spelling) fails with "invalid uri authority". data is absolute.
-        store = fresh_postgres_database(args.postgres_url, name) if args.postgres_url else f"sqlite://{data}/fml.db"
         cmd = [args.fml_bin, "server", "--listen-address", f"{HOST}:{port}",
                "--database-uri", store,
                "--default-artifact-root", str(data / "artifacts")]
@@ -294,13 +316,16 @@ class Server:
         self.proc: subprocess.Popen | None = None
         self.sampler: RssSampler | None = None
         self.startup_s: float | None = None
+        self.store: str | None = None
 
     def start(self, fresh: bool = True) -> None:
         """Start and wait for /health. fresh=False keeps the data dir (a restart on existing data)."""
         if fresh and self.data.exists():
             shutil.rmtree(self.data)
         (self.data / "artifacts").mkdir(parents=True, exist_ok=True)
-        cmd, env = server_command(self.name, self.args, self.port, self.data)
+        if fresh or self.store is None:  # a restart keeps its store (on PostgreSQL: the same database)
+            self.store = store_uri(self.name, self.args, self.data)
+        cmd, env = server_command(self.name, self.args, self.port, self.data, self.store)
         self.logf = open(self.data / "server.log", "wb" if fresh else "ab")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=self.data, env=env, stdin=subprocess.DEVNULL,
@@ -389,6 +414,7 @@ def run_wrk(args, port: int, op: str, clients: int, script_args: list[str], dura
     threads = min(clients, args.wrk_threads)
     cmd = [args.wrk, f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s", "--timeout", "10s", "--latency",
            "-s", str(WRK_DIR / script), f"http://{HOST}:{port}", "--", path, *script_args]
+    pg0 = postgres_cpu_s(args.postgres_pid_file)
     cpu0, busy0, t0 = tree_cpu_s(sid), machine_busy_s(), time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     timer = threading.Timer(duration + 30, p.kill)  # hard bound even if wrk hangs
@@ -398,6 +424,7 @@ def run_wrk(args, port: int, op: str, clients: int, script_args: list[str], dura
     wall = time.monotonic() - t0
     res = parse_wrk(out_b.decode(errors="replace"))
     res["server_cpu_s"] = tree_cpu_s(sid) - cpu0
+    res["postgres_cpu_s"] = postgres_cpu_s(args.postgres_pid_file) - pg0
     res["machine_busy_s"] = machine_busy_s() - busy0
     res["wall_s"] = wall
     res["returncode"] = p.returncode
@@ -459,7 +486,8 @@ def bench_server(name: str, args, ports: PortAllocator, rep: int) -> dict:
                 res = run_wrk(args, port, op, clients, script_args, args.duration, sid)
                 res["wrk_cpu_s"] = children_cpu_s() - c0
                 # CPU used by anything else on the machine (other builds, tests): noise indicator
-                res["other_cpu_s"] = max(0.0, res["machine_busy_s"] - res["server_cpu_s"] - res["wrk_cpu_s"])
+                res["other_cpu_s"] = max(0.0, res["machine_busy_s"] - res["server_cpu_s"] - res["wrk_cpu_s"]
+                                         - res["postgres_cpu_s"])
                 res["op"] = op
                 ok = res["requests"] - res["non2xx"]
                 res["ok_rps"] = ok / (res["duration_us"] / 1e6)
@@ -565,6 +593,8 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
             "p50": med([c["lat_p50_us"] for c in cs]),
             "p99": med([c["lat_p99_us"] for c in cs]),
             "srv_cpu": med([100 * c["server_cpu_s"] / c["wall_s"] for c in cs]),
+            "srv_us": med([1e6 * c["server_cpu_s"] / max(1, c["requests"]) for c in cs]),
+            "pg_us": med([1e6 * c.get("postgres_cpu_s", 0) / max(1, c["requests"]) for c in cs]),
             "wrk_cpu": med([100 * c["wrk_cpu_s"] / c["wall_s"] for c in cs]),
             "other_cpu": med([100 * c["other_cpu_s"] / c["wall_s"] for c in cs if "other_cpu_s" in c]),
             "errors": sum(c["errors"] for c in cs),
@@ -586,8 +616,9 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
     L.append(f"mlflow: `--workers {args.mlflow_workers}`"
              + ("" if args.default_server_logging else ", uvicorn `--no-access-log`")
              + (", job execution disabled" if args.mlflow_no_jobs else ", job runner (huey) on (default)")
-             + "; fml: SQLite" + ("" if args.default_server_logging else ", `--log-level warning`")
-             + "; all SQLite on the same disk.\n")
+             + "; fml" + ("" if args.default_server_logging else ": `--log-level warning`")
+             + ("; all on PostgreSQL (a fresh database on the same cluster per server start)"
+                if getattr(args, "postgres_url", "") else "; all SQLite on the same disk") + ".\n")
     L.append(f"Each cell: {args.duration:g} s of wrk `--timeout 10s --latency` after {args.warmup:g} s warm-up; "
              f"1 client = `-t1 -c1`, 4 clients = `-t{min(4, args.wrk_threads)} -c4`; "
              f"{args.repeats} repetitions, each server restarted with a fresh data dir per repetition. "
@@ -595,8 +626,8 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
 
     L.append("\n## Throughput and latency (medians)\n")
     L.append("| server | operation | clients | req/s | points/s | p50 ms | p99 ms | vs mlflow | vs fml "
-             "| srv CPU % | wrk CPU % | other CPU % | errors | verified |")
-    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+             "| srv CPU % | srv CPU µs/req | PG CPU µs/req | wrk CPU % | other CPU % | errors | verified |")
+    L.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for op in args.ops:
         for clients in args.clients:
             for server in servers:
@@ -607,7 +638,9 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
                 L.append(f"| {server} | {op} | {clients} | {fmt(r['rps'], ',.1f')} | "
                          f"{fmt(r['pts'] if OPS[op][2] else None)} | {fmt(r['p50'] / 1000, '.2f')} | "
                          f"{fmt(r['p99'] / 1000, '.2f')} | {fmt_ratio(rm)} | {fmt_ratio(rf)} | "
-                         f"{fmt(r['srv_cpu'], '.0f')} | {fmt(r['wrk_cpu'], '.0f')} | "
+                         f"{fmt(r['srv_cpu'], '.0f')} | {fmt(r['srv_us'], ',.0f')} | "
+                         f"{fmt(r['pg_us'] if getattr(args, 'postgres_pid_file', '') else None, ',.0f', '-')} | "
+                         f"{fmt(r['wrk_cpu'], '.0f')} | "
                          f"{fmt(r['other_cpu'], '.0f')} | {r['errors']} | "
                          f"{' '.join(r['verify'])} |")
 
@@ -769,6 +802,8 @@ def main() -> int:
     ap.add_argument("--postgres-url", default="",
                     help="put every server's store on PostgreSQL: a fresh database on this server per start "
                          "(e.g. postgresql://postgres@127.0.0.1:55432/postgres?sslmode=disable; needs psql)")
+    ap.add_argument("--postgres-pid-file", default="",
+                    help="the cluster's postmaster.pid: reports PostgreSQL's CPU per cell (and per request)")
     ap.add_argument("--ops", default="create-run,log-metric,log-batch")
     ap.add_argument("--clients", default="1,4", help="comma list of connection counts")
     ap.add_argument("--repeats", type=int, default=3)

@@ -195,7 +195,7 @@ class LoadPlan:
                 self.info["method"] = "http"
             elif fallback is not None:
                 log(f"    {self.what}: {'forced' if force_fallback else f'HTTP would take {projected/60:.0f} min'};"
-                    f" inserting {rest:,} directly into SQLite")
+                    f" inserting {rest:,} directly into its database")
                 t1 = time.monotonic()
                 fallback(done, rest)
                 self.info["sql_units"], self.info["sql_s"] = rest, time.monotonic() - t1
@@ -214,16 +214,29 @@ class LoadPlan:
 # --------------------------------------------------------------------------------------------
 
 class MlflowSql:
-    def __init__(self, db: Path, template_run_id: str):
-        self.conn = sqlite3.connect(db, timeout=60)
-        self.conn.row_factory = sqlite3.Row
-        row = self.conn.execute("SELECT * FROM runs WHERE run_uuid = ?", (template_run_id,)).fetchone()
-        if row is None:
-            raise RuntimeError(f"template run {template_run_id} not in {db}")
-        self.template = dict(row)
-        self.template_tags = [dict(r) for r in self.conn.execute(
-            "SELECT key, value FROM tags WHERE run_uuid = ? AND key LIKE 'mlflow.%'", (template_run_id,))]
-        self.cols = {t: [r[1] for r in self.conn.execute(f"PRAGMA table_info({t})")]
+    """mlflow's own database (SQLite file or, with --postgres-url, PostgreSQL through psycopg2)."""
+
+    def __init__(self, store: str, template_run_id: str):
+        self.postgres = store.startswith("postgresql")
+        if self.postgres:
+            import psycopg2  # the venv's psycopg2-binary, which mlflow uses for the same database
+            import psycopg2.extras
+            self.conn = psycopg2.connect(store.replace("postgresql+psycopg2://", "postgresql://", 1))
+            self.execute_values = psycopg2.extras.execute_values
+        else:
+            self.conn = sqlite3.connect(store.removeprefix("sqlite:///"), timeout=60)
+        mark = "%s" if self.postgres else "?"
+        self.template = self._rows(f"SELECT * FROM runs WHERE run_uuid = {mark}", (template_run_id,))
+        if not self.template:
+            raise RuntimeError(f"template run {template_run_id} not in {store}")
+        self.template = self.template[0]
+        self.template_tags = self._rows(f"SELECT key, value FROM tags WHERE run_uuid = {mark} AND key LIKE 'mlflow.%%'"
+                                        if self.postgres else
+                                        "SELECT key, value FROM tags WHERE run_uuid = ? AND key LIKE 'mlflow.%'",
+                                        (template_run_id,))
+        self.cols = {t: ([r["column_name"] for r in self._rows(
+                             "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (t,))]
+                         if self.postgres else [r[1] for r in self.conn.execute(f"PRAGMA table_info({t})")])
                      for t in ("metrics", "latest_metrics", "params", "tags")}
         for t, need in (("metrics", {"key", "value", "timestamp", "step", "is_nan", "run_uuid"}),
                         ("latest_metrics", {"key", "value", "timestamp", "step", "is_nan", "run_uuid"}),
@@ -231,11 +244,23 @@ class MlflowSql:
             if set(self.cols[t]) != need:
                 raise RuntimeError(f"unexpected mlflow schema for {t}: {self.cols[t]}")
 
+    def _rows(self, sql: str, params: tuple) -> list[dict]:
+        cur = self.conn.cursor()
+        cur.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
     def _insert(self, table: str, rows: list[dict]) -> None:
-        if rows:
-            cols = list(rows[0])
+        if not rows:
+            return
+        cols = list(rows[0])
+        values = [tuple(r[c] for c in cols) for r in rows]
+        if self.postgres:  # one multi-row INSERT per 1,000 rows: executemany would be a round trip per row
+            self.execute_values(self.conn.cursor(), f"INSERT INTO {table} ({', '.join(cols)}) VALUES %s", values,
+                                page_size=1000)
+        else:
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                                  [tuple(r[c] for c in cols) for r in rows])
+                                  values)
 
     def add_runs(self, first: int, n: int, ids: dict) -> None:
         tpl_id = self.template["run_uuid"]
@@ -253,7 +278,7 @@ class MlflowSql:
                                      "value": s["name"] if t["key"] == "mlflow.runName" else t["value"]})
                     tags += [{"key": k, "value": v, "run_uuid": rid} for k, v in s["tags"].items()]
                     params += [{"key": k, "value": v, "run_uuid": rid} for k, v in s["params"].items()]
-                    metrics += [{"key": k, "value": v, "timestamp": s["start"] + 500, "step": 0, "is_nan": 0,
+                    metrics += [{"key": k, "value": v, "timestamp": s["start"] + 500, "step": 0, "is_nan": False,
                                  "run_uuid": rid} for k, v in s["metrics"].items()]
                 self._insert("runs", runs)
                 self._insert("tags", tags)
@@ -264,11 +289,13 @@ class MlflowSql:
     def add_points(self, run_id: str, key: str, first: int, n: int) -> None:
         with self.conn:
             for start in range(first, first + n, 50_000):
-                rows = [dict(point(key, st), is_nan=0, run_uuid=run_id)
+                rows = [dict(point(key, st), is_nan=False, run_uuid=run_id)
                         for st in range(start, min(first + n, start + 50_000))]
                 self._insert("metrics", rows)
-            last = dict(point(key, first + n - 1), is_nan=0, run_uuid=run_id)
-            self.conn.execute("DELETE FROM latest_metrics WHERE run_uuid = ? AND key = ?", (run_id, key))
+            last = dict(point(key, first + n - 1), is_nan=False, run_uuid=run_id)
+            mark = "%s" if self.postgres else "?"
+            self.conn.cursor().execute(f"DELETE FROM latest_metrics WHERE run_uuid = {mark} AND key = {mark}",
+                                       (run_id, key))
             self._insert("latest_metrics", [last])
 
     def close(self) -> None:
@@ -299,7 +326,7 @@ def load_fixture(name: str, srv: Server, args) -> dict:
             if srv.proc and srv.proc.poll() is None:
                 apis.close()
                 srv.stop()
-            sql["db"] = MlflowSql(srv.data / "mlflow.db", sql["template"])
+            sql["db"] = MlflowSql(srv.store, sql["template"])
         return sql["db"]
 
     def runs_http(first: int, n: int) -> None:
@@ -568,7 +595,7 @@ def bench_server(name: str, args, ports: PortAllocator, exp: dict) -> dict:
     session: dict = {"server": name, "port": srv.port}
     marker = data / "fixture.json"
     try:
-        reuse = args.reuse_data and marker.exists() and json.loads(marker.read_text())["key"] == fixture_key(args)
+        reuse = args.reuse_data and not args.postgres_url and marker.exists() and json.loads(marker.read_text())["key"] == fixture_key(args)
         if reuse:
             fx = json.loads(marker.read_text())["fixture"]
             log(f"{name}: reusing the fixture in {data}")
@@ -621,7 +648,9 @@ def build_report(sessions: list[dict], args, meta: dict, exp: dict) -> str:
     L.append(f"Machine: {meta['cpu']}, nproc {meta['ncpu']}, {meta['mem_gb']:.0f} GB RAM, kernel {meta['kernel']}.  ")
     L.append(f"Servers: {'; '.join(meta['versions'].get(s, s) for s in by)}.  ")
     L.append(f"mlflow: `--workers {args.mlflow_workers}`, job runner "
-             f"{'off' if args.mlflow_no_jobs else 'on (default)'}; all on SQLite, one server at a time, each "
+             f"{'off' if args.mlflow_no_jobs else 'on (default)'}; all on "
+             + ("PostgreSQL (a fresh database each on one cluster)" if getattr(args, "postgres_url", "") else "SQLite")
+             + ", one server at a time, each "
              "restarted on its loaded data before measuring.\n")
     L.append(f"Fixture: one experiment of {args.runs:,} runs (10 params, 10 metrics, 5 tags each; "
              f"`lr` in {{0.1, 0.01, 0.001}}, `loss` uniform in [0, 1]; {exp['hits']:,} runs match the filter); "
@@ -643,7 +672,7 @@ def build_report(sessions: list[dict], args, meta: dict, exp: dict) -> str:
             if ld.get("sql_units"):
                 why = (f"projected {ld['projected_http_s'] / 60:.0f} min over HTTP for all"
                        if ld.get("projected_http_s") else "`--mlflow-load sql`")
-                note = (f"{ld['http_units']:,} over HTTP, {ld['sql_units']:,} into SQLite in {ld['sql_s']:.1f} s "
+                note = (f"{ld['http_units']:,} over HTTP, {ld['sql_units']:,} into its database in {ld['sql_s']:.1f} s "
                         f"(incl. stopping the server; {why})")
             if ld.get("http_rate"):
                 note = (f"sample of {min(ld['total'], args.load_sample_runs if ld['what'] == 'runs' else args.load_sample_points):,}"
@@ -756,6 +785,10 @@ def build_report(sessions: list[dict], args, meta: dict, exp: dict) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_server_args(ap, REPO_DIR / ".build-static" / "release" / "stride", 5710)
+    ap.add_argument("--postgres-url", default="",
+                    help="every server's store on PostgreSQL: a fresh database on this server per server "
+                         "(e.g. postgresql://postgres@127.0.0.1:55445/postgres?sslmode=disable; needs psql, and "
+                         "psycopg2 in the venv for mlflow); --reuse-data then does not apply")
     ap.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma list of " + ",".join(SCENARIOS))
     ap.add_argument("--runs", type=int, default=10_000, help="runs in the search experiment")
     ap.add_argument("--points", type=int, default=1_000_000, help="points of the bulk-interval metric")

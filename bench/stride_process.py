@@ -19,12 +19,12 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 
 
 class StrideProcess:
-    def __init__(self, binary: str | None, extra_flags: list[str] | None = None):
+    def __init__(self, binary: str | None, extra_flags: list[str] | None = None, port: int | None = None):
         self.binary = Path(binary or REPO_DIR / ".build" / "release" / "stride").resolve()
         if not self.binary.is_file():
             raise SystemExit(f"no Stride binary at {self.binary}: build it (swift build -c release) or pass --stride-bin")
         with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
+            probe.bind(("127.0.0.1", port or 0))
             self.port = probe.getsockname()[1]
         self.data_dir = Path(tempfile.mkdtemp(prefix="stride-bench-"))
         self.url = f"http://127.0.0.1:{self.port}"
