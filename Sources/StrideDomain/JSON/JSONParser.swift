@@ -9,6 +9,11 @@ public struct JSONParser {
         public var reason: String
         public var offset: Int
         public var description: String { "\(reason) at byte \(offset)" }
+
+        public init(reason: String, offset: Int) {
+            self.reason = reason
+            self.offset = offset
+        }
     }
 
     /// Deeper documents are refused instead of risking the stack.
