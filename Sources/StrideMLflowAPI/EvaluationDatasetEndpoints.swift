@@ -28,9 +28,9 @@ extension MLflowAPI {
                 try await Self.searchDatasets(request, service)
             },
             MLflowEndpoint(method: .patch, path: "/datasets/:dataset_id/tags", access: .writer, version: "3.0") { request in
-                let id = try request.pathParameter("dataset_id")
-                try await service.setTags(id: id, tagsJSON: try request.fields.requiredString("tags"), project: request.project)
-                return Self.datasetResponse(try await service.dataset(id: id, project: request.project))
+                try await service.setTags(
+                    id: try request.pathParameter("dataset_id"), tagsJSON: try request.fields.requiredString("tags"), project: request.project)
+                return JSONResponse.empty()
             },
             MLflowEndpoint(method: .delete, path: "/datasets/:dataset_id/tags/:key", access: .writer, version: "3.0") { request in
                 try await service.deleteTag(id: try request.pathParameter("dataset_id"), key: try request.pathParameter("key"), project: request.project)

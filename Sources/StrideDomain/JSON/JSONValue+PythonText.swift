@@ -56,10 +56,12 @@ extension JSONValue {
     }
 
     /// Python's `repr` of a float: Swift's shortest round-trip digits switch to exponent form at the
-    /// same magnitudes (`1e-05`, `1e+16`); non-finite values as `json.dumps` writes them.
+    /// same magnitudes (`1e-05`, `1e+16`). An infinity (parsed from a literal beyond a double's
+    /// range) is written `1e999`, valid JSON that reads back as the same infinity, where Python
+    /// writes `Infinity`, which no JSON parser (Stride's included) reads back; JSON has no NaN.
     static func pythonRepr(_ number: Double) -> String {
-        if number.isNaN { return "NaN" }
-        if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
+        if number.isNaN { return "null" }
+        if number.isInfinite { return number < 0 ? "-1e999" : "1e999" }
         return number.description
     }
 

@@ -26,7 +26,7 @@ extension OperationShape {
             "POST /3.0/mlflow/datasets/search": search,
             "GET /3.0/mlflow/datasets/search": search,
             "PATCH /3.0/mlflow/datasets/{dataset_id}/tags": OperationShape(
-                summary: "Set evaluation dataset tags", fields: [.required("tags", .string)], response: wrapped),
+                summary: "Set evaluation dataset tags", fields: [.required("tags", .string)], response: .empty),
             "DELETE /3.0/mlflow/datasets/{dataset_id}/tags/{key}": OperationShape(
                 summary: "Delete an evaluation dataset tag", response: .empty),
             "GET /3.0/mlflow/datasets/{dataset_id}/experiment-ids": OperationShape(
