@@ -153,3 +153,29 @@ extension Limits {
     /// Largest `traces.json` artifact the trace page reads for spans the store does not hold.
     public static let maxTraceArtifactReadBytes = 16 * 1024 * 1024
 }
+
+// MLflow 3 evaluation datasets (`/api/3.0/mlflow/datasets/…`): MLflow's column widths, and bounds on
+// what one request carries (MLflow sets none; its client sends all records of a merge at once).
+extension Limits {
+    /// Longest dataset name, MLflow's column width.
+    public static let maxEvaluationDatasetNameLength = 255
+    /// Longest dataset tag key, MLflow's column width.
+    public static let maxEvaluationDatasetTagKeyLength = 255
+    /// Longest dataset tag value, MLflow's column width.
+    public static let maxEvaluationDatasetTagValueLength = 5000
+    /// The most tags one create or set-tags request carries.
+    public static let maxEvaluationDatasetTagsPerRequest = 1000
+    /// The most experiments one create, add-experiments or remove-experiments request names.
+    public static let maxEvaluationDatasetExperimentsPerRequest = 1000
+    /// The largest records upsert body: MLflow's client sends every record of a merge in one request.
+    public static let maxEvaluationDatasetRecordsRequestBytes = 20 * 1024 * 1024
+    /// JSON values in the `records` text of one upsert (it is parsed apart from the body).
+    public static let maxEvaluationDatasetRecordValues = 400_000
+    /// `max_results` of a records page: MLflow's default, and the largest Stride answers.
+    public static let defaultEvaluationDatasetRecordsPage = 1000
+    public static let maxEvaluationDatasetRecordsPage = 10_000
+    /// The most record ids one delete-records request names.
+    public static let maxEvaluationDatasetRecordIDsPerDelete = 10_000
+    /// `max_results` of `datasets/search` when absent (the client sends 1000); at most `maxSearchResults`.
+    public static let defaultEvaluationDatasetSearchResults = 1000
+}

@@ -13,6 +13,8 @@ public struct MLflowAPI: Sendable {
     let loggedModels: LoggedModelService?
     /// MLflow 3 tracing; nil leaves the trace routes unserved.
     let traces: TraceService?
+    /// MLflow 3 evaluation datasets; nil leaves their routes unserved.
+    let evaluationDatasets: EvaluationDatasetService?
     /// The artifact routes; nil leaves artifacts unserved (router tests that need only tracking).
     let artifactRoutes: ArtifactRoutes?
     /// Projects (MLflow 3's workspaces); nil serves the `default` project alone.
@@ -30,9 +32,11 @@ public struct MLflowAPI: Sendable {
     ///   server-info says artifacts are not served.
     public init(
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
-        projects: ProjectService? = nil, access: AccessService? = nil, servesArtifacts: Bool = true, traces: TraceService? = nil
+        projects: ProjectService? = nil, access: AccessService? = nil, servesArtifacts: Bool = true, traces: TraceService? = nil,
+        evaluationDatasets: EvaluationDatasetService? = nil
     ) {
         self.traces = traces
+        self.evaluationDatasets = evaluationDatasets
         self.projects = projects
         self.access = access
         self.tracking = tracking
@@ -58,6 +62,7 @@ public struct MLflowAPI: Sendable {
             endpoints += registeredModelEndpoints(registry) + modelVersionEndpoints(registry)
         }
         endpoints += traces.map(traceEndpoints) ?? []
+        endpoints += evaluationDatasets.map(evaluationDatasetEndpoints) ?? []
         endpoints += projects.map(workspaceEndpoints) ?? []
         endpoints += access.map(accessTokenEndpoints) ?? []
         return endpoints

@@ -40,6 +40,7 @@ extension PostgresTrackingStore {
                 guard count == 0 else { throw StoreError.stillOwns(.project(name: name), dependents(Int(count))) }
             }
             try await db.execute(SQL("DELETE FROM access_tokens WHERE project_id = ?", projectID))
+            try await Self.deleteEvaluationDatasets(projectID: projectID, in: db)
             try await db.execute(SQL("DELETE FROM projects WHERE project_id = ?", projectID))
         }
     }

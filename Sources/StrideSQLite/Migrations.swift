@@ -385,6 +385,63 @@ enum Migrations {
             ) WITHOUT ROWID
             """,
         ]),
+        // MLflow 3 evaluation datasets, owned by a project: tags, links to experiments, and records
+        // kept once per inputs (their SHA-256) and paged in (creation time, id) order.
+        Migration(version: 11, statements: [
+            """
+            CREATE TABLE evaluation_datasets (
+                dataset_pk INTEGER PRIMARY KEY,
+                dataset_id TEXT NOT NULL UNIQUE,
+                project_id INTEGER NOT NULL REFERENCES projects (project_id),
+                name TEXT NOT NULL,
+                schema TEXT,
+                profile TEXT,
+                digest TEXT NOT NULL,
+                created_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL,
+                created_by TEXT,
+                last_updated_by TEXT
+            )
+            """,
+            "CREATE INDEX evaluation_datasets_by_project ON evaluation_datasets (project_id, created_time)",
+            """
+            CREATE TABLE evaluation_dataset_tags (
+                dataset_pk INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (dataset_pk, key)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE evaluation_dataset_experiments (
+                dataset_pk INTEGER NOT NULL,
+                experiment_id INTEGER NOT NULL,
+                PRIMARY KEY (dataset_pk, experiment_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX evaluation_dataset_experiments_by_experiment ON evaluation_dataset_experiments (experiment_id)",
+            """
+            CREATE TABLE evaluation_dataset_records (
+                record_pk INTEGER PRIMARY KEY,
+                record_id TEXT NOT NULL UNIQUE,
+                dataset_pk INTEGER NOT NULL,
+                input_hash TEXT NOT NULL,
+                inputs TEXT NOT NULL,
+                outputs TEXT,
+                expectations TEXT,
+                tags TEXT NOT NULL,
+                source TEXT,
+                source_id TEXT,
+                source_type TEXT,
+                created_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL,
+                created_by TEXT,
+                last_updated_by TEXT,
+                UNIQUE (dataset_pk, input_hash)
+            )
+            """,
+            "CREATE INDEX evaluation_dataset_records_in_order ON evaluation_dataset_records (dataset_pk, created_time, record_id)",
+        ]),
     ]
 
     /// GRDB's migrator records applied versions and runs each migration in its own transaction.

@@ -38,6 +38,7 @@ extension SQLiteTrackingStore {
                 guard count == 0 else { throw StoreError.stillOwns(.project(name: name), dependents(count)) }
             }
             try db.execute(sql: "DELETE FROM access_tokens WHERE project_id = ?", arguments: [projectID])
+            try Self.deleteEvaluationDatasets(projectID: projectID, in: db)
             try db.execute(sql: "DELETE FROM projects WHERE project_id = ?", arguments: [projectID])
         }
     }

@@ -24,6 +24,8 @@ public struct StrideServices: Sendable {
     public var access: AccessService?
     /// MLflow 3 tracing, where the backend stores traces (SQLite so far).
     public var traces: TraceService?
+    /// MLflow 3 evaluation datasets.
+    public var evaluationDatasets: EvaluationDatasetService
 }
 
 /// A built application: what serves, the services behind it (tests seed data through them), and
@@ -97,7 +99,7 @@ public enum StrideApplication {
                 browse: services.browse, projects: services.projects, servesArtifacts: configuration.serveArtifacts, access: services.access,
                 policies: policies, graphQL: graphQL,
                 allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics,
-                traces: services.traces)
+                traces: services.traces, evaluationDatasets: services.evaluationDatasets)
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
             if services.access != nil, !unguarded.isEmpty {
@@ -144,7 +146,7 @@ public enum StrideApplication {
         return StrideServices(
             tracking: tracking, registry: registry, loggedModels: loggedModels, browse: BrowseService(store: store, tracking: tracking),
             artifacts: artifacts, projects: ProjectService(store: store, clock: clock, artifacts: artifacts, access: access), access: access,
-            traces: traces)
+            traces: traces, evaluationDatasets: EvaluationDatasetService(store: store, tracking: tracking, clock: clock))
     }
 
     /// The SQLite store at `path`, its failure to open named with the path.
@@ -194,12 +196,12 @@ public enum StrideApplication {
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
         policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil,
         metrics: ServerMetrics? = nil,
-        traces: TraceService? = nil
+        traces: TraceService? = nil, evaluationDatasets: EvaluationDatasetService? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
-            servesArtifacts: servesArtifacts, traces: traces)
+            servesArtifacts: servesArtifacts, traces: traces, evaluationDatasets: evaluationDatasets)
         // Middleware wraps the routes added after it, so it goes first; the request id and the
         // request counts outermost, so that they see every answer.
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))

@@ -54,6 +54,7 @@ extension StoreEntity {
         case .registeredModel(let name): "Registered Model with name=\(name) not found"
         case .modelVersion(let name, let version): "Model Version (name=\(name), version=\(version)) not found"
         case .accessToken(let id): "Access token '\(id)' does not exist."
+        case .evaluationDataset(let id): "Evaluation dataset with id '\(id)' not found"
         }
     }
 
@@ -82,6 +83,7 @@ extension StoreEntity {
         case .registeredModel(let name): "registered model '\(name)'"
         case .modelVersion(let name, let version): "version \(version) of registered model '\(name)'"
         case .accessToken(let id): "access token '\(id)'"
+        case .evaluationDataset(let id): "evaluation dataset '\(id)'"
         }
     }
 }

@@ -36,6 +36,7 @@ public enum StoreEntity: Sendable, Hashable {
     case registeredModel(name: String)
     case modelVersion(model: String, version: Int64)
     case accessToken(id: String)
+    case evaluationDataset(id: String)
 
     /// What an entity still owns when it cannot be deleted.
     public enum Dependents: Sendable, Hashable {

@@ -121,6 +121,6 @@ private func withFullRouter(_ body: @Sendable (Router<BasicRequestContext>) asyn
         try await body(StrideApplication.buildRouter(
             tracking: services.tracking, registry: services.registry, loggedModels: services.loggedModels, artifacts: services.artifacts,
             projects: services.projects, access: services.access, metrics: ServerMetrics(),
-            traces: services.traces))
+            traces: services.traces, evaluationDatasets: services.evaluationDatasets))
     }
 }

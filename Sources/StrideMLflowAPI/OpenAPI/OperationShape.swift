@@ -15,7 +15,7 @@ struct OperationShape: Sendable {
     /// Every shape, keyed by ``key(method:path:)``.
     static let all: [String: OperationShape] = {
         var table: [String: OperationShape] = [:]
-        for group in [experiments, runs, metrics, loggedModels, registeredModels, modelVersions, artifacts, administration, traces] {
+        for group in [experiments, runs, metrics, loggedModels, registeredModels, modelVersions, artifacts, administration, traces, evaluationDatasets] {
             table.merge(group) { first, _ in first }
         }
         return table

@@ -1,5 +1,3 @@
-import StrideDomain
-
 /// An RFC 8259 JSON parser over UTF-8 bytes.
 ///
 /// Foundation's `JSONDecoder` spends ~7 ms on a 1,000-metric `log-batch` body, about half of the
@@ -11,24 +9,29 @@ public struct JSONParser {
         public var reason: String
         public var offset: Int
         public var description: String { "\(reason) at byte \(offset)" }
+
+        public init(reason: String, offset: Int) {
+            self.reason = reason
+            self.offset = offset
+        }
     }
 
     /// Deeper documents are refused instead of risking the stack.
     static let maxDepth = Limits.maxJSONNestingDepth
     /// A tree costs far more than its text (~120 bytes a value against a few bytes of JSON), so
-    /// the number of values is bounded, not only the body's size.
+    /// the number of values is bounded (`maxValues`), not only the body's size.
     static let maxValues = Limits.maxJSONValues
 
     /// Parses `bytes` in place when they are contiguous (a request's `ByteBuffer`), so a body is
     /// never copied before it becomes a tree.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        let parsed = bytes.withContiguousStorageIfAvailable { pointer in Result { () throws(Failure) in try parse(pointer) } }
+    public static func parse(_ bytes: some Collection<UInt8>, maxValues: Int = Limits.maxJSONValues) throws(Failure) -> JSONValue {
+        let parsed = bytes.withContiguousStorageIfAvailable { pointer in Result { () throws(Failure) in try parse(pointer, maxValues: maxValues) } }
         if let parsed { return try parsed.get() }
-        return try Array(bytes).withUnsafeBufferPointer { (pointer) throws(Failure) in try parse(pointer) }
+        return try Array(bytes).withUnsafeBufferPointer { (pointer) throws(Failure) in try parse(pointer, maxValues: maxValues) }
     }
 
-    private static func parse(_ pointer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
-        var parser = Cursor(bytes: pointer)
+    private static func parse(_ pointer: UnsafeBufferPointer<UInt8>, maxValues: Int) throws(Failure) -> JSONValue {
+        var parser = Cursor(bytes: pointer, maxValues: maxValues)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -40,9 +43,11 @@ public struct JSONParser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
         var valueCount = 0
+        let maxValues: Int
 
-        init(bytes: UnsafeBufferPointer<UInt8>) {
+        init(bytes: UnsafeBufferPointer<UInt8>, maxValues: Int) {
             self.bytes = bytes
+            self.maxValues = maxValues
         }
 
         func failure(_ reason: String) -> Failure {
@@ -61,7 +66,7 @@ public struct JSONParser {
         mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
             guard index < bytes.count else { throw failure("unexpected end of input") }
             valueCount += 1
-            guard valueCount <= JSONParser.maxValues else { throw failure("more than \(JSONParser.maxValues) JSON values") }
+            guard valueCount <= maxValues else { throw failure("more than \(maxValues) JSON values") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
