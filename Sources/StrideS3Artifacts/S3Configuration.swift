@@ -55,7 +55,8 @@ public struct S3Configuration: Sendable, Equatable {
     public var endpointURL: String?
     /// `AWS_REGION` / `AWS_DEFAULT_REGION`; signatures are scoped to it.
     public var region: String
-    public var credentials: S3Credentials
+    /// Where the signing keys come from (``S3CredentialSource/resolve(environment:)``).
+    public var credentials: S3CredentialSource
     /// Buckets addressed as `endpoint/bucket/key` rather than `bucket.endpoint/key`; what MinIO-like
     /// servers need, and the default with a custom endpoint.
     public var pathStyle: Bool
@@ -67,7 +68,7 @@ public struct S3Configuration: Sendable, Equatable {
     public var maxRetries: Int = 3
 
     public init(
-        location: S3Location, endpointURL: String? = nil, region: String = "us-east-1", credentials: S3Credentials,
+        location: S3Location, endpointURL: String? = nil, region: String = "us-east-1", credentials: S3CredentialSource,
         pathStyle: Bool? = nil, serverSideEncryption: ServerSideEncryption? = nil
     ) {
         self.location = location
