@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 public import Logging
+import Crypto
 import NIOCore
 import NIOHTTP1
 
@@ -65,7 +66,8 @@ public struct S3Client: Sendable {
     /// The signed request for `call`, as sent now.
     func request(for call: Call) async throws -> HTTPClientRequest {
         let path = endpoint.path(forKey: call.key)
-        let payloadHash = call.body == nil ? SignatureV4.emptyPayloadHash : SignatureV4.unsignedPayload
+        let payloadHash =
+            call.body.map { configuration.signsPayloads ? Self.payloadHash($0) : SignatureV4.unsignedPayload } ?? SignatureV4.emptyPayloadHash
         var headers = call.headers
         headers.append(("host", endpoint.hostHeader))
         headers.append(("x-amz-content-sha256", payloadHash))
@@ -76,6 +78,11 @@ public struct S3Client: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body = call.body { request.body = .bytes(body) }
         return request
+    }
+
+    /// The hex SHA-256 of `body`, for a payload signed rather than sent `UNSIGNED-PAYLOAD`.
+    static func payloadHash(_ body: ByteBuffer) -> String {
+        SignatureV4.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
     }
 
     /// A presigned URL for `call` (its body unsigned), valid for the configured time.

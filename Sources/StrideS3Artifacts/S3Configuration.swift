@@ -62,6 +62,9 @@ public struct S3Configuration: Sendable, Equatable {
     public var pathStyle: Bool
     /// Server-side encryption asked for on every new object (`AES256` or `aws:kms`), and the KMS key.
     public var serverSideEncryption: ServerSideEncryption?
+    /// Bodies are signed by their SHA-256 instead of sent as `UNSIGNED-PAYLOAD`, for servers that refuse
+    /// unsigned payloads; each body (an object up to one part, or a part) is in memory already.
+    public var signsPayloads = false
     /// How long a presigned part URL handed to a client stays valid.
     public var presignedURLExpirySeconds: Int = 3600
     /// How often a failed request is tried again, with backoff, before the store reports the bucket unavailable.

@@ -26,16 +26,20 @@ public struct S3Settings: Sendable, Equatable {
     /// `--s3-proxy-multipart-parts`: multipart parts go through Stride instead of straight to the bucket
     /// (for buckets that clients cannot reach).
     public var proxyMultipartParts = false
+    /// `--s3-sign-payloads`: bodies signed by their SHA-256, for servers that refuse `UNSIGNED-PAYLOAD`.
+    public var signPayloads = false
 
     public init() {}
 
     /// The client configuration for `location`.
     public func clientConfiguration(for location: S3Location) -> S3Configuration {
-        S3Configuration(
+        var configuration = S3Configuration(
             location: location, endpointURL: endpointURL, region: region,
             credentials: credentials,
             pathStyle: pathStyle,
             serverSideEncryption: serverSideEncryption.map { ServerSideEncryption(algorithm: $0, kmsKeyID: kmsKeyID) })
+        configuration.signsPayloads = signPayloads
+        return configuration
     }
 }
 

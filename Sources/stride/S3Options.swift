@@ -23,6 +23,9 @@ struct S3Options: ParsableArguments {
     @Flag(help: "Send multipart upload parts through this server instead of handing clients presigned URLs to the bucket (for buckets clients cannot reach). Also STRIDE_S3_PROXY_MULTIPART_PARTS=true.")
     var s3ProxyMultipartParts: Bool = false
 
+    @Flag(help: "Sign request bodies by their SHA-256 instead of sending UNSIGNED-PAYLOAD, for S3-compatible servers that refuse unsigned payloads. Also STRIDE_S3_SIGN_PAYLOADS=true.")
+    var s3SignPayloads: Bool = false
+
     /// The settings from these flags, then the environment; credentials come from the environment,
     /// a profile of the shared credentials file, or the container's or instance's role.
     func settings(environment: [String: String]) throws -> S3Settings {
@@ -44,6 +47,7 @@ struct S3Options: ParsableArguments {
             throw ValidationError("Invalid server-side encryption '\(algorithm)': use AES256 or aws:kms.")
         }
         settings.proxyMultipartParts = s3ProxyMultipartParts || ["1", "true", "yes"].contains(value("STRIDE_S3_PROXY_MULTIPART_PARTS")?.lowercased() ?? "")
+        settings.signPayloads = s3SignPayloads || ["1", "true", "yes"].contains(value("STRIDE_S3_SIGN_PAYLOADS")?.lowercased() ?? "")
         return settings
     }
 
