@@ -384,3 +384,15 @@ def test_an_instance_without_a_role_is_a_503_with_the_reason_in_the_log(moto):
     finally:
         handle.stop()
         metadata.stop()
+
+
+def test_signed_payloads_upload_and_read_back_whole(moto):
+    handle = start_stride("--artifacts-destination", f"s3://{BUCKET}/signed", "--s3-sign-payloads", env=stride_env(moto.endpoint))
+    try:
+        payload = os.urandom(9 * MiB + 3)  # one whole part of 8 MiB and a rest: a multipart upload
+        url = f"{handle.uri}{ARTIFACTS_API}/0/s/artifacts/signed.bin"
+        assert requests.put(url, data=payload, timeout=60).status_code == 200
+        assert keys(moto, "signed/0/s/") == {"signed/0/s/artifacts/signed.bin": len(payload)}
+        assert requests.get(url, timeout=60).content == payload
+    finally:
+        handle.stop()
