@@ -68,6 +68,7 @@ let package = Package(
                 "StrideDomain", "StrideStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -162,7 +163,7 @@ let package = Package(
         .executableTarget(
             name: "stride",
             dependencies: [
-                "StrideServer", "StrideService", "StrideDomain",
+                "StrideServer", "StrideService", "StrideDomain", "StrideS3Artifacts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -189,8 +190,9 @@ let package = Package(
             name: "StrideStoreContractTests",
             dependencies: [
                 "StrideTesting",
-                "StrideDomain", "StrideStore", "StrideSQLite", "StridePostgres", "StrideLocalArtifacts",
+                "StrideDomain", "StrideStore", "StrideSQLite", "StridePostgres", "StrideLocalArtifacts", "StrideS3Artifacts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
@@ -214,6 +216,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(

@@ -48,7 +48,11 @@ extension S3ArtifactStore: DirectPartUploads {
         guard presignsParts else { return nil }
         guard let manifest = try await manifest(of: upload, destination: destination) else { throw Self.unknownUpload(upload) }
         let key = try self.key(destination)
-        return (1...min(partCount, manifest.partCount)).map { client.presignedPartURL(key, uploadID: manifest.s3UploadID, partNumber: $0) }
+        var urls: [String] = []
+        for number in 1...min(partCount, manifest.partCount) {
+            urls.append(try await mapped { try await client.presignedPartURL(key, uploadID: manifest.s3UploadID, partNumber: number) })
+        }
+        return urls
     }
 
     public func writePart(

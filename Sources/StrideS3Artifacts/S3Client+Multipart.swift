@@ -8,7 +8,7 @@ extension S3Client {
     func createMultipartUpload(_ key: String) async throws -> String {
         let call = Call(operation: "CreateMultipartUpload", method: .POST, key: key, query: [("uploads", "")], headers: newObjectHeaders)
         let (_, body) = try await send(call)
-        guard let uploadID = S3XML.value("UploadId", in: Substring(String(buffer: body))), !uploadID.isEmpty else {
+        guard let uploadID = S3XML.value("UploadId", in: S3XML.Fragment(body)), !uploadID.isEmpty else {
             throw S3ServiceError(operation: "CreateMultipartUpload", status: 200, code: "MalformedAnswer", message: "no UploadId in the answer")
         }
         return uploadID
@@ -26,8 +26,8 @@ extension S3Client {
     }
 
     /// A URL a client may PUT part `partNumber` to without credentials.
-    func presignedPartURL(_ key: String, uploadID: String, partNumber: Int) -> String {
-        presignedURL(for: Call(operation: "UploadPart", method: .PUT, key: key, query: Self.partQuery(uploadID: uploadID, partNumber: partNumber)))
+    func presignedPartURL(_ key: String, uploadID: String, partNumber: Int) async throws -> String {
+        try await presignedURL(for: Call(operation: "UploadPart", method: .PUT, key: key, query: Self.partQuery(uploadID: uploadID, partNumber: partNumber)))
     }
 
     /// Joins the parts, in the order given, into the object.
@@ -43,8 +43,8 @@ extension S3Client {
             headers: [("content-type", "application/xml")], body: ByteBuffer(string: document))
         let (_, answer) = try await send(call)
         // S3 may answer 200 and report the failure in the body.
-        let text = Substring(String(buffer: answer))
-        if text.contains("<Error>") {
+        let text = S3XML.Fragment(answer)
+        if !S3XML.elements("Error", in: text).isEmpty {
             throw S3ServiceError(
                 operation: "CompleteMultipartUpload", status: 200, code: S3XML.value("Code", in: text) ?? "Error",
                 message: S3XML.value("Message", in: text) ?? "")

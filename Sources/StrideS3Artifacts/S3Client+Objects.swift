@@ -78,7 +78,7 @@ extension S3Client {
         if let delimiter { query.append(("delimiter", delimiter)) }
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         let (_, body) = try await send(Call(operation: "ListObjectsV2", method: .GET, key: nil, query: query))
-        let text = Substring(String(buffer: body))
+        let text = S3XML.Fragment(body)
         let objects = S3XML.elements("Contents", in: text).compactMap { entry -> (key: String, size: Int64)? in
             guard let key = S3XML.value("Key", in: entry) else { return nil }
             return (key, S3XML.value("Size", in: entry).flatMap { Int64($0) } ?? 0)
@@ -109,7 +109,7 @@ extension S3Client {
             operation: "DeleteObjects", method: .POST, key: nil, query: [("delete", "")],
             headers: [("content-md5", md5), ("content-type", "application/xml")], body: body)
         let (_, answer) = try await send(call)
-        let text = Substring(String(buffer: answer))
+        let text = S3XML.Fragment(answer)
         if let failed = S3XML.elements("Error", in: text).first {
             throw S3ServiceError(
                 operation: "DeleteObjects", status: 200, code: S3XML.value("Code", in: failed) ?? "Error",

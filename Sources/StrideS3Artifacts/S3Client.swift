@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 public import Logging
+import Crypto
 import NIOCore
 import NIOHTTP1
 
@@ -10,7 +11,7 @@ import NIOHTTP1
 public struct S3Client: Sendable {
     let http: HTTPClient
     let endpoint: S3Endpoint
-    let signer: SignatureV4
+    let credentials: S3CredentialsProvider
     let configuration: S3Configuration
     let logger: Logger
 
@@ -26,7 +27,7 @@ public struct S3Client: Sendable {
     /// A client for `configuration`'s bucket over `http`, which the caller shuts down.
     public init(configuration: S3Configuration, http: HTTPClient, logger: Logger) throws(S3ConfigurationError) {
         self.endpoint = try S3Endpoint(configuration)
-        self.signer = SignatureV4(credentials: configuration.credentials, region: configuration.region)
+        self.credentials = S3CredentialsProvider(source: configuration.credentials, http: http)
         self.configuration = configuration
         self.http = http
         self.logger = logger
@@ -57,15 +58,21 @@ public struct S3Client: Sendable {
         var body: ByteBuffer?
     }
 
+    /// The signer with the keys of the moment.
+    func signer() async throws -> SignatureV4 {
+        SignatureV4(credentials: try await credentials.current(), region: configuration.region)
+    }
+
     /// The signed request for `call`, as sent now.
-    func request(for call: Call) -> HTTPClientRequest {
+    func request(for call: Call) async throws -> HTTPClientRequest {
         let path = endpoint.path(forKey: call.key)
-        let payloadHash = call.body == nil ? SignatureV4.emptyPayloadHash : SignatureV4.unsignedPayload
+        let payloadHash =
+            call.body.map { configuration.signsPayloads ? Self.payloadHash($0) : SignatureV4.unsignedPayload } ?? SignatureV4.emptyPayloadHash
         var headers = call.headers
         headers.append(("host", endpoint.hostHeader))
         headers.append(("x-amz-content-sha256", payloadHash))
         let signing = SignatureV4.Request(method: call.method.rawValue, path: path, query: call.query, headers: headers, payloadHash: payloadHash)
-        headers += signer.authorizationHeaders(for: signing, at: .now())
+        headers += try await signer().authorizationHeaders(for: signing, at: .now())
         var request = HTTPClientRequest(url: endpoint.url(path: path, query: call.query))
         request.method = call.method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -73,12 +80,17 @@ public struct S3Client: Sendable {
         return request
     }
 
+    /// The hex SHA-256 of `body`, for a payload signed rather than sent `UNSIGNED-PAYLOAD`.
+    static func payloadHash(_ body: ByteBuffer) -> String {
+        SignatureV4.hex(body.withUnsafeReadableBytes { SHA256.hash(data: $0) })
+    }
+
     /// A presigned URL for `call` (its body unsigned), valid for the configured time.
-    func presignedURL(for call: Call) -> String {
+    func presignedURL(for call: Call) async throws -> String {
         let path = endpoint.path(forKey: call.key)
         let signing = SignatureV4.Request(
             method: call.method.rawValue, path: path, query: call.query, headers: [("host", endpoint.hostHeader)], payloadHash: SignatureV4.unsignedPayload)
-        let query = signer.presignedQuery(for: signing, at: .now(), expiresSeconds: configuration.presignedURLExpirySeconds)
+        let query = try await signer().presignedQuery(for: signing, at: .now(), expiresSeconds: configuration.presignedURLExpirySeconds)
         return endpoint.url(path: path, query: query)
     }
 
@@ -121,7 +133,7 @@ public struct S3Client: Sendable {
     /// One try: a 2xx response, or what went wrong.
     private func response(to call: Call, timeout: TimeAmount) async -> Result<HTTPClientResponse, any Error> {
         do {
-            let response = try await http.execute(request(for: call), timeout: timeout, logger: nil)
+            let response = try await http.execute(try await request(for: call), timeout: timeout, logger: nil)
             guard (200..<300).contains(response.status.code) else { return .failure(await serviceError(call, response)) }
             return .success(response)
         } catch {
@@ -138,7 +150,7 @@ public struct S3Client: Sendable {
     /// The error document of a non-2xx answer.
     private func serviceError(_ call: Call, _ response: HTTPClientResponse) async -> S3ServiceError {
         let body = (try? await response.body.collect(upTo: Self.maxErrorBodyBytes)) ?? ByteBuffer()
-        let text = Substring(String(buffer: body))
+        let text = S3XML.Fragment(body)
         return S3ServiceError(
             operation: call.operation, status: Int(response.status.code), code: S3XML.value("Code", in: text) ?? response.status.reasonPhrase,
             message: S3XML.value("Message", in: text) ?? "")

@@ -55,19 +55,23 @@ public struct S3Configuration: Sendable, Equatable {
     public var endpointURL: String?
     /// `AWS_REGION` / `AWS_DEFAULT_REGION`; signatures are scoped to it.
     public var region: String
-    public var credentials: S3Credentials
+    /// Where the signing keys come from (``S3CredentialSource/resolve(environment:)``).
+    public var credentials: S3CredentialSource
     /// Buckets addressed as `endpoint/bucket/key` rather than `bucket.endpoint/key`; what MinIO-like
     /// servers need, and the default with a custom endpoint.
     public var pathStyle: Bool
     /// Server-side encryption asked for on every new object (`AES256` or `aws:kms`), and the KMS key.
     public var serverSideEncryption: ServerSideEncryption?
+    /// Bodies are signed by their SHA-256 instead of sent as `UNSIGNED-PAYLOAD`, for servers that refuse
+    /// unsigned payloads; each body (an object up to one part, or a part) is in memory already.
+    public var signsPayloads = false
     /// How long a presigned part URL handed to a client stays valid.
     public var presignedURLExpirySeconds: Int = 3600
     /// How often a failed request is tried again, with backoff, before the store reports the bucket unavailable.
     public var maxRetries: Int = 3
 
     public init(
-        location: S3Location, endpointURL: String? = nil, region: String = "us-east-1", credentials: S3Credentials,
+        location: S3Location, endpointURL: String? = nil, region: String = "us-east-1", credentials: S3CredentialSource,
         pathStyle: Bool? = nil, serverSideEncryption: ServerSideEncryption? = nil
     ) {
         self.location = location

@@ -16,9 +16,8 @@ public struct S3Settings: Sendable, Equatable {
     public var endpointURL: String?
     /// `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`.
     public var region = "us-east-1"
-    public var accessKeyID = ""
-    public var secretAccessKey = ""
-    public var sessionToken: String?
+    /// The keys, or the container or instance-role service that hands them out.
+    public var credentials = S3CredentialSource.fixed(S3Credentials(accessKeyID: "", secretAccessKey: ""))
     /// nil: path-style with a custom endpoint (what MinIO-like servers need), virtual-hosted on AWS.
     public var pathStyle: Bool?
     /// `AES256` or `aws:kms` on every new object, and the KMS key.
@@ -27,16 +26,20 @@ public struct S3Settings: Sendable, Equatable {
     /// `--s3-proxy-multipart-parts`: multipart parts go through Stride instead of straight to the bucket
     /// (for buckets that clients cannot reach).
     public var proxyMultipartParts = false
+    /// `--s3-sign-payloads`: bodies signed by their SHA-256, for servers that refuse `UNSIGNED-PAYLOAD`.
+    public var signPayloads = false
 
     public init() {}
 
     /// The client configuration for `location`.
     public func clientConfiguration(for location: S3Location) -> S3Configuration {
-        S3Configuration(
+        var configuration = S3Configuration(
             location: location, endpointURL: endpointURL, region: region,
-            credentials: S3Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken),
+            credentials: credentials,
             pathStyle: pathStyle,
             serverSideEncryption: serverSideEncryption.map { ServerSideEncryption(algorithm: $0, kmsKeyID: kmsKeyID) })
+        configuration.signsPayloads = signPayloads
+        return configuration
     }
 }
 

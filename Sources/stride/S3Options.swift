@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StrideS3Artifacts
 import StrideServer
 
 /// `stride server`'s S3 flags; each falls back to the environment MLflow's S3 store reads.
@@ -22,15 +23,17 @@ struct S3Options: ParsableArguments {
     @Flag(help: "Send multipart upload parts through this server instead of handing clients presigned URLs to the bucket (for buckets clients cannot reach). Also STRIDE_S3_PROXY_MULTIPART_PARTS=true.")
     var s3ProxyMultipartParts: Bool = false
 
-    /// The settings from these flags, then the environment; credentials come from the environment only.
+    @Flag(help: "Sign request bodies by their SHA-256 instead of sending UNSIGNED-PAYLOAD, for S3-compatible servers that refuse unsigned payloads. Also STRIDE_S3_SIGN_PAYLOADS=true.")
+    var s3SignPayloads: Bool = false
+
+    /// The settings from these flags, then the environment; credentials come from the environment,
+    /// a profile of the shared credentials file, or the container's or instance's role.
     func settings(environment: [String: String]) throws -> S3Settings {
         func value(_ names: String...) -> String? { names.lazy.compactMap { environment[$0] }.first { !$0.isEmpty } }
         var settings = S3Settings()
         settings.endpointURL = s3EndpointURL ?? value("MLFLOW_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
         settings.region = s3Region ?? value("AWS_REGION", "AWS_DEFAULT_REGION") ?? settings.region
-        settings.accessKeyID = value("AWS_ACCESS_KEY_ID") ?? ""
-        settings.secretAccessKey = value("AWS_SECRET_ACCESS_KEY") ?? ""
-        settings.sessionToken = value("AWS_SESSION_TOKEN")
+        settings.credentials = S3CredentialSource.resolve(environment: environment)
         switch (s3AddressingStyle ?? value("STRIDE_S3_ADDRESSING_STYLE"))?.lowercased() {
         case nil, "auto": settings.pathStyle = nil
         case "path": settings.pathStyle = true
@@ -44,6 +47,7 @@ struct S3Options: ParsableArguments {
             throw ValidationError("Invalid server-side encryption '\(algorithm)': use AES256 or aws:kms.")
         }
         settings.proxyMultipartParts = s3ProxyMultipartParts || ["1", "true", "yes"].contains(value("STRIDE_S3_PROXY_MULTIPART_PARTS")?.lowercased() ?? "")
+        settings.signPayloads = s3SignPayloads || ["1", "true", "yes"].contains(value("STRIDE_S3_SIGN_PAYLOADS")?.lowercased() ?? "")
         return settings
     }
 

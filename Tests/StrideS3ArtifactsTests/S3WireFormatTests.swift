@@ -7,12 +7,12 @@ import Testing
 struct S3WireFormatTests {
     @Test("a ListObjectsV2 answer yields its objects, folders and escaped names")
     func listAnswer() {
-        let text: Substring = """
+        let text = S3XML.Fragment("""
             <ListBucketResult><Prefix>p/</Prefix><IsTruncated>true</IsTruncated>\
             <Contents><Key>p/a &amp; b.txt</Key><Size>12</Size></Contents>\
             <CommonPrefixes><Prefix>p/dir/</Prefix></CommonPrefixes>\
             <NextContinuationToken>tok&#x2F;1</NextContinuationToken></ListBucketResult>
-            """
+            """)
         #expect(S3XML.elements("Contents", in: text).compactMap { S3XML.value("Key", in: $0) } == ["p/a & b.txt"])
         #expect(S3XML.elements("CommonPrefixes", in: text).compactMap { S3XML.value("Prefix", in: $0) } == ["p/dir/"])
         #expect(S3XML.value("NextContinuationToken", in: text) == "tok/1")
@@ -29,7 +29,7 @@ struct S3WireFormatTests {
 
     @Test("a custom endpoint is path-style by default; AWS is virtual-hosted")
     func endpoints() throws {
-        let credentials = S3Credentials(accessKeyID: "k", secretAccessKey: "s")
+        let credentials = S3CredentialSource.fixed(S3Credentials(accessKeyID: "k", secretAccessKey: "s"))
         let minio = try S3Endpoint(
             S3Configuration(location: S3Location(bucket: "bkt"), endpointURL: "http://127.0.0.1:9000", credentials: credentials))
         #expect(minio.hostHeader == "127.0.0.1:9000")

@@ -1,25 +1,8 @@
 import NIOCore
 import StrideDomain
-import StrideLocalArtifacts
 import StrideStore
 import StrideTesting
 import Testing
-
-/// An artifact store backend the contract suite runs against; a new one (S3-compatible storage)
-/// adds one entry to ``all`` that opens a fresh, empty store.
-struct ArtifactBackend: Sendable, CustomTestStringConvertible {
-    var name: String
-    var open: @Sendable () async throws -> (store: any ArtifactStore, remove: @Sendable () -> Void)
-
-    var testDescription: String { name }
-
-    static let all: [ArtifactBackend] = [localDisk]
-
-    static let localDisk = ArtifactBackend(name: "local disk") {
-        let folder = try TestFolder("artifact-contract")
-        return (try await LocalArtifactStore.open(directory: folder.path), folder.remove)
-    }
-}
 
 @Suite("Store contract: artifacts")
 struct ArtifactContractTests {
@@ -30,6 +13,7 @@ struct ArtifactContractTests {
             #expect(try await store.write(path("model/weights.bin"), body: chunks(text, size: 777)) == 10_000)
             try await store.write(path("model/MLmodel"), body: chunks("flavor"))
             try await store.write(path("notes.txt"), body: chunks(""))
+            try await store.write(path("model/a & b.txt"), body: chunks("x"))
 
             #expect(try await store.item(at: path("model/weights.bin")) == .file(size: 10_000))
             #expect(try await store.item(at: path("model")) == .directory)
@@ -38,7 +22,8 @@ struct ArtifactContractTests {
                 ArtifactEntry(name: "model", item: .directory), ArtifactEntry(name: "notes.txt", item: .file(size: 0)),
             ])
             #expect(try await store.list(path("model")) == [
-                ArtifactEntry(name: "MLmodel", item: .file(size: 6)), ArtifactEntry(name: "weights.bin", item: .file(size: 10_000)),
+                ArtifactEntry(name: "MLmodel", item: .file(size: 6)), ArtifactEntry(name: "a & b.txt", item: .file(size: 1)),
+                ArtifactEntry(name: "weights.bin", item: .file(size: 10_000)),
             ])
             #expect(try await store.list(path("notes.txt")) == nil)
             #expect(try await store.list(path("missing")) == nil)
@@ -54,9 +39,11 @@ struct ArtifactContractTests {
             try await store.write(path("a.txt"), body: chunks("second"))
             #expect(try await read(store, "a.txt", 0..<6) == "second")
             await #expect(throws: BrokenBody.self) { try await store.write(path("a.txt"), body: failing(after: "half of a")) }
-            await #expect(throws: BrokenBody.self) { try await store.write(path("b.txt"), body: failing(after: "half of b")) }
+            await #expect(throws: BrokenBody.self) { try await store.write(path("new/folder/b.txt"), body: failing(after: "half of b")) }
             #expect(try await store.item(at: path("a.txt")) == .file(size: 6))
-            #expect(try await store.item(at: path("b.txt")) == nil)
+            #expect(try await store.item(at: path("new/folder/b.txt")) == nil)
+            #expect(try await store.item(at: path("new")) == nil)
+            #expect(try await store.list(.root) == [ArtifactEntry(name: "a.txt", item: .file(size: 6))])
         }
     }
 
@@ -78,29 +65,71 @@ struct ArtifactContractTests {
     func multipart(backend: ArtifactBackend) async throws {
         try await withArtifacts(backend) { store in
             let destination = path("big/file.bin")
+            // Every part but the last at S3's minimum of 5 MiB.
+            let minimumPart = 5 * 1024 * 1024
             let upload = try await store.createMultipartUpload(to: destination, partCount: 3)
             let third = try await store.writePart(3, of: upload, body: chunks("C"))
-            _ = try await store.writePart(1, of: upload, body: chunks("wrong"))
-            let first = try await store.writePart(1, of: upload, body: chunks("AAA"))
-            let second = try await store.writePart(2, of: upload, body: chunks("BB"))
+            _ = try await store.writePart(1, of: upload, body: chunks(String(repeating: "w", count: minimumPart), size: 1 << 20))
+            let first = try await store.writePart(1, of: upload, body: chunks(String(repeating: "A", count: minimumPart), size: 1 << 20))
+            let second = try await store.writePart(2, of: upload, body: chunks(String(repeating: "B", count: minimumPart), size: 1 << 20))
             #expect([first, second, third].map(\.partNumber) == [1, 2, 3])
             #expect(try await store.item(at: destination) == nil)
             try await store.completeMultipartUpload(upload, destination: destination, parts: [first, second, third])
-            #expect(try await read(store, "big/file.bin", 0..<6) == "AAABBC")
+            #expect(try await store.item(at: destination) == .file(size: Int64(2 * minimumPart + 1)))
+            #expect(try await read(store, "big/file.bin", 0..<2) == "AA")
+            #expect(try await read(store, "big/file.bin", Int64(minimumPart - 1)..<Int64(minimumPart + 1)) == "AB")
+            #expect(try await read(store, "big/file.bin", Int64(2 * minimumPart - 1)..<Int64(2 * minimumPart + 1)) == "BC")
 
             let abandoned = try await store.createMultipartUpload(to: path("other.bin"), partCount: 1)
             _ = try await store.writePart(1, of: abandoned, body: chunks("x"))
             try await store.abortMultipartUpload(abandoned, destination: path("other.bin"))
             try await store.abortMultipartUpload(MultipartUploadID.make(), destination: path("other.bin"))
             #expect(try await store.item(at: path("other.bin")) == nil)
+            #expect(try await store.list(.root)?.map(\.name) == ["big"])
+        }
+    }
+
+    @Test("an upload id opened for one destination neither completes nor aborts at another", arguments: ArtifactBackend.all)
+    func multipartStaysAtItsDestination(backend: ArtifactBackend) async throws {
+        try await withArtifacts(backend) { store in
+            let destination = path("mpu/file.bin")
+            let upload = try await store.createMultipartUpload(to: destination, partCount: 1)
+            let part = try await store.writePart(1, of: upload, body: chunks("only part"))
+            let elsewhere = path("workspaces/other/file.bin")
+            await #expect { try await store.completeMultipartUpload(upload, destination: elsewhere, parts: [part]) } throws: {
+                ($0 as? StrideError)?.code == .resourceDoesNotExist
+            }
+            try await store.abortMultipartUpload(upload, destination: elsewhere)
+            #expect(try await store.item(at: elsewhere) == nil)
+            try await store.completeMultipartUpload(upload, destination: destination, parts: [part])
+            #expect(try await read(store, "mpu/file.bin", 0..<9) == "only part")
+        }
+    }
+
+    @Test("a file cannot be written where a folder is, nor below a file; the staging folder is out of reach", arguments: ArtifactBackend.all)
+    func writeConflicts(backend: ArtifactBackend) async throws {
+        try await withArtifacts(backend) { store in
+            try await store.write(path("dir/file.txt"), body: chunks("f"))
+            for target in ["dir", "dir/file.txt/inner.txt", ".stride-uploads/evil"] {
+                await #expect { try await store.write(path(target), body: chunks("x")) } throws: {
+                    ($0 as? StrideError)?.code == .invalidParameterValue
+                }
+            }
+            #expect(try await store.list(.root) == [ArtifactEntry(name: "dir", item: .directory)])
+            #expect(try await read(store, "dir/file.txt", 0..<1) == "f")
         }
     }
 }
 
 private func withArtifacts(_ backend: ArtifactBackend, _ body: (any ArtifactStore) async throws -> Void) async throws {
     let (store, remove) = try await backend.open()
-    defer { remove() }
-    try await body(store)
+    do {
+        try await body(store)
+    } catch {
+        await remove()
+        throw error
+    }
+    await remove()
 }
 
 private func path(_ text: String) -> ArtifactPath {

@@ -294,3 +294,105 @@ def test_clients_write_to_the_bucket_themselves_with_no_serve_artifacts(moto, mo
         assert requests.put(f"{handle.uri}{ARTIFACTS_API}/x.txt", data=b"x", timeout=30).status_code == 503
     finally:
         handle.stop()
+
+
+# --- credentials from the instance role ----------------------------------------------------------
+
+
+class FakeInstanceMetadata:
+    """EC2's IMDSv2 on loopback: a session token, one role, its temporary keys (valid for an hour)."""
+
+    def __init__(self, role: str | None = "stride-role"):
+        import datetime as dt
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[str] = []
+        seen = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status: int, body: str = "") -> None:
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_PUT(self):
+                seen.append(f"PUT {self.path}")
+                self.answer(200, "session-token") if self.path == "/latest/api/token" else self.answer(404)
+
+            def do_GET(self):
+                seen.append(f"GET {self.path}")
+                prefix = "/latest/meta-data/iam/security-credentials/"
+                if self.headers.get("x-aws-ec2-metadata-token") != "session-token":
+                    self.answer(401)
+                elif self.path == prefix and role:
+                    self.answer(200, role)
+                elif role and self.path == prefix + role:
+                    expiration = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                    self.answer(200, json.dumps({"Code": "Success", "AccessKeyId": "ROLEKEY", "SecretAccessKey": "rolesecret",
+                                                 "Token": "role-session", "Expiration": expiration}))
+                else:
+                    self.answer(404)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def role_env(moto, metadata: FakeInstanceMetadata) -> dict[str, str]:
+    """No keys in the environment or a credentials file: only the instance role is left."""
+    return {"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_PROFILE": "",
+            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.endpoint,
+            "MLFLOW_S3_ENDPOINT_URL": moto.endpoint}
+
+
+def test_without_keys_the_instance_role_signs_and_is_fetched_once(moto):
+    metadata = FakeInstanceMetadata()
+    handle = start_stride("--artifacts-destination", f"s3://{BUCKET}/role", env=role_env(moto, metadata))
+    try:
+        for name in ("a.txt", "b.txt"):
+            put = requests.put(f"{handle.uri}{ARTIFACTS_API}/0/r/artifacts/{name}", data=b"by role", timeout=60)
+            assert put.status_code == 200, put.text
+        assert keys(moto, "role/0/r/") == {"role/0/r/artifacts/a.txt": 7, "role/0/r/artifacts/b.txt": 7}
+        # The start-up check and both uploads share one fetch of the keys.
+        assert metadata.requests == ["PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
+                                     "GET /latest/meta-data/iam/security-credentials/stride-role"]
+    finally:
+        handle.stop()
+        metadata.stop()
+
+
+def test_an_instance_without_a_role_is_a_503_with_the_reason_in_the_log(moto):
+    metadata = FakeInstanceMetadata(role=None)
+    handle = start_stride("--artifacts-destination", f"s3://{BUCKET}/norole", env=role_env(moto, metadata))
+    try:
+        response = requests.put(f"{handle.uri}{ARTIFACTS_API}/0/r/artifacts/a.txt", data=b"a", timeout=60)
+        assert response.status_code == 503
+        assert response.json()["error_code"] == "TEMPORARILY_UNAVAILABLE"
+        assert "no S3 credentials from" in handle.log_tail(200) and "answered 404" in handle.log_tail(200)
+        assert handle.proc.poll() is None
+    finally:
+        handle.stop()
+        metadata.stop()
+
+
+def test_signed_payloads_upload_and_read_back_whole(moto):
+    handle = start_stride("--artifacts-destination", f"s3://{BUCKET}/signed", "--s3-sign-payloads", env=stride_env(moto.endpoint))
+    try:
+        payload = os.urandom(9 * MiB + 3)  # one whole part of 8 MiB and a rest: a multipart upload
+        url = f"{handle.uri}{ARTIFACTS_API}/0/s/artifacts/signed.bin"
+        assert requests.put(url, data=payload, timeout=60).status_code == 200
+        assert keys(moto, "signed/0/s/") == {"signed/0/s/artifacts/signed.bin": len(payload)}
+        assert requests.get(url, timeout=60).content == payload
+    finally:
+        handle.stop()
