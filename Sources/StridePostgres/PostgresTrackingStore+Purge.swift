@@ -81,7 +81,7 @@ extension PostgresTrackingStore: PurgeStore {
             for table in ["logged_model_tags", "logged_model_params", "logged_model_metrics"] {
                 try await db.execute(SQL("DELETE FROM \(table) WHERE model_pk IN (\(models))", id.value))
             }
-            for table in ["logged_models", "experiment_tags", "experiment_keys", "datasets", "experiments"] {
+            for table in ["logged_models", "experiment_tags", "experiment_keys", "datasets", "evaluation_dataset_experiments", "experiments"] {
                 try await db.execute(SQL("DELETE FROM \(table) WHERE experiment_id = ?", id.value))
             }
             return true

@@ -122,7 +122,7 @@ extension SQLiteTrackingStore: PurgeStore {
             for table in ["logged_model_tags", "logged_model_params", "logged_model_metrics"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE model_pk IN (\(models))", arguments: [id.value])
             }
-            for table in ["logged_models", "experiment_tags", "experiment_keys", "datasets", "experiments"] {
+            for table in ["logged_models", "experiment_tags", "experiment_keys", "datasets", "evaluation_dataset_experiments", "experiments"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE experiment_id = ?", arguments: [id.value])
             }
             return true

@@ -62,4 +62,22 @@ struct PurgeContractTests {
             #expect(try await store.experiment(id: kept) != nil)
         }
     }
+
+    @Test("a purged experiment leaves no evaluation-dataset link behind for an experiment that later takes its id", arguments: StoreBackend.all)
+    func purgedExperimentsLoseTheirDatasetLinks(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let purge = try Self.purger(store)
+            let datasets = try #require(store as? any EvaluationDatasetStore)
+            // The newest experiment, so a store that hands out the highest id + 1 would give its id to the next one.
+            let gone = try await store.makeExperiment("gone")
+            _ = try await datasets.createEvaluationDataset(NewEvaluationDataset(
+                id: "d-purge", project: "default", name: "evals", tags: [], experimentIDs: [gone], digest: "0", creationTime: 1,
+                createdBy: nil))
+            try await store.setExperimentLifecycle(id: gone, to: .deleted, at: 700)
+            #expect(try await purge.purgeExperiment(id: gone) == true)
+
+            _ = try await store.makeExperiment("successor")
+            #expect(try await datasets.evaluationDataset(id: "d-purge", project: "default")?.experimentIDs == [])
+        }
+    }
 }
