@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // OTLP ingest (`POST /v1/traces`): the runtime only; the generated code is committed (scripts/generate-otlp-protos).
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Entities, validation, the search language and errors; no I/O.
@@ -84,6 +86,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
+        // The system zlib, for OTLP bodies sent with `Content-Encoding: gzip` or `deflate`.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // OpenTelemetry's trace export (OTLP/HTTP, protobuf and JSON) read into Stride's spans.
+        .target(
+            name: "StrideOTLP",
+            dependencies: ["StrideDomain", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
         // Use cases: validation, MLflow's rules, calls to the store protocols.
         .target(
             name: "StrideService",
@@ -98,7 +107,7 @@ let package = Package(
         .target(
             name: "StrideMLflowAPI",
             dependencies: [
-                "StrideDomain", "StrideService",
+                "StrideDomain", "StrideService", "StrideOTLP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -197,6 +206,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "StridePostgresTests", dependencies: ["StridePostgres"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StrideOTLPTests", dependencies: ["StrideOTLP", "StrideDomain", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StrideSQLiteTests",
             dependencies: ["StrideDomain", "StrideStore", "StrideSQLite", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,8 +1,9 @@
 /// JSON string literals as Python's `json.dumps` writes them (ASCII only, `\uXXXX` escapes), for
 /// MLflow's error messages and for lists bound to SQL as JSON arrays.
 public enum JSONText {
-    /// `text` as a quoted JSON string.
-    public static func quoted(_ text: String) -> String {
+    /// `text` as a quoted JSON string; with `asciiOnly` false, characters beyond ASCII are kept as
+    /// they are (Python's `ensure_ascii=False`, as MLflow writes span attributes).
+    public static func quoted(_ text: String, asciiOnly: Bool = true) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -12,7 +13,7 @@ public enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value > 0x7E {
+                if scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E) {
                     out += scalar.value > 0xFFFF ? surrogatePair(scalar) : "\\u" + hex4(scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -24,7 +25,7 @@ public enum JSONText {
 
     /// `values` as a JSON array of strings.
     public static func array(_ values: [String]) -> String {
-        "[" + values.map(quoted).joined(separator: ",") + "]"
+        "[" + values.map { quoted($0) }.joined(separator: ",") + "]"
     }
 
     private static func surrogatePair(_ scalar: Unicode.Scalar) -> String {

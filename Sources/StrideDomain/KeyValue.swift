@@ -13,3 +13,15 @@ public struct KeyValue: Sendable, Hashable {
 public typealias Param = KeyValue
 /// A run or experiment tag; overwritten by a later write.
 public typealias Tag = KeyValue
+
+/// Keeps the last value for each key, in first-seen order: a request naming a tag twice sets it
+/// once, to the later value, as MLflow's stores do.
+public func uniqueByKey(_ pairs: [KeyValue]) -> [KeyValue] {
+    var order: [String] = []
+    var values: [String: String] = [:]
+    for pair in pairs {
+        if values[pair.key] == nil { order.append(pair.key) }
+        values[pair.key] = pair.value
+    }
+    return order.map { KeyValue(key: $0, value: values[$0] ?? "") }
+}

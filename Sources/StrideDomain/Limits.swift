@@ -179,3 +179,19 @@ extension Limits {
     /// `max_results` of `datasets/search` when absent (the client sends 1000); at most `maxSearchResults`.
     public static let defaultEvaluationDatasetSearchResults = 1000
 }
+
+// OTLP span ingest (`POST /v1/traces`); a request over any of them is refused whole.
+extension Limits {
+    /// Largest OTLP export body as sent (compressed or not).
+    public static let maxOTLPBodyBytes = 16 * 1024 * 1024
+    /// Largest OTLP export body once decompressed: a small gzip body cannot expand without bound.
+    public static let maxOTLPDecompressedBytes = 64 * 1024 * 1024
+    /// The most spans one export delivers.
+    public static let maxSpansPerExport = 10_000
+    /// Largest single attribute or event attribute value, as its protobuf encoding.
+    public static let maxSpanAttributeBytes = 4 * 1024 * 1024
+    /// Largest span as stored (its protobuf-JSON).
+    public static let maxSpanContentBytes = 8 * 1024 * 1024
+    /// Deepest nesting of arrays and key-value lists in an attribute value.
+    public static let maxSpanAttributeDepth = 32
+}

@@ -24,9 +24,9 @@ public struct MLflowAPI: Sendable {
     /// Shared by every endpoint, so many large bodies at once cannot exhaust memory.
     let bodyBudget = RequestBodyBudget()
 
-    /// The MLflow release whose API Stride speaks. `GET /version` reports a 3.x release below 3.4
-    /// on purpose: clients switch trace export to OTLP from 3.4 on, which Stride does not serve.
-    public static let reportedMLflowVersion = "3.3.2"
+    /// The MLflow release whose API (tracing included) Stride speaks, as `GET /version` reports it:
+    /// clients from 3.4 on then export spans over OTLP (`POST /v1/traces`), which Stride serves.
+    public static let reportedMLflowVersion = "3.17.2"
 
     /// - Parameter servesArtifacts: false with `--no-serve-artifacts`: the proxy API answers 503 and
     ///   server-info says artifacts are not served.
@@ -47,7 +47,9 @@ public struct MLflowAPI: Sendable {
 
     /// Every path this API serves, for telling "wrong method" (405) from "no such route" (404).
     public var routePaths: Set<String> {
-        Set(allEndpoints().flatMap(\.routePaths) + ["/health", "/health/ready", "/version"] + (artifactRoutes?.exactPaths ?? []))
+        Set(
+            allEndpoints().flatMap(\.routePaths) + ["/health", "/health/ready", "/version"] + (artifactRoutes?.exactPaths ?? [])
+                + (traces != nil ? [OTLPEndpoint.path] : []))
     }
 
     /// Path prefixes under which every path is served with some method (artifact paths).
@@ -96,6 +98,7 @@ public struct MLflowAPI: Sendable {
             }
         }
         artifactRoutes?.register(on: router)
+        if let traces { OTLPEndpoint(traces: traces, bodyBudget: bodyBudget).register(on: router) }
         router.on("/health", method: .get, access: .anyone) { _, _ in Self.plainText("OK") }
         // Readiness, unlike liveness, asks the store: a locked or unreachable database answers 503.
         router.on("/health/ready", method: .get, access: .anyone) { [tracking] _, _ in

@@ -39,6 +39,14 @@ extension MLflowAPI {
                     maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"), project: request.project)
                 return JSONResponse.page("traces", page.traces, nextPageToken: page.nextPageToken, bytesPerItem: 2048) { $0.write($1) }
             },
+            // Aggregations over spans and assessments Stride's store does not keep yet: a clear 501,
+            // which the client does not retry (docs/compatibility.md).
+            MLflowEndpoint(method: .post, path: "/traces/metrics", access: .reader, version: "3.0") { _ in
+                throw StrideError(.notImplemented, "Trace metrics (traces/metrics) are not served by Stride yet.")
+            },
+            MLflowEndpoint(method: .post, path: "/traces/calculate-filter-correlation", access: .reader, version: "3.0") { _ in
+                throw StrideError(.notImplemented, "Trace filter correlation (traces/calculate-filter-correlation) is not served by Stride yet.")
+            },
             MLflowEndpoint(method: .post, path: "/traces/link-to-run", access: .writer) { request in
                 try await service.link(
                     traceIDs: try request.fields.strings("trace_ids"), toRun: try request.fields.requiredString("run_id"), project: request.project)

@@ -163,7 +163,7 @@ extension SQLiteTrackingStore: TraceStore {
         return try Int64.fetchOne(db, sql: "SELECT trace_pk FROM traces WHERE trace_id = ?", arguments: [trace.id]) ?? 0
     }
 
-    private static func upsertKeyValues(_ pairs: [KeyValue], table: String, tracePK: Int64, in db: Database) throws {
+    static func upsertKeyValues(_ pairs: [KeyValue], table: String, tracePK: Int64, in db: Database) throws {
         guard !pairs.isEmpty else { return }
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (trace_pk, key, value) VALUES (?, ?, ?)")
         for pair in pairs { try statement.execute(arguments: [tracePK, pair.key, pair.value]) }

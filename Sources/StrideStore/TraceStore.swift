@@ -43,6 +43,15 @@ public protocol TraceStore: Sendable {
     /// The trace's spans in start order.
     func spans(traceID: String) async throws -> [TraceSpan]
 
+    /// Stores exported spans in one transaction, as MLflow's `log_spans` does: a trace not yet
+    /// stored is created in `experimentID` (time, duration and state from its spans, the group's
+    /// artifact location tag); a stored one keeps its experiment, and unless `start_trace` has
+    /// finalized it, its time range widens to cover the spans. A trace still in progress takes its
+    /// root span's state; missing previews are filled; token usage is added to the trace's
+    /// `mlflow.trace.tokenUsage` unless `start_trace` set it; the group's tags are set; a span
+    /// sent again replaces the stored one. An unknown experiment is `RESOURCE_DOES_NOT_EXIST`.
+    func logSpans(_ groups: [TraceSpanGroup], experimentID: ExperimentID) async throws
+
 }
 
 /// A `traces/search` request, parsed and validated.

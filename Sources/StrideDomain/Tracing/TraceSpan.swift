@@ -12,8 +12,12 @@ public struct TraceSpan: Sendable, Equatable {
     public var statusCode: Int
     /// The span's `mlflow.spanType` attribute (`LLM`, `CHAT_MODEL`, `TOOL`, ...), when it has one.
     public var spanType: String?
-    /// The span message as protobuf-JSON.
+    /// The span message as protobuf-JSON with the proto's field names (`trace_id`, `start_time_unix_nano`),
+    /// ids in base64 and attribute values as OTLP `AnyValue`s, as MLflow's `traces/get` returns it.
     public var content: String
+
+    /// OpenTelemetry's status code of a failed span.
+    public static let errorStatusCode = 2
 
     public init(
         traceID: String, spanID: String, parentSpanID: String?, name: String, startTimeNanos: Int64, endTimeNanos: Int64?,

@@ -45,6 +45,15 @@ extension OperationShape {
             "POST /2.0/mlflow/traces/link-to-run": OperationShape(
                 summary: "Link traces to a run", fields: [.optional("trace_ids", .array(.string)), .required("run_id", .string)],
                 response: .empty),
+            "POST /3.0/mlflow/traces/metrics": OperationShape(
+                summary: "Trace metrics: not served yet (501 NOT_IMPLEMENTED)", fields: [.optional("experiment_ids", .array(.string))],
+                response: .empty),
+            "POST /3.0/mlflow/traces/calculate-filter-correlation": OperationShape(
+                summary: "Trace filter correlation: not served yet (501 NOT_IMPLEMENTED)",
+                fields: [.optional("experiment_ids", .array(.string))], response: .empty),
+            "POST /v1/traces": OperationShape(
+                summary: "OTLP/HTTP trace export (protobuf or JSON); the experiment from the x-mlflow-experiment-id header",
+                fields: [.optional("resourceSpans", .array(.anyObject))], response: .empty),
             "POST /3.0/mlflow/traces/{trace_id}/assessments": OperationShape(
                 summary: "Create an assessment", fields: [.required("assessment", assessmentInput)], response: .wrapping("assessment", assessment)),
             "GET /3.0/mlflow/traces/{trace_id}/assessments/{assessment_id}": OperationShape(
