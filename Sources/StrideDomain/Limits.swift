@@ -69,6 +69,10 @@ public enum Limits {
     /// Bodies over `maxRequestBodyBytes` held in memory at once across all requests (one maximum
     /// dataset body); beyond it a request waits, then gets 503, which the client retries.
     public static let maxBufferedBodyBytes = 32 * 1024 * 1024
+
+    /// Concurrent writes the SQLite store joins into one transaction (group commit); bounds how
+    /// long the request that runs a group waits for its batch-mates' work.
+    public static let maxWritesPerTransaction = 64
 }
 
 extension Limits {

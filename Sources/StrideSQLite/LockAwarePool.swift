@@ -7,22 +7,25 @@ import StrideStore
 /// ``StoreUnavailable`` instead of GRDB's error, whose text carries SQL.
 ///
 /// Every store call goes through `read` or `write` here, so no call site can forget the mapping.
+/// Writes go through ``GroupCommit``: concurrent ones share a transaction.
 struct LockAwarePool: Sendable {
     private let pool: DatabasePool
+    private let groups: GroupCommit
     private let busyTimeout: TimeInterval
     private let timers: DatabaseTimers
 
     init(_ pool: DatabasePool, busyTimeout: TimeInterval, timers: DatabaseTimers) {
         self.pool = pool
+        self.groups = GroupCommit(pool)
         self.busyTimeout = busyTimeout
         self.timers = timers
     }
 
-    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let queued = ContinuousClock.now
         let timers = self.timers
         do {
-            return try await pool.write { db in
+            return try await groups.write { db in
                 let began = ContinuousClock.now
                 defer { timers.record(queued: queued, began: began, in: timers.writerWait, timers.write) }
                 return try updates(db)

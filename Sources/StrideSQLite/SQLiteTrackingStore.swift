@@ -9,8 +9,9 @@ import Synchronization
 /// The embedded default store: one SQLite file in WAL mode through GRDB's `DatabasePool`
 /// (one writer, concurrent readers).
 ///
-/// Each store call is one closure on a pool connection, so a request costs one thread hop however
-/// many statements it runs, and statements come from GRDB's per-connection cache. The first
+/// Each store call is one closure on a pool connection, run on the caller's thread (reads, and
+/// writes through ``GroupCommit``), however many statements it runs; statements come from GRDB's
+/// per-connection cache. The first
 /// version used sqlite-nio, where every statement is a separate thread-pool hop plus a fresh
 /// prepare: a single log-metric took five hops and ~300 µs of CPU (bench/README.md).
 public final class SQLiteTrackingStore: BackendStore {
@@ -66,8 +67,8 @@ public final class SQLiteTrackingStore: BackendStore {
     /// switches dominated small reads here (runs/get: 1,300 req/s at one client, against 5,800 for
     /// /health). The reader pool holds more connections than the cooperative pool has threads, so
     /// this never waits for a connection; it only does SQLite work, mostly from the page cache.
-    /// Writes keep GRDB's async path: they wait for the single writer, and that wait must not
-    /// block a cooperative thread.
+    /// Writes go through ``GroupCommit``: a write that finds the writer busy suspends its task
+    /// instead of blocking a thread.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }
