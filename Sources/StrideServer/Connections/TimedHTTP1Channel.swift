@@ -31,10 +31,7 @@ struct TimedHTTP1Channel: ServerChildChannel {
         }
     }
 
-    /// Serves the connection on its event loop (``EventLoopTaskExecutor``).
     func handle(value: Value, logger: Logger) async {
-        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
-            await http1.handle(value: value, logger: logger)
-        }
+        await http1.handle(value: value, logger: logger)
     }
 }
