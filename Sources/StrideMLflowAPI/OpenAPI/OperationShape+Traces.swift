@@ -47,10 +47,10 @@ extension OperationShape {
                 response: .empty),
             "POST /3.0/mlflow/traces/metrics": OperationShape(
                 summary: "Trace metrics: not served yet (501 NOT_IMPLEMENTED)", fields: [.optional("experiment_ids", .array(.string))],
-                response: .empty),
+                response: .notImplemented),
             "POST /3.0/mlflow/traces/calculate-filter-correlation": OperationShape(
                 summary: "Trace filter correlation: not served yet (501 NOT_IMPLEMENTED)",
-                fields: [.optional("experiment_ids", .array(.string))], response: .empty),
+                fields: [.optional("experiment_ids", .array(.string))], response: .notImplemented),
             "POST /v1/traces": OperationShape(
                 summary: "OTLP/HTTP trace export (protobuf or JSON); the experiment from the x-mlflow-experiment-id header",
                 fields: [.optional("resourceSpans", .array(.anyObject))], response: .empty),
