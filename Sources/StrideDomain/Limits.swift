@@ -140,4 +140,8 @@ extension Limits {
     public static let maxAssessmentBytes = 1024 * 1024
     /// The most assessments one trace holds.
     public static let maxAssessmentsPerTrace = 1000
+
+    // The PostgreSQL store's in-process caches of insert-only facts.
+    /// Runs whose experiment the PostgreSQL store remembers (a run never changes experiment); the map is cleared when it reaches this size.
+    public static let maxCachedRunExperiments = 100_000
 }
