@@ -6,7 +6,7 @@ extension PostgresTrackingStore {
     /// The ingest path: one transaction, and per table one statement whose columns travel as arrays
     /// (`UNNEST`), so a batch of any size costs the same few round trips: the run check, the params
     /// (insert and conflict check in one statement), the metric points together with the latest-value
-    /// upsert, and the tags.
+    /// upsert, and the tags. A batch that ``fitsOneStatement(_:knownKeys:)`` skips all that for one statement.
     public func logBatch(runID: String, _ batch: RunBatch) async throws {
         let knownKeys = metricKeyIDs.withLock { cache in cache }
         let summarized = recordedExperimentKeys.withLock { summary in summary }
