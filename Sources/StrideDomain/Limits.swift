@@ -144,6 +144,10 @@ extension Limits {
     public static let maxAssessmentBytes = 1024 * 1024
     /// The most assessments one trace holds.
     public static let maxAssessmentsPerTrace = 1000
+
+    // The PostgreSQL store's in-process caches of insert-only facts.
+    /// Runs whose experiment the PostgreSQL store remembers (a run never changes experiment); the map is cleared when it reaches this size.
+    public static let maxCachedRunExperiments = 100_000
 }
 
 // The web UI's trace pages: what one page draws and shows, so a hostile trace cannot make a page huge or slow.

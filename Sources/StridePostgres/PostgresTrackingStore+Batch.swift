@@ -6,10 +6,13 @@ extension PostgresTrackingStore {
     /// The ingest path: one transaction, and per table one statement whose columns travel as arrays
     /// (`UNNEST`), so a batch of any size costs the same few round trips: the run check, the params
     /// (insert and conflict check in one statement), the metric points together with the latest-value
-    /// upsert, and the tags.
+    /// upsert, and the tags. A batch that ``fitsOneStatement(_:knownKeys:)`` skips all that for one statement.
     public func logBatch(runID: String, _ batch: RunBatch) async throws {
         let knownKeys = metricKeyIDs.withLock { cache in cache }
         let summarized = recordedExperimentKeys.withLock { summary in summary }
+        if Self.fitsOneStatement(batch, knownKeys: knownKeys) {
+            return try await logBatchInOneStatement(runID: runID, batch, knownKeys: knownKeys, summarized: summarized)
+        }
         let (newKeys, newSummary) = try await database.write { db -> ([String: Int64], [ExperimentKeyEntry]) in
             let run = try await Self.requireRun(runID, in: db)
             try Self.requireActive(run, id: runID)
@@ -57,12 +60,17 @@ extension PostgresTrackingStore {
             WHERE p.run_pk = ? AND p.value != i.value
             """,
             [.texts(params.map(\.key)), .texts(params.map(\.value)), .integer(runPK), .integer(runPK)]))
-        guard !rows.isEmpty else { return }
-        let old = Dictionary(rows.map { ($0.text(0), $0.text(1)) }, uniquingKeysWith: { first, _ in first })
+        if let conflict = paramConflict(stored: rows.map { ($0.text(0), $0.text(1)) }, logged: params, runID: runID) { throw conflict }
+    }
+
+    /// The conflict of `logged` with the `stored` (key, value) pairs that differ from it, if any.
+    static func paramConflict(stored: [(key: String, value: String)], logged params: [Param], runID: String) -> ParamValueConflict? {
+        guard !stored.isEmpty else { return nil }
+        let old = Dictionary(stored.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         let changes = params.compactMap { param in
             old[param.key].flatMap { $0 == param.value ? nil : ParamValueConflict.Change(key: param.key, oldValue: $0, newValue: param.value) }
         }
-        throw ParamValueConflict(runID: runID, changes: changes)
+        return ParamValueConflict(runID: runID, changes: changes)
     }
 
     /// Inserts metric points (exact duplicates are ignored) and moves each key's latest row forward,
@@ -79,33 +87,42 @@ extension PostgresTrackingStore {
             newKeys = try await resolveMetricKeys(missing.sorted(), in: db)
             keyIDs.merge(newKeys) { old, _ in old }
         }
-        func columns(_ points: [Metric]) -> [SQLValue] {
-            var keys: [Int64] = [], steps: [Int64] = [], timestamps: [Int64] = [], values: [Double] = [], nans: [Int64] = []
-            for point in points {
-                let stored = StoredMetricValue.encode(point.value)
-                keys.append(keyIDs[point.key] ?? 0)
-                steps.append(point.step)
-                timestamps.append(point.timestamp)
-                values.append(stored.value)
-                nans.append(stored.isNaN)
-            }
-            return [.integers(keys), .integers(steps), .integers(timestamps), .reals(values), .integers(nans)]
-        }
         // One candidate per key, so the upsert touches each latest row once.
         let latest = Metric.latestPerKey(metrics)
-        let arrays = "UNNEST(?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::int8[])"
         try await db.execute(SQL(
             """
             WITH points AS (
-                INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan) SELECT ?, * FROM \(arrays) ON CONFLICT DO NOTHING
+                INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan) SELECT ?, * FROM \(metricArrays) ON CONFLICT DO NOTHING
             )
-            INSERT INTO latest_metrics AS l (run_pk, key_id, step, timestamp, value, is_nan) SELECT ?, * FROM \(arrays)
-            ON CONFLICT (run_pk, key_id) DO UPDATE SET
-                step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
-            WHERE (excluded.step, excluded.timestamp, excluded.value, -excluded.is_nan) > (l.step, l.timestamp, l.value, -l.is_nan)
+            INSERT INTO latest_metrics AS l (run_pk, key_id, step, timestamp, value, is_nan) SELECT ?, * FROM \(metricArrays)
+            \(latestMetricConflict)
             """,
-            [.integer(runPK)] + columns(metrics) + [.integer(runPK)] + columns(latest)))
+            [.integer(runPK)] + metricColumns(metrics, keyIDs: keyIDs) + [.integer(runPK)] + metricColumns(latest, keyIDs: keyIDs)))
         return newKeys
+    }
+
+    /// The five metric columns as arrays, in the order of ``metricArrays``.
+    static let metricArrays = "UNNEST(?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::int8[])"
+
+    /// Moves a latest row forward only when the candidate is later (``Metric/isLater(than:)``).
+    static let latestMetricConflict = """
+        ON CONFLICT (run_pk, key_id) DO UPDATE SET
+            step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
+        WHERE (excluded.step, excluded.timestamp, excluded.value, -excluded.is_nan) > (l.step, l.timestamp, l.value, -l.is_nan)
+        """
+
+    /// The bindings for ``metricArrays``.
+    static func metricColumns(_ points: [Metric], keyIDs: [String: Int64]) -> [SQLValue] {
+        var keys: [Int64] = [], steps: [Int64] = [], timestamps: [Int64] = [], values: [Double] = [], nans: [Int64] = []
+        for point in points {
+            let stored = StoredMetricValue.encode(point.value)
+            keys.append(keyIDs[point.key] ?? 0)
+            steps.append(point.step)
+            timestamps.append(point.timestamp)
+            values.append(stored.value)
+            nans.append(stored.isNaN)
+        }
+        return [.integers(keys), .integers(steps), .integers(timestamps), .reals(values), .integers(nans)]
     }
 
     /// Maps metric keys to ids, creating the missing ones (another instance may create them at the same time).

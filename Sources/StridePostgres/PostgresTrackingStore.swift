@@ -20,6 +20,9 @@ public final class PostgresTrackingStore: BackendStore {
     let metricKeyIDs = Mutex<[String: Int64]>([:])
     /// Entries of the per-experiment key summary known to be stored, added once their transaction commits.
     let recordedExperimentKeys = Mutex<Set<ExperimentKeyEntry>>([])
+    /// Run id → its experiment, learned from committed writes (a run never moves), so a one-statement
+    /// write knows which key-summary entries are already stored (``Limits/maxCachedRunExperiments``).
+    let runExperiments = Mutex<[String: Int64]>([:])
 
     private init(database: PostgresDatabase) {
         self.database = database

@@ -56,6 +56,28 @@ struct RunContractTests {
         }
     }
 
+    @Test("a single metric, param or tag for a missing or deleted run, or a changed param alone, writes nothing", arguments: StoreBackend.all)
+    func singleWritesRefused(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let runID = try await store.makeRun(in: .defaultExperiment)
+            try await store.logBatch(runID: runID, RunBatch(metrics: [Metric(key: "m", value: 1, timestamp: 1, step: 0)], params: [Param(key: "p", value: "1")]))
+            await #expect(throws: ParamValueConflict(runID: runID, changes: [.init(key: "p", oldValue: "1", newValue: "2")])) {
+                try await store.logBatch(runID: runID, RunBatch(params: [Param(key: "p", value: "2")]))
+            }
+            await #expect(performing: { try await store.logBatch(runID: "missing", RunBatch(metrics: [Metric(key: "m", value: 2, timestamp: 2, step: 1)])) },
+                          throws: isRefusal(StoreError.notFound(.run(id: "missing"))))
+            try await store.setRunLifecycle(id: runID, to: .deleted, at: 3)
+            for batch in [RunBatch(metrics: [Metric(key: "m", value: 2, timestamp: 2, step: 1)]), RunBatch(tags: [Tag(key: "t", value: "v")])] {
+                await #expect(performing: { try await store.logBatch(runID: runID, batch) },
+                              throws: isRefusal(StoreError.notActive(.run(id: runID), stage: .deleted)))
+            }
+            let run = try #require(try await store.run(id: runID))
+            #expect(run.params == [Param(key: "p", value: "1")])
+            #expect(run.latestMetrics == [Metric(key: "m", value: 1, timestamp: 1, step: 0)])
+            #expect(!run.tags.contains { $0.key == "t" })
+        }
+    }
+
     @Test("a batch writes params, tags and the latest metric per key", arguments: StoreBackend.all)
     func batch(backend: StoreBackend) async throws {
         try await withStore(backend) { store in
