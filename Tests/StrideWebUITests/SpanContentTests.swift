@@ -9,7 +9,8 @@ struct SpanContentTests {
     func storedSpan() {
         let content = #"""
             {"traceId":"AAAAAAAAAAAAAAAAAAAAAQ==","spanId":"AAAAAAAAAAI=","name":"tool-call","startTimeUnixNano":"1000","endTimeUnixNano":"5000",
-             "attributes":[{"key":"mlflow.spanInputs","value":{"stringValue":"{\"city\": \"Oslo\"}"}},
+             "attributes":[{"key":"mlflow.spanInputs","value":{"kvlistValue":{"values":[{"key":"city","value":{"stringValue":"Oslo"}}]}}},
+                           {"key":"units","value":{"string_value":"metric"}},
                            {"key":"retries","value":{"intValue":"2"}},{"key":"ratio","value":{"double_value":0.5}},
                            {"key":"ok","value":{"boolValue":true}},{"key":"list","value":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"1"}]}}}],
              "status":{"code":"STATUS_CODE_ERROR","message":"the tide is out"},
@@ -21,11 +22,12 @@ struct SpanContentTests {
         #expect(record.parentID == nil)
         #expect(record.spanType == "TOOL")
         #expect(record.statusMessage == "the tide is out")
-        #expect(record.inputs == #"{"city": "Oslo"}"#)
+        #expect(record.inputs == #"{"city":"Oslo"}"#)
+        #expect(record.attribute("units") == #""metric""#, "a string attribute reads as traces.json writes it: JSON text")
         #expect(record.attribute("retries") == "2")
         #expect(record.attribute("ratio") == "0.5")
         #expect(record.attribute("ok") == "true")
-        #expect(record.attribute("list") == #"["a","1"]"#)
+        #expect(record.attribute("list") == #"["a",1]"#)
         #expect(record.events == [SpanEventRecord(name: "exception", timeNanos: 3000, attributes: [KeyValue(key: "exception.type", value: "ValueError")])])
     }
 

@@ -96,31 +96,46 @@ enum SpanJSON {
     // MARK: Attributes and events
 
     /// Attributes as an object (`traces.json`) or as OpenTelemetry key-value pairs, values as text.
-    static func keyValues(_ value: Any?) -> [KeyValue] {
+    /// `traces.json` writes a span's attribute values as JSON text and an event's as plain values;
+    /// `stringsAsJSON` gives a store's typed values the same look (a string quoted or not).
+    static func keyValues(_ value: Any?, stringsAsJSON: Bool = true) -> [KeyValue] {
         if let object = value as? [String: Any] {
             return object.keys.sorted().map { KeyValue(key: $0, value: text(plain: object[$0])) }
         }
         guard let pairs = value as? [Any] else { return [] }
         return pairs.compactMap { item in
             guard let pair = item as? [String: Any], let key = pair["key"] as? String else { return nil }
-            return KeyValue(key: key, value: text(anyValue: pair["value"]))
+            let value = decoded(anyValue: pair["value"], depth: 0)
+            if !stringsAsJSON, let string = value as? String { return KeyValue(key: key, value: string) }
+            return KeyValue(key: key, value: json(value))
         }
     }
 
-    /// An OpenTelemetry `AnyValue` (`{"stringValue": …}`, `{"int_value": "3"}`, …) as text.
-    private static func text(anyValue value: Any?) -> String {
-        guard let object = value as? [String: Any], let (kind, inner) = object.first else { return text(plain: value) }
+    /// The value an `AnyValue` carries, as a JSON object; nesting past the display limit is cut.
+    private static func decoded(anyValue value: Any?, depth: Int) -> Any {
+        guard depth < maxValueDepth, let object = value as? [String: Any], let (kind, inner) = object.first else { return NSNull() }
         switch kind {
-        case "stringValue", "string_value": return inner as? String ?? text(plain: inner)
-        case "arrayValue", "array_value", "kvlistValue", "kvlist_value":
+        case "stringValue", "string_value", "bytesValue", "bytes_value": return inner as? String ?? NSNull()
+        case "boolValue", "bool_value": return inner as? Bool ?? NSNull()
+        case "intValue", "int_value": return int64(inner).map { NSNumber(value: $0) } ?? NSNull()
+        case "doubleValue", "double_value": return (inner as? NSNumber) ?? NSNull()
+        case "arrayValue", "array_value":
             let values = ((inner as? [String: Any])?["values"] as? [Any]) ?? []
-            if kind.hasPrefix("kvlist") {
-                return json(Dictionary(keyValues(values).map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
+            return values.map { decoded(anyValue: $0, depth: depth + 1) }
+        case "kvlistValue", "kvlist_value":
+            let pairs = ((inner as? [String: Any])?["values"] as? [Any]) ?? []
+            var result: [String: Any] = [:]
+            for case let pair as [String: Any] in pairs {
+                guard let key = pair["key"] as? String else { continue }
+                result[key] = decoded(anyValue: pair["value"], depth: depth + 1)
             }
-            return json(values.map { text(anyValue: $0) })
-        default: return text(plain: inner)
+            return result
+        default: return NSNull()
         }
     }
+
+    /// Deepest `AnyValue` nesting shown; the ingest refuses deeper attributes anyway.
+    private static let maxValueDepth = 64
 
     /// A plain JSON value as text: a string as itself, anything else as JSON.
     private static func text(plain value: Any?) -> String {
@@ -142,7 +157,7 @@ enum SpanJSON {
             guard let event = item as? [String: Any] else { return nil }
             return SpanEventRecord(
                 name: event["name"] as? String ?? "", timeNanos: int64(field(event, "time_unix_nano", "timeUnixNano")),
-                attributes: keyValues(event["attributes"]))
+                attributes: keyValues(event["attributes"], stringsAsJSON: false))
         }
     }
 }
