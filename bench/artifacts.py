@@ -26,6 +26,14 @@ With --s3 (issue 15) both servers keep artifacts in one moto S3 server on loopba
 listing of a folder of 10,000 objects (written with boto3 beforehand) through each server:
 
     python bench/artifacts.py --s3 --servers stride,mlflow --ops put,get,list --size-gib 2 --repeats 1
+
+With --s3 --ceiling it first (before any server) moves the same file to and from moto with boto3 alone, four ways, so the
+report can say what share of the S3 server's own speed each server reaches:
+
+  boto3 put        one streamed PutObject (put_object with the open file)
+  boto3 upload     upload_file with boto3's defaults (8 MiB parts, 10 threads): what mlflow's server does
+  boto3 get        one streamed GetObject read to a file
+  boto3 download   download_file with boto3's defaults (8 MiB ranged GETs, 10 threads)
 """
 
 from __future__ import annotations
@@ -283,12 +291,17 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--out", default=str(BENCH_DIR / "results"))
     ap.add_argument("--s3", action="store_true", help="keep artifacts in a moto S3 server this script starts")
     ap.add_argument("--moto-port", type=int, default=5790)
+    ap.add_argument("--ceiling", action="store_true", help="with --s3: also time boto3 alone against moto")
+    ap.add_argument("--ceiling-ways", default="put,upload,get,download",
+                    help="boto3 ways for --ceiling (download takes minutes on moto: it re-reads the object per range)")
     args = ap.parse_args()
     args.ops = [o.strip() for o in args.ops.split(",") if o.strip()]
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     bad = [o for o in args.ops if o not in OPS] + [s for s in args.servers if s not in ("stride", "mlflow")]
     if bad:
         ap.error(f"unknown server or transfer: {bad}")
+    if args.ceiling and not args.s3:
+        ap.error("--ceiling needs --s3")
     if "list" in args.ops and not args.s3:
         ap.error("the list transfer needs --s3")
     # Servers start in their data directory, so binaries are named by absolute path.
@@ -325,6 +338,7 @@ def main() -> int:
     try:
         log(f"writing a {args.size_gib:g} GiB source file in {scratch}")
         make_source(source, size)
+        ceiling = measure_ceiling(args, source, scratch) if args.ceiling else []
         ports = PortAllocator(args.base_port)
         sessions, cp_mib_s = [], []
         for rep in range(1, args.repeats + 1):
@@ -332,7 +346,8 @@ def main() -> int:
             log(f"rep{rep} cp: {cp_mib_s[-1]:,.0f} MiB/s")
             for name in args.servers:
                 sessions.append(bench_server(name, args, ports, rep, source, scratch))
-        report = build_report(sessions, cp_mib_s, args, meta)
+        report = build_report(sessions, cp_mib_s, args, meta) + ceiling_report(ceiling, sessions, args)
+        meta = meta | {"ceiling": ceiling}
         stem = f"artifacts-{'s3-' if args.s3 else ''}{args.size_gib:g}gib-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
         return write_results(args.out, stem, report, meta | {"cp_mib_s": cp_mib_s}, args, sessions)
     finally:
@@ -360,6 +375,82 @@ def moto_client(args):
 
     return boto3.client("s3", endpoint_url=f"http://{HOST}:{args.moto_port}", region_name="us-east-1",
                         aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def measure_ceiling(args, source: Path, scratch: Path) -> list[dict]:
+    """boto3 alone against the same moto: the S3 server's own speed for this file, four ways."""
+    from boto3.s3.transfer import TransferConfig
+
+    s3 = moto_client(args)
+    size = source.stat().st_size
+    results = []
+
+    def one(way: str, fn) -> None:
+        result: dict = {"way": way}
+        try:
+            result["seconds"] = timed(fn)
+            result["mib_s"] = size / 2**20 / result["seconds"]
+        except Exception as exc:
+            result["error"] = f"{type(exc).__name__}: {str(exc)[:300]}"
+        log(f"boto3 {way}: " + ", ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()))
+        results.append(result)
+
+    def put() -> None:
+        with open(source, "rb") as f:
+            s3.put_object(Bucket=S3_BUCKET, Key="ceiling/put.bin", Body=f)
+
+    def get() -> None:
+        body = s3.get_object(Bucket=S3_BUCKET, Key="ceiling/put.bin")["Body"]
+        with open(scratch / "ceiling-get.bin", "wb") as f:
+            for chunk in body.iter_chunks(1024 * 1024):
+                f.write(chunk)
+
+    ways = {
+        "put": put,
+        "upload": lambda: s3.upload_file(str(source), S3_BUCKET, "ceiling/upload.bin", Config=TransferConfig()),
+        "get": get,
+        "download": lambda: s3.download_file(S3_BUCKET, "ceiling/upload.bin", str(scratch / "ceiling-download.bin"),
+                                             Config=TransferConfig()),
+    }
+    for way in ways:
+        if way in args.ceiling_ways.split(","):
+            one(way, ways[way])
+    for name in ("ceiling-get.bin", "ceiling-download.bin"):
+        target = scratch / name
+        if target.exists():
+            results.append({"way": f"{name} identical", "identical": filecmp.cmp(source, target, shallow=False)})
+            target.unlink()
+    s3.delete_objects(Bucket=S3_BUCKET, Delete={"Objects": [{"Key": "ceiling/put.bin"}, {"Key": "ceiling/upload.bin"}]})
+    return results
+
+
+def ceiling_report(ceiling: list[dict], sessions: list[dict], args) -> str:
+    """The boto3-alone table, and each server's put/get as a share of the best boto3 way."""
+    if not ceiling:
+        return ""
+    lines = ["", "## The S3 server alone (boto3 against the same moto, no tracking server)", "",
+             "| boto3 way | MiB/s | seconds |", "|---|---:|---:|"]
+    speeds = {}
+    for c in ceiling:
+        if "identical" in c:
+            continue
+        speeds[c["way"]] = c.get("mib_s")
+        lines.append(f"| {c['way']} | {fmt(c.get('mib_s'))} | {fmt(c.get('seconds'), '.1f')} |"
+                     + (f" {c['error']}" if "error" in c else ""))
+    identical = [c for c in ceiling if "identical" in c]
+    if identical:
+        lines += ["", "Copies read back by boto3 byte-identical: " + ", ".join(
+            f"{c['way'].split()[0]} {'yes' if c['identical'] else 'NO'}" for c in identical) + "."]
+    best_up = max([v for k, v in speeds.items() if k in ("put", "upload") and v] or [0]) or None
+    best_down = max([v for k, v in speeds.items() if k in ("get", "download") and v] or [0]) or None
+    lines += ["", "| server | transfer | MiB/s | share of boto3's best way |", "|---|---|---:|---:|"]
+    for server in args.servers:
+        for op, best in (("put", best_up), ("get", best_down), ("log", best_up), ("download", best_down)):
+            cells = [o for s in sessions if s["server"] == server for o in s.get("ops", []) if o["op"] == op and "error" not in o]
+            speed = med([c.get("mib_s") for c in cells])
+            if speed is not None:
+                lines.append(f"| {server} | {op} | {fmt(speed)} | {fmt(speed / best * 100 if best else None, '.0f')}% |")
+    return "\n".join(lines) + "\n"
 
 
 def start_moto(args) -> subprocess.Popen:

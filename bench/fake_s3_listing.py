@@ -11,9 +11,22 @@ ListObjectsV2 pages from memory (rendered once, then cached); every other reques
     time curl -s 'http://127.0.0.1:5000/api/2.0/mlflow-artifacts/artifacts?path=0/runA/artifacts/many' -o /dev/null
 
 Any bucket name is accepted; continuation tokens are offsets.
+
+With --time it runs the comparison itself: the fake S3 on PORT, then each server in turn on 127.0.0.1
+with `--artifacts-destination s3://bench/<server>` pointed at it, one warm-up listing and then REPEATS
+timed listings of the folder (10,000 entries, checked) through the artifacts API; it prints the medians.
+
+    python bench/fake_s3_listing.py --time PORT --stride-bin .build/release/stride --mlflow-bin mlflow [--repeats 7]
 """
 
+import json
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -70,5 +83,61 @@ def main() -> None:
     ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
 
 
+LISTED_PATH = "0/runA/artifacts/many"
+
+
+def time_servers(argv: list[str]) -> None:
+    """Times listing the fake folder through each server named by --stride-bin / --mlflow-bin."""
+    port = int(argv[0])
+    options = dict(zip(argv[1::2], argv[2::2]))
+    repeats = int(options.get("--repeats", "7"))
+    servers = [(name, options[f"--{name}-bin"]) for name in ("stride", "mlflow") if f"--{name}-bin" in options]
+    prefixes = [f"{name}/{LISTED_PATH}/" for name, _ in servers]
+    fake = subprocess.Popen([sys.executable, __file__, str(port), *prefixes], start_new_session=True)
+    env = dict(os.environ, MLFLOW_S3_ENDPOINT_URL=f"http://127.0.0.1:{port}", AWS_ACCESS_KEY_ID="x",
+               AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1", MLFLOW_DISABLE_TELEMETRY="true")
+    try:
+        for offset, (name, binary) in enumerate(servers, start=1):
+            server_port = port + offset
+            data = tempfile.mkdtemp(prefix=f"fake-listing-{name}-")
+            cmd = [binary, "server", "--host", "127.0.0.1", "--port", str(server_port),
+                   "--backend-store-uri", f"sqlite:///{data}/{name}.db", "--artifacts-destination", f"s3://bench/{name}"]
+            if name == "mlflow":
+                cmd += ["--workers", "1"]
+            server = subprocess.Popen(cmd, cwd=data, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True)
+            try:
+                url = f"http://127.0.0.1:{server_port}/api/2.0/mlflow-artifacts/artifacts?path={LISTED_PATH}"
+                deadline = time.monotonic() + 180
+                while True:
+                    try:
+                        urllib.request.urlopen(f"http://127.0.0.1:{server_port}/health", timeout=5).read()
+                        break
+                    except OSError:
+                        if time.monotonic() > deadline or server.poll() is not None:
+                            raise RuntimeError(f"{name} did not start")
+                        time.sleep(0.5)
+                seconds = []
+                for attempt in range(repeats + 1):
+                    started = time.monotonic()
+                    listing = json.loads(urllib.request.urlopen(url, timeout=120).read())
+                    elapsed = time.monotonic() - started
+                    if len(listing.get("files", [])) != OBJECTS_PER_PREFIX:
+                        raise RuntimeError(f"{name} listed {len(listing.get('files', []))} entries")
+                    if attempt > 0:  # the first listing warms up connections and caches
+                        seconds.append(elapsed)
+                print(f"{name}: median {statistics.median(seconds):.3f} s, min {min(seconds):.3f} s, "
+                      f"max {max(seconds):.3f} s over {repeats} listings of {OBJECTS_PER_PREFIX} objects", flush=True)
+            finally:
+                os.killpg(server.pid, 15)
+                server.wait(timeout=30)
+    finally:
+        os.killpg(fake.pid, 15)
+        fake.wait(timeout=10)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--time"]:
+        time_servers(sys.argv[2:])
+    else:
+        main()
