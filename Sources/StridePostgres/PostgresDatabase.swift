@@ -130,10 +130,15 @@ extension PostgresConnection {
     /// All rows of `statement`.
     func rows(_ statement: SQL, logger: Logger) async throws -> [SQLRow] {
         var rows: [SQLRow] = []
-        for try await row in try await query(statement.query, logger: logger) {
-            rows.append(try SQLRow(row))
-        }
+        try await forEachRow(statement, logger: logger) { rows.append(try SQLRow($0)) }
         return rows
+    }
+
+    /// Hands each row of `statement` to `body`, as postgres-nio decoded it.
+    func forEachRow(_ statement: SQL, logger: Logger, _ body: (PostgresRow) throws -> Void) async throws {
+        let query = statement.query
+        if statement.isReused, try await executeReused(query, types: statement.parameterTypes, logger: logger, body) { return }
+        for try await row in try await self.query(query, logger: logger) { try body(row) }
     }
 
     /// The first row of `statement`, if any.
@@ -145,7 +150,7 @@ extension PostgresConnection {
     @discardableResult
     func execute(_ statement: SQL, logger: Logger) async throws -> Int {
         var count = 0
-        for try await _ in try await query(statement.query, logger: logger) { count += 1 }
+        try await forEachRow(statement, logger: logger) { _ in count += 1 }
         return count
     }
 }
@@ -161,6 +166,11 @@ struct Session {
 
     func row(_ statement: SQL) async throws -> SQLRow? {
         try await connection.row(statement, logger: logger)
+    }
+
+    /// Hands each row of `statement` to `body` undecoded: for reads of many rows of known columns.
+    func forEachRow(_ statement: SQL, _ body: (PostgresRow) throws -> Void) async throws {
+        try await connection.forEachRow(statement, logger: logger, body)
     }
 
     /// Runs `statement`; returns how many rows it returned (`RETURNING 1` counts changed rows).

@@ -351,6 +351,15 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX evaluation_dataset_records_in_order ON evaluation_dataset_records (dataset_pk, created_time, record_id)",
         ]),
+        // PostgreSQL only (SQLite has no counterpart): statistics of which (key, value) pairs are
+        // common, for the planner's estimate of a `params.x = 'v'` or `tags.x = 'v'` filter. Estimated
+        // from the key and the value separately, a common pair (`lr = 0.01`, a third of the runs) came
+        // out at a tenth of its rows, and at LIMIT 1001 the planner traded the ordered keyset walk for
+        // a scan of every run and a sort, ~1 s a page at 100,000 runs.
+        Migration(version: 14, statements: [
+            "CREATE STATISTICS params_key_value (mcv) ON key, value FROM params",
+            "CREATE STATISTICS run_tags_key_value (mcv) ON key, value FROM run_tags",
+        ]),
     ]
 
     /// Brings the schema up to date on `connection`, holding the advisory lock so that instances

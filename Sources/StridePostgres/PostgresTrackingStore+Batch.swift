@@ -136,6 +136,6 @@ extension PostgresTrackingStore {
     }
 
     static func metricKeyID(_ key: String, in db: Session) async throws -> Int64? {
-        try await db.row(SQL("SELECT key_id FROM metric_keys WHERE key = ?", key))?.int(0)
+        try await db.row(SQL("SELECT key_id FROM metric_keys WHERE key = ?", key).reused())?.int(0)
     }
 }

@@ -43,7 +43,7 @@ extension PostgresTrackingStore {
         guard !missing.isEmpty else { return }
         try await db.execute(SQL(
             "INSERT INTO experiment_keys (experiment_id, kind, key) SELECT ?, ?, * FROM UNNEST(?::text[]) ON CONFLICT DO NOTHING",
-            [.integer(experimentID.value), .integer(kind.rawValue), .texts(missing.sorted())]))
+            [.integer(experimentID.value), .integer(kind.rawValue), .texts(missing.sorted())]).reused())
     }
 
     /// Remembers summary entries whose transaction committed.

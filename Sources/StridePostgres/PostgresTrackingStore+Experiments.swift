@@ -157,7 +157,7 @@ extension PostgresTrackingStore {
 
     static func requireExperiment(_ id: ExperimentID, in db: Session) async throws -> ExperimentRef {
         guard let row = try await db.row(SQL(
-            "SELECT project_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?", id.value))
+            "SELECT project_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?", id.value).reused())
         else {
             throw StoreError.notFound(.experiment(id))
         }

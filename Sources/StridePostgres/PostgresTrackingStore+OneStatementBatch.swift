@@ -1,3 +1,4 @@
+import PostgresNIO
 import Synchronization
 import StrideDomain
 import StrideStore
@@ -18,8 +19,25 @@ extension PostgresTrackingStore {
         return batch.params.isEmpty || (batch.metrics.isEmpty && batch.tags.isEmpty)
     }
 
+    /// The points go in with a plain `INSERT`: `ON CONFLICT DO NOTHING` inserts each row speculatively,
+    /// which made a 1,000-point batch cost PostgreSQL about twice the CPU. A point already stored (a
+    /// client's retry, or the same point twice in one batch) makes the statement fail whole, with
+    /// nothing written, and it runs once more skipping such points.
     func logBatchInOneStatement(
         runID: String, _ batch: RunBatch, knownKeys: [String: Int64], summarized: Set<ExperimentKeyEntry>
+    ) async throws {
+        do {
+            try await logBatchInOneStatement(runID: runID, batch, knownKeys: knownKeys, summarized: summarized, skippingStoredPoints: false)
+        } catch let error as PSQLError where !batch.metrics.isEmpty && error.serverInfo?[.sqlState] == Self.uniqueViolation {
+            try await logBatchInOneStatement(runID: runID, batch, knownKeys: knownKeys, summarized: summarized, skippingStoredPoints: true)
+        }
+    }
+
+    /// SQLSTATE `unique_violation`.
+    private static let uniqueViolation = "23505"
+
+    private func logBatchInOneStatement(
+        runID: String, _ batch: RunBatch, knownKeys: [String: Int64], summarized: Set<ExperimentKeyEntry>, skippingStoredPoints: Bool
     ) async throws {
         let cachedExperiment = runExperiments.withLock { $0[runID] }
         let entries = Self.summaryEntries(of: batch)
@@ -47,7 +65,7 @@ extension PostgresTrackingStore {
                 ,
                 points AS (
                     INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan)
-                    SELECT target.run_pk, p.* FROM target, \(Self.metricArrays) AS p ON CONFLICT DO NOTHING
+                    SELECT target.run_pk, p.* FROM target, \(Self.metricArrays) AS p\(skippingStoredPoints ? " ON CONFLICT DO NOTHING" : "")
                 ),
                 latest AS (
                     INSERT INTO latest_metrics AS l (run_pk, key_id, step, timestamp, value, is_nan)
@@ -89,7 +107,7 @@ extension PostgresTrackingStore {
                 """,
                 [.texts(batch.params.map(\.key)), .texts(batch.params.map(\.value))])
         }
-        let rows = try await database.writeOneStatement { [statement] db in try await db.rows(statement) }
+        let rows = try await database.writeOneStatement { [statement] db in try await db.rows(statement.reused()) }
         guard let first = rows.first else { throw StoreError.notFound(.run(id: runID)) }
         let stage = LifecycleStage(rawValue: first.text(1)) ?? .active
         guard stage == .active else { throw StoreError.notActive(.run(id: runID), stage: stage) }

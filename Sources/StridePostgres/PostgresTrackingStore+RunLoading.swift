@@ -8,11 +8,11 @@ extension PostgresTrackingStore {
         let pks = SQLValue.integers(rows.map { $0.int(0) })
 
         var params: [Int64: [Param]] = [:]
-        for row in try await db.rows(SQL("SELECT run_pk, key, value FROM params WHERE run_pk = ANY(?) ORDER BY run_pk, key", [pks])) {
+        for row in try await db.rows(SQL("SELECT run_pk, key, value FROM params WHERE run_pk = ANY(?) ORDER BY run_pk, key", [pks]).reused()) {
             params[row.int(0), default: []].append(Param(key: row.text(1), value: row.text(2)))
         }
         var tags: [Int64: [Tag]] = [:]
-        for row in try await db.rows(SQL("SELECT run_pk, key, value FROM run_tags WHERE run_pk = ANY(?) ORDER BY run_pk, key", [pks])) {
+        for row in try await db.rows(SQL("SELECT run_pk, key, value FROM run_tags WHERE run_pk = ANY(?) ORDER BY run_pk, key", [pks]).reused()) {
             tags[row.int(0), default: []].append(Tag(key: row.text(1), value: row.text(2)))
         }
         var metrics: [Int64: [Metric]] = [:]
@@ -21,7 +21,7 @@ extension PostgresTrackingStore {
             SELECT l.run_pk, k.key, l.step, l.timestamp, l.value, l.is_nan
             FROM latest_metrics l JOIN metric_keys k ON k.key_id = l.key_id
             WHERE l.run_pk = ANY(?) ORDER BY l.run_pk, k.key
-            """, [pks]))
+            """, [pks]).reused())
         {
             metrics[row.int(0), default: []].append(Metric(
                 key: row.text(1), value: StoredMetricValue.decode(value: row.double(4), isNaN: row.int(5)), timestamp: row.int(3),
@@ -29,7 +29,7 @@ extension PostgresTrackingStore {
         }
         var inputTags: [Int64: [Int64: [Tag]]] = [:]
         for row in try await db.rows(SQL(
-            "SELECT run_pk, dataset_pk, key, value FROM run_input_tags WHERE run_pk = ANY(?) ORDER BY key", [pks]))
+            "SELECT run_pk, dataset_pk, key, value FROM run_input_tags WHERE run_pk = ANY(?) ORDER BY key", [pks]).reused())
         {
             inputTags[row.int(0), default: [:]][row.int(1), default: []].append(Tag(key: row.text(2), value: row.text(3)))
         }
@@ -39,7 +39,7 @@ extension PostgresTrackingStore {
             SELECT i.run_pk, d.dataset_pk, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
             FROM run_inputs i JOIN datasets d ON d.dataset_pk = i.dataset_pk
             WHERE i.run_pk = ANY(?) ORDER BY d.dataset_pk
-            """, [pks]))
+            """, [pks]).reused())
         {
             let runPK = row.int(0)
             inputs[runPK, default: []].append(DatasetInput(
@@ -49,11 +49,11 @@ extension PostgresTrackingStore {
                 tags: inputTags[runPK]?[row.int(1)] ?? []))
         }
         var modelInputs: [Int64: [ModelInput]] = [:]
-        for row in try await db.rows(SQL("SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk = ANY(?) ORDER BY model_id", [pks])) {
+        for row in try await db.rows(SQL("SELECT run_pk, model_id FROM run_model_inputs WHERE run_pk = ANY(?) ORDER BY model_id", [pks]).reused()) {
             modelInputs[row.int(0), default: []].append(ModelInput(modelID: row.text(1)))
         }
         var outputs: [Int64: [ModelOutput]] = [:]
-        for row in try await db.rows(SQL("SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk = ANY(?) ORDER BY step, model_id", [pks])) {
+        for row in try await db.rows(SQL("SELECT run_pk, model_id, step FROM run_outputs WHERE run_pk = ANY(?) ORDER BY step, model_id", [pks]).reused()) {
             outputs[row.int(0), default: []].append(ModelOutput(modelID: row.text(1), step: row.int(2)))
         }
         return rows.map { row in

@@ -22,7 +22,7 @@ extension PostgresTrackingStore {
             // One row more than asked tells whether a next page exists.
             while segment < plan.segments.count, rows.count <= query.maxResults {
                 if plan.segments[segment].canMatch {
-                    let found = try await db.rows(plan.statement(segment: segment, after: after, limit: query.maxResults + 1 - rows.count))
+                    let found = try await db.rows(plan.statement(segment: segment, after: after, limit: query.maxResults + 1 - rows.count).reused())
                     rows += found.map { ($0, segment) }
                 }
                 segment += 1

@@ -5,8 +5,10 @@ public import StrideStore
 extension PostgresTrackingStore {
     public func createRun(_ run: NewRun) async throws -> Run {
         let summarized = recordedExperimentKeys.withLock { summary in summary }
+        if let created = try await createRunInOneStatement(run, summarized: summarized) { return created }
         let (created, newSummary) = try await database.write { db -> (Run, [ExperimentKeyEntry]) in
             let experiment = try await Self.requireActiveExperiment(run.experimentID, in: db)
+            self.remember(experiment: run.experimentID.value, artifactLocation: experiment.artifactLocation)
             let info = RunInfo(
                 runID: run.runID, experimentID: run.experimentID, runName: run.runName, userID: run.userID, status: .running,
                 startTime: run.startTime, endTime: nil, artifactURI: run.artifactURI(experiment.artifactLocation),
@@ -17,7 +19,7 @@ extension PostgresTrackingStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_pk
                 """,
                 info.runID, info.experimentID.value, info.runName, info.userID, info.status.number, info.startTime, info.endTime,
-                info.artifactURI, info.lifecycleStage.rawValue))
+                info.artifactURI, info.lifecycleStage.rawValue).reused())
             try await Self.upsertRunTags(run.tags, runPK: inserted?.int(0) ?? 0, in: db)
             var newSummary: [ExperimentKeyEntry] = []
             try await Self.recordKeys(run.tags.map(\.key), kind: .tag, experimentID: run.experimentID, known: summarized, into: &newSummary, in: db)
@@ -30,7 +32,7 @@ extension PostgresTrackingStore {
     /// The run with its params, latest metrics, tags and inputs, read from one snapshot.
     public func run(id: String) async throws -> Run? {
         try await database.snapshot { db in
-            guard let row = try await db.row(SQL(Self.runSelect + " WHERE run_uuid = ?", id)) else { return nil }
+            guard let row = try await db.row(SQL(Self.runSelect + " WHERE run_uuid = ?", id).reused()) else { return nil }
             return try await Self.loadRuns([row], in: db).first
         }
     }
@@ -150,7 +152,7 @@ extension PostgresTrackingStore {
     }
 
     static func requireRun(_ id: String, in db: Session) async throws -> RunRef {
-        guard let row = try await db.row(SQL("SELECT run_pk, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?", id)) else {
+        guard let row = try await db.row(SQL("SELECT run_pk, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?", id).reused()) else {
             throw StoreError.notFound(.run(id: id))
         }
         return RunRef(pk: row.int(0), experimentID: ExperimentID(row.int(1)), stage: LifecycleStage(rawValue: row.text(2)) ?? .active)
@@ -171,6 +173,6 @@ extension PostgresTrackingStore {
             INSERT INTO run_tags (run_pk, key, value) SELECT ?, * FROM UNNEST(?::text[], ?::text[])
             ON CONFLICT (run_pk, key) DO UPDATE SET value = excluded.value
             """,
-            [.integer(runPK), .texts(unique.map(\.key)), .texts(unique.map(\.value))]))
+            [.integer(runPK), .texts(unique.map(\.key)), .texts(unique.map(\.value))]).reused())
     }
 }

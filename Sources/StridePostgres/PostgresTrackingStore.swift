@@ -23,6 +23,9 @@ public final class PostgresTrackingStore: BackendStore {
     /// Run id → its experiment, learned from committed writes (a run never moves), so a one-statement
     /// write knows which key-summary entries are already stored (``Limits/maxCachedRunExperiments``).
     let runExperiments = Mutex<[String: Int64]>([:])
+    /// Experiment → the artifact location its runs' URIs derive from, as last read; a one-statement
+    /// create-run writes only while the stored location still equals it (``Limits/maxCachedExperimentLocations``).
+    let experimentLocations = Mutex<[Int64: String]>([:])
 
     private init(database: PostgresDatabase) {
         self.database = database

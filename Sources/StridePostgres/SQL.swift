@@ -35,6 +35,8 @@ extension Optional: SQLConvertible where Wrapped: SQLConvertible { var sqlValue:
 struct SQL: Sendable {
     var sql: String
     var arguments: [SQLValue]
+    /// Whether the statement is sent as a named prepared statement (``reused()``).
+    var isReused = false
 
     init(_ sql: String, _ arguments: [SQLValue] = []) {
         self.sql = sql
@@ -51,7 +53,35 @@ struct SQL: Sendable {
     }
 
     static func + (lhs: SQL, rhs: SQL) -> SQL {
-        SQL(lhs.sql + rhs.sql, lhs.arguments + rhs.arguments)
+        var sum = SQL(lhs.sql + rhs.sql, lhs.arguments + rhs.arguments)
+        sum.isReused = lhs.isReused
+        return sum
+    }
+
+    /// This statement, sent as a named prepared statement (``ReusedStatement``): parsed once per
+    /// connection, its plan kept by PostgreSQL when it judges a generic plan as good. For the hot
+    /// statements, whose text comes from a few fixed shapes.
+    func reused() -> SQL {
+        var statement = self
+        statement.isReused = true
+        return statement
+    }
+
+    /// The parameter types PostgreSQL is told at preparation, one per argument, as the bindings encode them.
+    var parameterTypes: [PostgresDataType] {
+        arguments.map { argument in
+            switch argument {
+            case .null: .null
+            case .integer: .int8
+            case .real: .float8
+            case .text: .text
+            case .bytes: .bytea
+            case .bool: .bool
+            case .integers: .int8Array
+            case .reals: .float8Array
+            case .texts: .textArray
+            }
+        }
     }
 
     /// postgres-nio's query: `?` outside quoted text becomes `$n`.
