@@ -137,7 +137,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
-        // `stride import`'s reader of MLflow's own SQLite schema, an adapter behind the service's MLflowSource.
+        // `stride import`'s SQLite source: MLflow's database file under the store layer's MLflowSchemaReader (PostgreSQL's is in StridePostgres).
         .target(
             name: "StrideMLflowSource",
             dependencies: [
@@ -172,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "stride",
             dependencies: [
-                "StrideServer", "StrideService", "StrideDomain", "StrideS3Artifacts",
+                "StrideServer", "StrideService", "StrideStore", "StrideDomain", "StrideS3Artifacts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -185,7 +185,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "StrideMLflowSourceTests", dependencies: ["StrideMLflowSource", "StrideService", "StrideDomain", .product(name: "GRDB", package: "GRDB.swift")],
+            name: "StrideMLflowSourceTests", dependencies: ["StrideMLflowSource", "StrideStore", "StrideService", "StrideDomain", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServiceTests",

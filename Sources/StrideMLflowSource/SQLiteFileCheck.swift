@@ -1,4 +1,5 @@
 import Foundation
+import StrideStore
 
 /// Checks on an SQLite file made from its header alone, before SQLite opens it: that it is one,
 /// and that it is whole (SQLite notices a truncated file only when it reaches a missing page).

@@ -2,23 +2,25 @@ import Foundation
 public import Logging
 import StrideDomain
 import StrideMLflowSource
+import StridePostgres
 import StrideStore
 public import StrideService
 
 /// `stride import`'s composition: the MLflow source it names, and the store and artifact folder
 /// `stride server` would use for `configuration`, opened and checked the way the server does.
 public enum MLflowImportSetup {
-    /// Imports `sourceURI` (`sqlite:///<path>`) with the artifacts below `artifactRoot` (a folder or
-    /// `file:` URI; default: `mlartifacts` beside the database). The source is checked before the
-    /// store is touched, so a foreign or truncated file changes nothing.
+    /// Imports `sourceURI` (`sqlite:///<path>` or `postgresql://...`) with the artifacts below
+    /// `artifactRoot` (a folder or `file:` URI; default: `mlartifacts` beside an SQLite database, or in
+    /// the working directory for PostgreSQL, as `mlflow server` makes it). The source is checked
+    /// before the store is touched, so a foreign, truncated or unknown database changes nothing.
     public static func run(
         _ configuration: ServerConfiguration, from sourceURI: String, artifactRoot: String?, options: MLflowImporter.Options, logger: Logger,
         announce: @escaping @Sendable (String) -> Void, progress: @escaping @Sendable (ImportProgress) -> Void
     ) async throws -> ImportReport {
-        let sourcePath = try sourceFile(sourceURI)
-        let source = try MLflowSQLiteSource.open(path: sourcePath)
-        defer { try? source.close() }
-        let root = try artifactRootFolder(artifactRoot, besides: sourcePath)
+        let opened = try await openSource(sourceURI, logger: logger)
+        defer { opened.close() }
+        let root = try artifactRootFolder(artifactRoot, defaultFolder: opened.defaultArtifactRoot)
+        let source = opened.source
         let locations = try StorageLocations.inspect(configuration)
         if options.dryRun, !locations.storeExists {
             return ImportReport(inventory: try await source.inventory())
@@ -33,8 +35,36 @@ public enum MLflowImportSetup {
         }
     }
 
+    /// An opened source, how to close it, and where its server kept artifacts by default.
+    struct OpenedSource {
+        var source: any MLflowSource
+        var defaultArtifactRoot: String
+        var close: () -> Void
+    }
+
+    /// The MLflow database `uri` names, opened and its schema checked.
+    static func openSource(_ uri: String, logger: Logger) async throws -> OpenedSource {
+        if PostgresSettings.names(uri) {
+            // MLflow's database has its own credentials: Stride's STRIDE_DATABASE_PASSWORD is not offered to it.
+            let environment = ProcessInfo.processInfo.environment.filter { $0.key == "USER" }
+            let settings: PostgresSettings
+            do {
+                settings = try PostgresSettings(uri: uri, environment: environment)
+            } catch {
+                throw StartupFailure("--from: \(error.description)")
+            }
+            let database = try await MLflowPostgresSource.open(settings: settings, logger: logger)
+            let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("mlartifacts").standardizedFileURL.path
+            return OpenedSource(source: MLflowSchemaReader(database), defaultArtifactRoot: folder, close: { database.close() })
+        }
+        let path = try sourceFile(uri)
+        let database = try MLflowSQLiteSource.open(path: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("mlartifacts").standardizedFileURL.path
+        return OpenedSource(source: MLflowSchemaReader(database), defaultArtifactRoot: folder, close: { try? database.close() })
+    }
+
     private static func importing(
-        _ source: MLflowSQLiteSource, root: String, store: any BackendStore, imports: any ImportStore, configuration: ServerConfiguration,
+        _ source: any MLflowSource, root: String, store: any BackendStore, imports: any ImportStore, configuration: ServerConfiguration,
         artifactsDirectory: String, options: MLflowImporter.Options, progress: @escaping @Sendable (ImportProgress) -> Void
     ) async throws -> ImportReport {
         guard try await store.project(named: options.project) != nil else {
@@ -53,21 +83,23 @@ public enum MLflowImportSetup {
         return try await importer.run(progress: progress)
     }
 
-    /// The file an `--from` URI names; relative paths are read from the working directory.
+    /// The SQLite file an `--from` URI names; relative paths are read from the working directory.
     static func sourceFile(_ uri: String) throws(StartupFailure) -> String {
         if uri.hasPrefix("sqlite:///") {
             let path = String(uri.dropFirst("sqlite:///".count))
             guard !path.isEmpty else { throw StartupFailure("--from 'sqlite:///' names no file: use e.g. sqlite:///mlflow.db.") }
             return URL(fileURLWithPath: path).standardizedFileURL.path
         }
-        if uri.hasPrefix("postgresql:") || uri.hasPrefix("postgres:") || uri.hasPrefix("mysql") {
-            throw StartupFailure("--from '\(uri)': Stride imports MLflow's SQLite databases so far; PostgreSQL sources are planned.")
+        if uri.hasPrefix("mysql") || uri.hasPrefix("mssql") {
+            throw StartupFailure("--from '\(uri)': Stride imports MLflow's SQLite and PostgreSQL databases; MySQL and SQL Server sources are not supported.")
         }
-        throw StartupFailure("--from '\(uri)' is not a database URI: use sqlite:///<relative path> or sqlite:////<absolute path>, as given to `mlflow server --backend-store-uri`.")
+        throw StartupFailure(
+            "--from '\(uri)' is not a database URI: use sqlite:///<relative path>, sqlite:////<absolute path> or postgresql://user@host:5432/database, "
+                + "as given to `mlflow server --backend-store-uri`.")
     }
 
     /// The absolute folder `--artifacts` names (a path or `file:` URI), which must exist.
-    static func artifactRootFolder(_ given: String?, besides databaseFile: String) throws(StartupFailure) -> String {
+    static func artifactRootFolder(_ given: String?, defaultFolder: String) throws(StartupFailure) -> String {
         let folder: String
         if let given, given.hasPrefix("file:") {
             guard let url = URL(string: given), url.isFileURL else { throw StartupFailure("--artifacts '\(given)' is not a file: URI.") }
@@ -78,7 +110,7 @@ public enum MLflowImportSetup {
             }
             folder = URL(fileURLWithPath: given).standardizedFileURL.path
         } else {
-            folder = URL(fileURLWithPath: databaseFile).deletingLastPathComponent().appendingPathComponent("mlartifacts").standardizedFileURL.path
+            folder = defaultFolder
         }
         guard PathKind(of: folder) == .directory else {
             throw StartupFailure(

@@ -11,17 +11,19 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import an MLflow tracking database and its artifacts.",
         discussion: """
-            Reads MLflow's SQLite database directly (MLflow 2.0 to 3.17; it is opened read-only) and writes into the \
+            Reads MLflow's SQLite or PostgreSQL database directly (MLflow 2.0 to 3.17; read only) and writes into the \
             store and artifact folder that `stride server` uses with the same flags and environment. Run ids, \
             experiment names, model names and version numbers are kept; experiment ids too unless Stride has them \
             already. Importing again adds only what is missing, so an interrupted import is resumed by running it again.
             """)
 
-    @Option(help: ArgumentHelp("The MLflow database: sqlite:///<relative path> or sqlite:////<absolute path>.", valueName: "uri"))
+    @Option(help: ArgumentHelp(
+        "The MLflow database, as given to `mlflow server --backend-store-uri`: sqlite:///<relative path>, sqlite:////<absolute path> or postgresql://user:password@host:5432/database.",
+        valueName: "uri"))
     var from: String
 
     @Option(help: ArgumentHelp(
-        "MLflow's artifact root: the folder (or file: URI) `mlflow server` stored artifacts in, which mlflow-artifacts:/ URIs are relative to (default: mlartifacts beside the database).",
+        "MLflow's artifact root: the folder (or file: URI) `mlflow server` stored artifacts in, which mlflow-artifacts:/ URIs are relative to (default: mlartifacts beside an SQLite database, ./mlartifacts for PostgreSQL).",
         valueName: "folder"))
     var artifacts: String?
 

@@ -1,5 +1,6 @@
 import Foundation
 import StrideService
+import StrideStore
 import Synchronization
 
 #if canImport(Glibc)

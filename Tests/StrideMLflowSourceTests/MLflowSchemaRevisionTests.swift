@@ -1,5 +1,6 @@
 import Testing
 @testable import StrideMLflowSource
+import StrideStore
 
 @Suite("MLflow schema revisions: which databases stride import reads")
 struct MLflowSchemaRevisionTests {

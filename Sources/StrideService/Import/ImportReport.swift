@@ -1,3 +1,5 @@
+public import StrideStore
+
 /// How far an import got, for a progress bar or progress lines.
 public struct ImportProgress: Sendable, Equatable {
     public enum Stage: String, Sendable {

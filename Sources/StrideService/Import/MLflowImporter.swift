@@ -114,47 +114,67 @@ public struct MLflowImporter: Sendable {
 
     // MARK: Runs
 
+    /// Reads runs and writes them in transactions of about `pointsPerTransaction` points, one write
+    /// in flight while the next batch is read, so reading MLflow's rows and Stride's inserts overlap.
     private func importRuns(
         _ runList: [SourceRunEntry], plan: inout ImportPlan, report: inout ImportReport, progress: @escaping @Sendable (ImportProgress) -> Void
     ) async throws {
-        var pending = PendingRuns(budget: options.pointsPerTransaction)
         // Points of runs found complete count as done, so the bar ends full on a second import too.
-        var skippedPoints = 0
         let totalPoints = runList.reduce(0) { $0 + $1.metricPoints }
         progress(ImportProgress(stage: .runs, done: 0, total: totalPoints))
-        for chunk in runList.chunked(into: Self.runsPerLookup) {
-            let wanted = try await runsToRead(Array(chunk), plan: plan, report: &report)
-            let wantedIDs = Set(wanted.map(\.runID))
-            skippedPoints += chunk.lazy.filter { !wantedIDs.contains($0.runID) }.reduce(0) { $0 + $1.metricPoints }
-            for var run in try await source.runs(ids: wanted.map(\.runID)) {
-                guard let target = plan.experiments[run.info.experimentID] else { continue }
-                run.info.experimentID = target.id
-                let runID = run.info.runID
-                run.info.artifactURI = plan.relocated(run.info.artifactURI, handling: options.artifacts, sourceRoot: sourceRoot) {
-                    locations.runLocation(experimentLocation: target.location, runID: runID)
+        let store = self.store
+        let start = (plan: plan, report: report)
+        (plan, report) = try await withThrowingTaskGroup(of: Int.self, returning: (ImportPlan, ImportReport).self) { writes in
+            var (plan, report) = start
+            var pending = PendingRuns(budget: options.pointsPerTransaction)
+            var done = 0
+            var writing = false
+            /// Waits for the write in flight, then starts writing what is pending.
+            func write(_ batch: [ImportedRun]) async throws {
+                if writing, let written = try await writes.next() {
+                    done += written
+                    progress(ImportProgress(stage: .runs, done: done, total: totalPoints))
                 }
-                report.runsImported += 1
-                report.params += run.params.count
-                report.tags += run.tags.count
-                var position: Int64? = nil
-                var part = run
-                repeat {
-                    let room = max(1, pending.budget - pending.points)
-                    let page = try await source.metricHistory(runID: run.info.runID, after: position, limit: room)
-                    part.metrics = page.points
-                    position = page.next
-                    report.metricPoints += page.points.count
-                    pending.add(part)
-                    if pending.isFull {
-                        try await store.importRuns(pending.take())
-                        progress(ImportProgress(stage: .runs, done: report.metricPoints + skippedPoints, total: totalPoints))
-                    }
-                    part = ImportedRun(info: run.info, deletedTime: run.deletedTime)
-                } while position != nil
+                let points = batch.reduce(0) { $0 + $1.metrics.count }
+                writes.addTask {
+                    try await store.importRuns(batch)
+                    return points
+                }
+                writing = true
             }
+            for chunk in runList.chunked(into: Self.runsPerLookup) {
+                let wanted = try await runsToRead(Array(chunk), plan: plan, report: &report)
+                let wantedIDs = Set(wanted.map(\.runID))
+                done += chunk.lazy.filter { !wantedIDs.contains($0.runID) }.reduce(0) { $0 + $1.metricPoints }
+                for var run in try await source.runs(ids: wanted.map(\.runID)) {
+                    guard let target = plan.experiments[run.info.experimentID] else { continue }
+                    run.info.experimentID = target.id
+                    let runID = run.info.runID
+                    run.info.artifactURI = plan.relocated(run.info.artifactURI, handling: options.artifacts, sourceRoot: sourceRoot) {
+                        locations.runLocation(experimentLocation: target.location, runID: runID)
+                    }
+                    report.runsImported += 1
+                    report.params += run.params.count
+                    report.tags += run.tags.count
+                    var position: Int64? = nil
+                    var part = run
+                    repeat {
+                        let room = max(1, pending.budget - pending.points)
+                        let page = try await source.metricHistory(runID: run.info.runID, after: position, limit: room)
+                        part.metrics = page.points
+                        position = page.next
+                        report.metricPoints += page.points.count
+                        pending.add(part)
+                        if pending.isFull { try await write(pending.take()) }
+                        part = ImportedRun(info: run.info, deletedTime: run.deletedTime)
+                    } while position != nil
+                }
+            }
+            try await write(pending.take())
+            if let written = try await writes.next() { done += written }
+            progress(ImportProgress(stage: .runs, done: done, total: totalPoints))
+            return (plan, report)
         }
-        try await store.importRuns(pending.take())
-        progress(ImportProgress(stage: .runs, done: report.metricPoints + skippedPoints, total: totalPoints))
     }
 
     /// The runs of `chunk` that are missing or incomplete; complete ones are counted as present.

@@ -52,15 +52,15 @@ public struct MLflowSchemaRevision: Sendable, Equatable {
     }
 
     /// `registered_model_aliases` (MLflow 2.3).
-    var hasAliases: Bool { since("3500859a5d39") }
+    public var hasAliases: Bool { since("3500859a5d39") }
     /// `datasets`, `inputs` and `input_tags` (MLflow 2.4).
-    var hasDatasets: Bool { since("7f2a7d5fae7d") }
+    public var hasDatasets: Bool { since("7f2a7d5fae7d") }
     /// `model_versions.storage_location`.
-    var hasStorageLocation: Bool { since("acf3f17fdcc7") }
+    public var hasStorageLocation: Bool { since("acf3f17fdcc7") }
     /// The logged-model tables and run outputs (MLflow 3.0).
-    var hasLoggedModels: Bool { since("400f98739977") }
+    public var hasLoggedModels: Bool { since("400f98739977") }
     /// `inputs.step`.
-    var hasInputStep: Bool { since("6953534de441") }
+    public var hasInputStep: Bool { since("6953534de441") }
 }
 
 /// A source Stride cannot read, in words that say what to do.

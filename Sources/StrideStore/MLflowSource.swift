@@ -1,10 +1,8 @@
-public import NIOCore
 public import StrideDomain
-public import StrideStore
 
-/// An MLflow tracking database read for `stride import` (the port its readers implement: SQLite
-/// today, PostgreSQL later). Everything comes in the source's own ids and artifact URIs; the
-/// importer maps them.
+/// An MLflow tracking database read for `stride import`: the port its two readers implement, MLflow's
+/// SQLite file (StrideMLflowSource) and MLflow's PostgreSQL database (StridePostgres). Everything
+/// comes in the source's own ids and artifact URIs; the importer maps them.
 public protocol MLflowSource: Sendable {
     /// What the source holds.
     func inventory() async throws -> SourceInventory
@@ -22,7 +20,8 @@ public protocol MLflowSource: Sendable {
     func runContents(ids: [String]) async throws -> [String: RunContents]
 
     /// Up to `limit` points of a run's history after `position` (nil: from the start), and the
-    /// position to continue from when more remain.
+    /// position to continue from when more remain. Positions are the source's own (SQLite's rowid,
+    /// PostgreSQL's count of points already read); only the source reads them.
     func metricHistory(runID: String, after position: Int64?, limit: Int) async throws -> (points: [Metric], next: Int64?)
 
     /// Logged models (MLflow 3) with tags, params and metrics.
@@ -58,16 +57,4 @@ public struct SourceRunEntry: Sendable, Equatable {
         self.experimentID = experimentID
         self.metricPoints = metricPoints
     }
-}
-
-/// The files below MLflow's artifact root, read for copying.
-public protocol SourceFiles: Sendable {
-    /// Whether a folder is at this absolute path.
-    func isFolder(_ path: String) -> Bool
-
-    /// Every regular file below `folder`, as paths relative to it with sizes; empty when the folder is missing.
-    func files(below folder: String) async throws -> [(path: String, size: Int64)]
-
-    /// The bytes of the file at `path`, in chunks.
-    func contents(of path: String) -> AsyncThrowingStream<ByteBuffer, any Error>
 }
