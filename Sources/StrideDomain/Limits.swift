@@ -148,6 +148,10 @@ extension Limits {
     // The PostgreSQL store's in-process caches of insert-only facts.
     /// Runs whose experiment the PostgreSQL store remembers (a run never changes experiment); the map is cleared when it reaches this size.
     public static let maxCachedRunExperiments = 100_000
+    /// Experiments whose artifact location the PostgreSQL store remembers for one-statement create-run; the map is cleared at this size.
+    public static let maxCachedExperimentLocations = 10_000
+    /// Distinct statement shapes the PostgreSQL store prepares by name on each connection; further shapes are sent unnamed.
+    public static let maxReusedStatementShapes = 256
 }
 
 // The web UI's trace pages: what one page draws and shows, so a hostile trace cannot make a page huge or slow.
