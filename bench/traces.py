@@ -263,8 +263,9 @@ def run_ingest(args, port: int, sid: int, exp_id: str, template: Path, cell: int
     return res
 
 
-def seed(args, port: int, exp_id: str, budget_s: float) -> tuple[int, float]:
-    """Seeds up to --traces search traces in chunks of 200 over 4 connections; stops at the budget."""
+def seed(args, port: int, exp_id: str, budget_s: float, workers: int) -> tuple[int, float]:
+    """Seeds up to --traces search traces in chunks of 200 over `workers` connections; stops at the budget.
+    mlflow gets one connection: concurrent OTLP exports fail on its SQLite store with `database is locked`."""
     chunk, started = 200, time.monotonic()
     firsts = list(range(0, args.traces, chunk))
     done, lock, over = [], threading.Lock(), threading.Event()
@@ -272,7 +273,7 @@ def seed(args, port: int, exp_id: str, budget_s: float) -> tuple[int, float]:
     def work(worker: int) -> None:
         conn = Conn(port)
         try:
-            for first in firsts[worker::4]:
+            for first in firsts[worker::workers]:
                 if over.is_set():
                     return
                 export(conn, exp_id, seed_body(first, min(chunk, args.traces - first)))
@@ -283,8 +284,8 @@ def seed(args, port: int, exp_id: str, budget_s: float) -> tuple[int, float]:
         finally:
             conn.close()
 
-    with cf.ThreadPoolExecutor(4) as pool:
-        list(pool.map(work, range(4)))
+    with cf.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(work, range(workers)))
     # the fixture is the traces 0..n-1 with no gap: keep only the complete prefix of chunks
     seeded, n = sorted(done), 0
     for first in seeded:
@@ -367,7 +368,7 @@ def bench_server(name: str, args, ports: PortAllocator) -> dict:
 
         search_exp = api.create_experiment(f"search-{int(time.time())}")
         budget = args.seed_budget_s if name != "stride" else 3600
-        seeded, seconds = seed(args, port, search_exp, budget)
+        seeded, seconds = seed(args, port, search_exp, budget, 4 if name == "stride" else 1)
         session["seeded"], session["seed_s"] = seeded, seconds
         log(f"  {name:6s} seeded {seeded:,} traces in {seconds:.1f} s ({seeded / seconds:,.0f} traces/s)")
         big_exp = api.create_experiment(f"big-{int(time.time())}")
