@@ -164,6 +164,9 @@ extension Limits {
     public static let maxSpanValueDisplayBytes = 16 * 1024
     /// Largest `traces.json` artifact the trace page reads for spans the store does not hold.
     public static let maxTraceArtifactReadBytes = 16 * 1024 * 1024
+    /// JSON values the trace page reads from one stored span or `traces.json` (~120 bytes each once
+    /// parsed); a bigger one shows as a span without attributes.
+    public static let maxSpanJSONValuesShown = 1_000_000
 }
 
 // MLflow 3 evaluation datasets (`/api/3.0/mlflow/datasets/…`): MLflow's column widths, and bounds on

@@ -10,13 +10,32 @@ public struct TokenUsage: Sendable, Equatable {
     public private(set) var counts: [(key: String, value: Int64)]
 
     /// Usage from the counts a span reports; keys outside MLflow's are ignored, and a usage
-    /// that reports none of them is nil.
-    public init?(reported: [(key: String, value: Int64)]) {
+    /// that reports none of them is nil. `fillingRequired` gives every required count a value, zero
+    /// when unreported, as MLflow's ingest does; without it only the reported counts are kept, so a
+    /// page can name just what the client sent.
+    public init?(reported: [(key: String, value: Int64)], fillingRequired: Bool = true) {
         let known = Self.requiredKeys + Self.optionalKeys
         let relevant = reported.filter { known.contains($0.key) && $0.value >= 0 }
         guard !relevant.isEmpty else { return nil }
-        counts = Self.requiredKeys.map { key in (key, relevant.last { $0.key == key }?.value ?? 0) }
-            + Self.optionalKeys.compactMap { key in relevant.last { $0.key == key }.map { (key, $0.value) } }
+        counts = Self.requiredKeys.compactMap { key in
+            relevant.last { $0.key == key }.map { (key, $0.value) } ?? (fillingRequired ? (key, 0) : nil)
+        } + Self.optionalKeys.compactMap { key in relevant.last { $0.key == key }.map { (key, $0.value) } }
+    }
+
+    /// The counts present in a JSON object as clients and autologgers write it, unreported ones left
+    /// out: whole numbers, integral floats or digit strings; other members are ignored. Nil when the
+    /// text is not an object or holds none of MLflow's counts.
+    public init?(presentIn jsonText: String) {
+        guard case .object(let members) = try? JSONParser.parse(Array(jsonText.utf8)) else { return nil }
+        let reported: [(key: String, value: Int64)] = members.compactMap { member in
+            switch member.value {
+            case .integer(let value): (member.key, value)
+            case .double(let value): Int64(exactly: value).map { (member.key, $0) }
+            case .string(let text): Int64(text).map { (member.key, $0) }
+            default: nil
+            }
+        }
+        self.init(reported: reported, fillingRequired: false)
     }
 
     /// Reads the flat JSON object of counts that ``jsonText`` writes (and MLflow's clients send); nil for anything else.

@@ -14,12 +14,7 @@ struct TraceSearchSQL {
             .map { (expression: Self.expression($0.key), ascending: $0.ascending) }
             + [(expression: "t.trace_id", ascending: true)]
         orderCount = terms.count
-        var conditions = [
-            SQLFragment(
-                "t.experiment_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
-                [JSONText.array(query.experimentIDs.map(\.description)).databaseValue]),
-            FilterSQL.condition(query.filter, clause: Self.condition),
-        ]
+        var conditions = [Self.experiments(query.experimentIDs), FilterSQL.condition(query.filter, clause: Self.condition)]
         if let after = query.after, after.values.count == terms.count {
             conditions.append(Self.keyset(terms, after.values))
         }
@@ -29,6 +24,13 @@ struct TraceSearchSQL {
         sql = SQLFragment(
             "SELECT t.trace_pk, \(selected) FROM traces t WHERE \(condition.sql) ORDER BY \(order) LIMIT ?",
             condition.arguments + [(query.maxResults + 1).databaseValue])
+    }
+
+    /// One experiment (the usual search) as an equality, so SQLite walks an index in the page's
+    /// order and stops after a page; with an `IN` list it sorts every trace of the experiments first.
+    private static func experiments(_ ids: [ExperimentID]) -> SQLFragment {
+        if ids.count == 1, let only = ids.first { return SQLFragment("t.experiment_id = ?", [only.value.databaseValue]) }
+        return SQLFragment("t.experiment_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))", [JSONText.array(ids.map(\.description)).databaseValue])
     }
 
     /// The cursor after `row`: its order values, the trace id last.

@@ -37,9 +37,9 @@ enum SpanDetailsHTML {
             writer.text(span.statusMessage)
             writer.raw("</p>")
         }
-        if let usage = span.tokenUsage {
+        if let usage = span.tokenUsage?.displayText {
             writer.raw("<p>Tokens: ")
-            writer.text(usage.text)
+            writer.text(usage)
             writer.raw("</p>")
         }
         section("Inputs", span.inputs, into: &writer)

@@ -7,11 +7,13 @@ import StrideDomain
 /// - MLflow's `traces.json` artifact (`Span.to_dict`): attributes as an object of JSON texts,
 ///   times as numbers, status codes as `STATUS_CODE_OK`.
 ///
+/// Parsed with Stride's own ``JSONParser`` rather than Foundation's `JSONSerialization`, which spent
+/// ~0.3 ms a span here: a 1,000-span trace page went over its 50 ms budget on reading alone.
 /// Anything missing or malformed reads as absent; nothing here traps on client data.
 enum SpanJSON {
     /// A stored span: the typed columns the store keeps, the rest from its content.
     static func record(_ span: TraceSpan) -> SpanRecord {
-        let object = (try? JSONSerialization.jsonObject(with: Data(span.content.utf8))) as? [String: Any] ?? [:]
+        let object = parsed(Array(span.content.utf8)).flatMap { $0.isObject ? $0 : nil } ?? .object([])
         let attributes = keyValues(object["attributes"])
         return SpanRecord(
             id: span.spanID, parentID: span.parentSpanID.flatMap { $0.isEmpty ? nil : $0 }, name: span.name, startNanos: span.startTimeNanos,
@@ -21,57 +23,57 @@ enum SpanJSON {
 
     /// The spans of a `traces.json` artifact (`{"spans": [...]}`); nil when the text is not one.
     static func records(artifact bytes: [UInt8]) -> [SpanRecord]? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              let spans = object["spans"] as? [Any]
-        else { return nil }
-        return spans.compactMap { ($0 as? [String: Any]).map(record(dictionary:)) }
+        guard case .array(let spans)? = parsed(bytes)?["spans"] else { return nil }
+        return spans.compactMap { $0.isObject ? record(dictionary: $0) : nil }
     }
 
-    /// A span dictionary of either shape.
-    static func record(dictionary object: [String: Any]) -> SpanRecord {
+    /// A span object of either shape.
+    static func record(dictionary object: JSONValue) -> SpanRecord {
         let attributes = keyValues(object["attributes"])
-        let status = object["status"] as? [String: Any]
         return SpanRecord(
             id: spanID(field(object, "span_id", "spanId")) ?? "",
             parentID: spanID(field(object, "parent_span_id", "parentSpanId")),
-            name: field(object, "name", "name") as? String ?? "",
+            name: field(object, "name", "name")?.textValue ?? "",
             startNanos: int64(field(object, "start_time_unix_nano", "startTimeUnixNano")) ?? 0,
             endNanos: int64(field(object, "end_time_unix_nano", "endTimeUnixNano")),
-            statusCode: statusCode(status?["code"]), statusMessage: statusMessage(object),
+            statusCode: statusCode(object["status"]?["code"]), statusMessage: statusMessage(object),
             spanType: spanType(attributes), attributes: attributes, events: events(object["events"]))
+    }
+
+    private static func parsed(_ bytes: [UInt8]) -> JSONValue? {
+        try? JSONParser.parse(bytes, maxValues: Limits.maxSpanJSONValuesShown)
     }
 
     // MARK: Fields
 
-    private static func field(_ object: [String: Any], _ snake: String, _ camel: String) -> Any? {
+    private static func field(_ object: JSONValue, _ snake: String, _ camel: String) -> JSONValue? {
         object[snake] ?? object[camel]
     }
 
     /// An id as lowercase hex: protobuf-JSON and `traces.json` write the bytes in base64, MLflow 3.5 wrote hex.
-    static func spanID(_ value: Any?) -> String? {
-        guard let text = value as? String, !text.isEmpty else { return nil }
+    static func spanID(_ value: JSONValue?) -> String? {
+        guard let text = value?.textValue, !text.isEmpty else { return nil }
         if text.count == 16, text.allSatisfy(\.isHexDigit) { return text.lowercased() }
         guard let bytes = Data(base64Encoded: text), !bytes.isEmpty else { return text }
         return Hex.encode(bytes)
     }
 
     /// A whole number written as a JSON number or, as protobuf-JSON writes int64s, a string.
-    static func int64(_ value: Any?) -> Int64? {
+    static func int64(_ value: JSONValue?) -> Int64? {
         switch value {
-        case let text as String: return Int64(text)
-        case let number as NSNumber:
-            if let exact = value as? Int64 { return exact }
-            let double = number.doubleValue
+        case .string(let text)?: return Int64(text)
+        case .integer(let number)?: return number
+        case .double(let number)?:
             // Range-checked before converting: a huge or fractional number is not a time.
-            guard double.isFinite, double >= -9.2e18, double <= 9.2e18 else { return nil }
-            return Int64(double)
+            guard number.isFinite, number >= -9.2e18, number <= 9.2e18 else { return nil }
+            return Int64(exactly: number.rounded(.towardZero))
         default: return nil
         }
     }
 
     /// `STATUS_CODE_ERROR`, `ERROR` or `2`: the code as a number (0 unset, 1 ok, 2 error).
-    static func statusCode(_ value: Any?) -> Int {
-        if let text = value as? String {
+    static func statusCode(_ value: JSONValue?) -> Int {
+        if let text = value?.textValue {
             switch text.uppercased() {
             case "STATUS_CODE_OK", "OK", "1": return 1
             case "STATUS_CODE_ERROR", "ERROR", "2": return 2
@@ -82,15 +84,14 @@ enum SpanJSON {
         return Int(code)
     }
 
-    private static func statusMessage(_ object: [String: Any]) -> String {
-        ((object["status"] as? [String: Any])?["message"] as? String) ?? ""
+    private static func statusMessage(_ object: JSONValue) -> String {
+        object["status"]?["message"]?.textValue ?? ""
     }
 
     /// `mlflow.spanType` holds a JSON string (`"CHAIN"`); its text without the quotes.
     private static func spanType(_ attributes: [KeyValue]) -> String? {
         guard let raw = attributes.last(where: { $0.key == SpanRecord.typeKey })?.value else { return nil }
-        let decoded = (try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: .fragmentsAllowed)) as? String
-        return decoded ?? raw
+        return (try? JSONParser.parse(Array(raw.utf8), maxValues: 2))?.textValue ?? raw
     }
 
     // MARK: Attributes and events
@@ -98,39 +99,47 @@ enum SpanJSON {
     /// Attributes as an object (`traces.json`) or as OpenTelemetry key-value pairs, values as text.
     /// `traces.json` writes a span's attribute values as JSON text and an event's as plain values;
     /// `stringsAsJSON` gives a store's typed values the same look (a string quoted or not).
-    static func keyValues(_ value: Any?, stringsAsJSON: Bool = true) -> [KeyValue] {
-        if let object = value as? [String: Any] {
-            return object.keys.sorted().map { KeyValue(key: $0, value: text(plain: object[$0])) }
-        }
-        guard let pairs = value as? [Any] else { return [] }
-        return pairs.compactMap { item in
-            guard let pair = item as? [String: Any], let key = pair["key"] as? String else { return nil }
-            let value = decoded(anyValue: pair["value"], depth: 0)
-            if !stringsAsJSON, let string = value as? String { return KeyValue(key: key, value: string) }
-            return KeyValue(key: key, value: json(value))
+    static func keyValues(_ value: JSONValue?, stringsAsJSON: Bool = true) -> [KeyValue] {
+        switch value {
+        case .object?:
+            return (value?.uniqueMembers ?? []).sorted { $0.key < $1.key }.map { KeyValue(key: $0.key, value: text(plain: $0.value)) }
+        case .array(let pairs)?:
+            return pairs.compactMap { pair in
+                guard let key = pair["key"]?.textValue else { return nil }
+                let value = decoded(anyValue: pair["value"], depth: 0)
+                if !stringsAsJSON, case .string(let string) = value { return KeyValue(key: key, value: string) }
+                return KeyValue(key: key, value: compactText(value))
+            }
+        default:
+            return []
         }
     }
 
-    /// The value an `AnyValue` carries, as a JSON object; nesting past the display limit is cut.
-    private static func decoded(anyValue value: Any?, depth: Int) -> Any {
-        guard depth < maxValueDepth, let object = value as? [String: Any], let (kind, inner) = object.first else { return NSNull() }
+    /// The value an `AnyValue` carries, as JSON; nesting past the display limit is cut.
+    private static func decoded(anyValue value: JSONValue?, depth: Int) -> JSONValue {
+        guard depth < maxValueDepth, case .object(let members)? = value, let (kind, inner) = members.first else { return .null }
         switch kind {
-        case "stringValue", "string_value", "bytesValue", "bytes_value": return inner as? String ?? NSNull()
-        case "boolValue", "bool_value": return inner as? Bool ?? NSNull()
-        case "intValue", "int_value": return int64(inner).map { NSNumber(value: $0) } ?? NSNull()
-        case "doubleValue", "double_value": return (inner as? NSNumber) ?? NSNull()
-        case "arrayValue", "array_value":
-            let values = ((inner as? [String: Any])?["values"] as? [Any]) ?? []
-            return values.map { decoded(anyValue: $0, depth: depth + 1) }
-        case "kvlistValue", "kvlist_value":
-            let pairs = ((inner as? [String: Any])?["values"] as? [Any]) ?? []
-            var result: [String: Any] = [:]
-            for case let pair as [String: Any] in pairs {
-                guard let key = pair["key"] as? String else { continue }
-                result[key] = decoded(anyValue: pair["value"], depth: depth + 1)
+        case "stringValue", "string_value", "bytesValue", "bytes_value": return inner.textValue.map { JSONValue.string($0) } ?? .null
+        case "boolValue", "bool_value":
+            if case .bool = inner { return inner }
+            return .null
+        case "intValue", "int_value": return int64(inner).map { JSONValue.integer($0) } ?? .null
+        case "doubleValue", "double_value":
+            switch inner {
+            case .double, .integer: return inner
+            default: return .null
             }
-            return result
-        default: return NSNull()
+        case "arrayValue", "array_value":
+            guard case .array(let values)? = inner["values"] else { return .array([]) }
+            return .array(values.map { decoded(anyValue: $0, depth: depth + 1) })
+        case "kvlistValue", "kvlist_value":
+            guard case .array(let pairs)? = inner["values"] else { return .object([]) }
+            let members: [(key: String, value: JSONValue)] = pairs.compactMap { pair in
+                guard let key = pair["key"]?.textValue else { return nil }
+                return (key: key, value: decoded(anyValue: pair["value"], depth: depth + 1))
+            }
+            return .object(members)
+        default: return .null
         }
     }
 
@@ -138,26 +147,73 @@ enum SpanJSON {
     private static let maxValueDepth = 64
 
     /// A plain JSON value as text: a string as itself, anything else as JSON.
-    private static func text(plain value: Any?) -> String {
+    private static func text(plain value: JSONValue) -> String {
         switch value {
-        case nil, is NSNull: return ""
-        case let text as String: return text
-        default: return json(value as Any)
+        case .null: ""
+        case .string(let text): text
+        default: compactText(value)
         }
     }
 
-    private static func json(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) else { return "" }
-        return String(decoding: data, as: UTF8.self)
+    /// Compact JSON with object keys sorted (a repeated key once, its last value), characters beyond
+    /// ASCII as they are. Recursion follows the value's nesting, which the parser bounds.
+    static func compactText(_ value: JSONValue) -> String {
+        var text = ""
+        write(value, to: &text)
+        return text
     }
 
-    static func events(_ value: Any?) -> [SpanEventRecord] {
-        guard let events = value as? [Any] else { return [] }
-        return events.compactMap { item in
-            guard let event = item as? [String: Any] else { return nil }
+    private static func write(_ value: JSONValue, to text: inout String) {
+        switch value {
+        case .null: text += "null"
+        case .bool(let flag): text += flag ? "true" : "false"
+        case .integer(let number): text += String(number)
+        case .double(let number):
+            if !number.isFinite {
+                text += "null"
+            } else if abs(number) < 1e15, let whole = Int64(exactly: number) {
+                text += String(whole)
+            } else {
+                text += number.description
+            }
+        case .string(let string): text += JSONText.quoted(string, asciiOnly: false)
+        case .array(let items):
+            text += "["
+            for (position, item) in items.enumerated() {
+                if position > 0 { text += "," }
+                write(item, to: &text)
+            }
+            text += "]"
+        case .object:
+            text += "{"
+            for (position, member) in (value.uniqueMembers ?? []).sorted(by: { $0.key < $1.key }).enumerated() {
+                if position > 0 { text += "," }
+                text += JSONText.quoted(member.key, asciiOnly: false) + ":"
+                write(member.value, to: &text)
+            }
+            text += "}"
+        }
+    }
+
+    static func events(_ value: JSONValue?) -> [SpanEventRecord] {
+        guard case .array(let events)? = value else { return [] }
+        return events.compactMap { event in
+            guard event.isObject else { return nil }
             return SpanEventRecord(
-                name: event["name"] as? String ?? "", timeNanos: int64(field(event, "time_unix_nano", "timeUnixNano")),
+                name: event["name"]?.textValue ?? "", timeNanos: int64(field(event, "time_unix_nano", "timeUnixNano")),
                 attributes: keyValues(event["attributes"], stringsAsJSON: false))
         }
+    }
+}
+
+extension JSONValue {
+    fileprivate var textValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    fileprivate var isObject: Bool {
+        if case .object = self { return true }
+        return false
     }
 }

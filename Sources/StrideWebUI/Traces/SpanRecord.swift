@@ -30,7 +30,7 @@ struct SpanRecord: Sendable, Equatable {
 
     var inputs: String? { attribute(Self.inputsKey) }
     var outputs: String? { attribute(Self.outputsKey) }
-    var tokenUsage: TokenUsage? { attribute(Self.tokenUsageKey).flatMap(TokenUsage.init(json:)) }
+    var tokenUsage: TokenUsage? { attribute(Self.tokenUsageKey).flatMap(TokenUsage.init(presentIn:)) }
 
     /// The attributes other than inputs and outputs, which the page shows on their own.
     var otherAttributes: [KeyValue] {

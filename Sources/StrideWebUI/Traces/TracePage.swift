@@ -104,8 +104,8 @@ extension WebUI {
             KeyValueRow("Latency", SpanTime.latency(milliseconds: trace.executionDuration)),
             KeyValueRow("Spans", String(spans.count)),
         ]
-        let recorded = trace.metadata.last { $0.key == TraceKeys.tokenUsage }.flatMap { TokenUsage(json: $0.value) }
-        if let tokens = recorded ?? TokenUsage.sum(spans.compactMap(\.tokenUsage)) { rows.append(KeyValueRow("Tokens", tokens.text)) }
+        let recorded = trace.metadata.last { $0.key == TraceKeys.tokenUsage }.flatMap { TokenUsage(presentIn: $0.value) }
+        if let tokens = recorded?.displayText ?? TokenUsage.sum(spans.compactMap(\.tokenUsage))?.displayText { rows.append(KeyValueRow("Tokens", tokens)) }
         if let runID = trace.runID {
             // The metadata is client text: it links only to a run of this project, else it is shown as written.
             rows.append(KeyValueRow("Run", run.map { $0.info.runName.isEmpty ? runID : $0.info.runName } ?? runID,

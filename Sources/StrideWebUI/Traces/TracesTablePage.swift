@@ -76,12 +76,12 @@ extension WebUI {
     /// from the trace's metadata, so the page needs no spans.
     static func traceRow(_ trace: TraceInfo) -> TraceRow {
         let tags = trace.tags.filter { !$0.key.hasPrefix("mlflow.") }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-        let tokens = trace.metadata.last { $0.key == TraceKeys.tokenUsage }.flatMap { TokenUsage(json: $0.value) }
+        let tokens = trace.metadata.last { $0.key == TraceKeys.tokenUsage }.flatMap { TokenUsage(presentIn: $0.value) }
         let request = trace.requestPreview ?? ""
         return TraceRow(
             traceID: trace.id, href: "/traces/\(PageLink.segment(trace.id))", time: Formatting.time(trace.requestTime),
             name: trace.name ?? trace.id, state: trace.state.name, stateClass: "trace-" + trace.state.name.lowercased(),
-            latency: SpanTime.latency(milliseconds: trace.executionDuration), tokens: tokens?.total.map(String.init) ?? tokens?.text ?? "",
+            latency: SpanTime.latency(milliseconds: trace.executionDuration), tokens: tokens?.count("total_tokens").map(String.init) ?? tokens?.displayText ?? "",
             tags: Formatting.abbreviated(tags, to: 60), tagsTitle: tags, runID: trace.runID,
             runHref: trace.runID.map { "/runs/\(PageLink.segment($0))" }, request: Formatting.abbreviated(request, to: 80), requestTitle: request)
     }
