@@ -49,7 +49,8 @@ OPS = {
     "log-metric": ("log_metric.lua", API + "/runs/log-metric", 1),
     "log-batch": ("log_batch.lua", API + "/runs/log-batch", 1000),
 }
-ALL_SERVERS = ["stride", "mlflow", "fml"]
+# stride-base: a second Stride binary (--stride-base-bin, e.g. main's build) measured in the same run
+ALL_SERVERS = ["stride", "stride-base", "mlflow", "fml"]
 
 
 def log(msg: str) -> None:
@@ -285,8 +286,9 @@ def store_uri(name: str, args, data: Path) -> str:
 
 def server_command(name: str, args, port: int, data: Path, store: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
-    if name == "stride":
-        cmd = [args.stride_bin, "server", "--host", HOST, "--port", str(port),
+    if name in ("stride", "stride-base"):
+        binary = args.stride_bin if name == "stride" else args.stride_base_bin
+        cmd = [binary, "server", "--host", HOST, "--port", str(port),
                "--backend-store-uri", store,
                "--artifacts-destination", str(data / "artifacts")]
     elif name == "mlflow":
@@ -507,6 +509,13 @@ def bench_server(name: str, args, ports: PortAllocator, rep: int) -> dict:
                     + (f"  ERRORS {res['errors']}" if res["errors"] else "")
                     + (f"  verify: {res['verify']['status']}" if args.verify else ""))
         api.close()
+        # RSS once the workloads are over and the server has gone quiet: what it keeps, not its peak
+        quiesce(sid, args.idle_settle)
+        after = []
+        for _ in range(5):
+            after.append(tree_rss_kb(sid)[0])
+            time.sleep(0.1)
+        session["after_rss_kb"] = statistics.median(after)
         session["peak_rss_kb"] = srv.sampler.peak_kb
         session["hwm_sum_kb"] = tree_hwm_kb(sid)
         session["max_procs"] = srv.sampler.max_procs
@@ -649,9 +658,9 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
         L.append(f"\n**Warning:** other processes used up to {max(busy):.0f} % CPU (100 % = one of "
                  f"{os.cpu_count()} cores) during some cells; those numbers are depressed. Re-run on a quiet machine.")
     L.append("\n## Startup and memory (medians)\n")
-    L.append("| server | start -> first 200 (s) | then CPU-idle after (s) | idle RSS MB | peak RSS MB (sampled) "
-             "| sum VmHWM MB | processes |")
-    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    L.append("| server | start -> first 200 (s) | then CPU-idle after (s) | idle RSS MB | RSS after the workloads MB "
+             "| peak RSS MB (sampled) | sum VmHWM MB | processes |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for server in servers:
         ss = [s for s in sessions if s["server"] == server and "error" not in s]
         if not ss:
@@ -659,6 +668,7 @@ def build_report(sessions: list[dict], args, meta: dict) -> str:
         L.append(f"| {server} | {fmt(med([s['startup_s'] for s in ss]), '.2f')} | "
                  f"{fmt(med([s['settle_s'] for s in ss]), '.1f')} | "
                  f"{fmt(med([s['idle_rss_kb'] / 1024 for s in ss]), '.0f')} | "
+                 f"{fmt(med([s['after_rss_kb'] / 1024 for s in ss if 'after_rss_kb' in s]), '.0f')} | "
                  f"{fmt(med([s['peak_rss_kb'] / 1024 for s in ss]), '.0f')} | "
                  f"{fmt(med([s['hwm_sum_kb'] / 1024 for s in ss]), '.0f')} | "
                  f"{max(s['max_procs'] for s in ss)} |")
@@ -723,6 +733,8 @@ def machine_meta(args) -> dict:
         except (OSError, subprocess.SubprocessError):
             rev = "?"
         versions["stride"] = f"stride ({args.stride_bin}, git {rev or '?'})"
+    if "stride-base" in args.servers:
+        versions["stride-base"] = f"stride ({args.stride_base_bin})"
     try:
         wrkv = subprocess.run([args.wrk, "-v"], capture_output=True, text=True, timeout=10)
         wrkv = (wrkv.stdout + wrkv.stderr).split()[1]
@@ -740,6 +752,8 @@ def add_server_args(ap: argparse.ArgumentParser, stride_bin: Path, base_port: in
     venv_bin = BENCH_DIR / ".venv" / "bin"
     ap.add_argument("--servers", default="stride,mlflow,fml", help="comma list of stride,mlflow,fml")
     ap.add_argument("--stride-bin", default=str(stride_bin))
+    ap.add_argument("--stride-base-bin", default="",
+                    help="the Stride binary the stride-base server runs (a baseline build, measured in the same run)")
     ap.add_argument("--mlflow-bin", default=str(venv_bin / "mlflow"))
     ap.add_argument("--fml-bin", default=str(venv_bin / "fml"))
     ap.add_argument("--mlflow-workers", type=int, default=1)
@@ -761,9 +775,11 @@ def check_server_args(ap: argparse.ArgumentParser, args, extra_bad: list[str]) -
     bad = [s for s in args.servers if s not in ALL_SERVERS] + extra_bad
     if bad:
         ap.error(f"unknown server/op/scenario: {bad}")
-    args.stride_bin, args.mlflow_bin, args.fml_bin = (
-        os.path.abspath(b) if os.sep in b else b for b in (args.stride_bin, args.mlflow_bin, args.fml_bin))
-    for s, b in (("stride", args.stride_bin), ("mlflow", args.mlflow_bin), ("fml", args.fml_bin)):
+    args.stride_bin, args.stride_base_bin, args.mlflow_bin, args.fml_bin = (
+        os.path.abspath(b) if os.sep in b else b
+        for b in (args.stride_bin, getattr(args, "stride_base_bin", ""), args.mlflow_bin, args.fml_bin))
+    for s, b in (("stride", args.stride_bin), ("stride-base", args.stride_base_bin), ("mlflow", args.mlflow_bin),
+                 ("fml", args.fml_bin)):
         if s in args.servers and not os.access(b, os.X_OK):
             ap.error(f"{s} binary not found or not executable: {b}")
 

@@ -12,12 +12,8 @@ extension MLflowAPI {
                 let runID = try fields.runID()
                 let maxResults = try fields.int("max_results")
                 let pageToken = try fields.string("page_token")
-                guard maxResults != nil else {
-                    return try await Self.wholeHistory(runID: runID, key: key, pageToken: pageToken, project: request.project, tracking: tracking)
-                }
-                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken,
-                    project: request.project)
-                return JSONResponse.page("metrics", page.metrics, nextPageToken: page.nextPageToken, bytesPerItem: 80) { $0.write($1) }
+                return try await Self.history(runID: runID, key: key, maxResults: maxResults, pageToken: pageToken,
+                    project: request.project, tracking: tracking)
             },
             MLflowEndpoint(method: .get, path: "/metrics/get-history-bulk-interval", access: .reader) { request in
                 let fields = request.fields
@@ -33,15 +29,26 @@ extension MLflowAPI {
         ]
     }
 
-    /// Points read and sent at a time when a history is answered whole.
-    static let historyChunk = 10_000
+    /// Points read and sent at a time: the client's pages hold 25,000 points (about 2 MB of JSON).
+    static let historyChunk = 5_000
 
-    /// Without `max_results` MLflow answers every point at once. Stride reads and sends the points a
-    /// chunk at a time, so a million-point history streams in constant memory.
-    static func wholeHistory(runID: String, key: String, pageToken: String?, project: String, tracking: TrackingService) async throws -> Response {
-        let first = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: pageToken, project: project)
-        guard let second = first.nextPageToken else {
-            return JSONResponse.page("metrics", first.metrics, bytesPerItem: 80) { $0.write($1) }
+    /// A page of `maxResults` points, or without it every point (as MLflow answers then).
+    ///
+    /// Stride reads and writes a page a chunk at a time, sending each chunk as soon as it is written:
+    /// the client receives the first points while the next are read, and neither the page's points nor
+    /// its JSON are ever held whole, so a million-point history streams in constant memory. Each chunk
+    /// continues from the previous one's page token, so the points are exactly those of one read of
+    /// the whole page, and the last chunk's token is the page's. A history that fits in one chunk is
+    /// answered with its length, as before.
+    static func history(runID: String, key: String, maxResults: Int?, pageToken: String?, project: String, tracking: TrackingService)
+        async throws -> Response
+    {
+        // A `max_results` the service refuses goes to it unchanged, so its error is MLflow's.
+        let firstChunk = maxResults.map { (1...Limits.maxMetricHistoryResults).contains($0) ? min($0, historyChunk) : $0 } ?? historyChunk
+        let first = try await tracking.metricHistory(runID: runID, key: key, maxResults: firstChunk, pageToken: pageToken, project: project)
+        let remainingAfterFirst = maxResults.map { $0 - first.metrics.count }
+        guard let second = first.nextPageToken, remainingAfterFirst != 0 else {
+            return JSONResponse.page("metrics", first.metrics, nextPageToken: first.nextPageToken, bytesPerItem: 80) { $0.write($1) }
         }
         let body = ResponseBody { writer in
             var json = JSONWriter(capacity: historyChunk * 80)
@@ -50,14 +57,19 @@ extension MLflowAPI {
             json.beginArray()
             var points = first.metrics
             var token: String? = second
+            var remaining = remainingAfterFirst
             while true {
-                for point in points { json.write(point) }
+                json.writeHistoryPoints(points)
                 try await writer.write(ByteBuffer(bytes: json.takeBytes()))
-                guard let current = token else { break }
-                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: historyChunk, pageToken: current, project: project)
+                guard let current = token, remaining != 0 else { break }
+                let chunk = remaining.map { min($0, historyChunk) } ?? historyChunk
+                let page = try await tracking.metricHistory(runID: runID, key: key, maxResults: chunk, pageToken: current, project: project)
                 (points, token) = (page.metrics, page.nextPageToken)
+                remaining = remaining.map { $0 - page.metrics.count }
             }
             json.endArray()
+            // Only a page that stopped at `max_results` can end with points left over.
+            if let token { json.field("next_page_token", token) }
             json.endObject()
             try await writer.write(ByteBuffer(bytes: json.takeBytes()))
             try await writer.finish(nil)
@@ -90,6 +102,6 @@ extension MLflowAPI {
     }
 
     static func runMetricsResponse(_ points: [RunMetric]) -> Response {
-        JSONResponse.page("metrics", points, bytesPerItem: 120) { $0.write($1.metric, runID: $1.runID) }
+        JSONResponse.streamedPage("metrics", points, bytesPerItem: 120) { $0.write($1.metric, runID: $1.runID) }
     }
 }

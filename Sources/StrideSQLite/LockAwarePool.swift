@@ -13,6 +13,8 @@ struct LockAwarePool: Sendable {
     private let groups: GroupCommit
     private let busyTimeout: TimeInterval
     private let timers: DatabaseTimers
+    /// Sees every call, so the caches are released only once the store has gone quiet.
+    private let idleRelease = IdleMemoryRelease()
 
     init(_ pool: DatabasePool, busyTimeout: TimeInterval, timers: DatabaseTimers) {
         self.pool = pool
@@ -24,6 +26,7 @@ struct LockAwarePool: Sendable {
     func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let queued = ContinuousClock.now
         let timers = self.timers
+        idleRelease.noteCall()
         do {
             return try await groups.write { db in
                 let began = ContinuousClock.now
@@ -37,6 +40,7 @@ struct LockAwarePool: Sendable {
 
     func read<T>(_ value: (Database) throws -> T) throws -> T {
         let queued = ContinuousClock.now
+        idleRelease.noteCall()
         do {
             return try pool.read { db in
                 let began = ContinuousClock.now
@@ -50,6 +54,7 @@ struct LockAwarePool: Sendable {
 
     /// A write outside a transaction, for statements SQLite refuses inside one (VACUUM).
     func writeWithoutTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        idleRelease.noteCall()
         do {
             return try await pool.writeWithoutTransaction(updates)
         } catch let error as DatabaseError where Self.isLockTimeout(error) {
@@ -63,7 +68,14 @@ struct LockAwarePool: Sendable {
         try pool.backup(to: destination)
     }
 
+    /// Empties SQLite's page caches whenever the store goes quiet after a busy spell
+    /// (``IdleMemoryRelease``), then runs `afterRelease`.
+    func releaseMemoryWhenIdle(then afterRelease: @escaping @Sendable () -> Void) {
+        idleRelease.start(pool, afterRelease: afterRelease)
+    }
+
     func close() throws {
+        idleRelease.stop()
         try pool.close()
     }
 

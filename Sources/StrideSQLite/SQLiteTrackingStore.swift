@@ -49,10 +49,12 @@ public final class SQLiteTrackingStore: BackendStore {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             // The writer gets a larger page cache than readers (SQLite's default, 2 MiB) for index
             // locality on ingest. Ingest appends at the right edge of each (run, key) range of the
-            // metrics key, so 16 MiB holds the hot pages; at 64 MiB the cache filled with the pages
-            // of large dataset profiles and made up a third of the peak RSS under maximum-size
-            // bodies (bench/max_bodies.py, docs/performance.md).
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -16384") }
+            // metrics key: one hot leaf per range, so 8 MiB holds those of 2,000 runs' keys logging at
+            // once. At 64 MiB the cache filled with the pages of large dataset profiles and made up a
+            // third of the peak RSS under maximum-size bodies (bench/max_bodies.py); 16 MiB still
+            // filled under the standard ingest workloads and kept the server above FastTrackML's RSS
+            // (docs/performance.md, issue 18).
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -8192") }
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -71,6 +73,12 @@ public final class SQLiteTrackingStore: BackendStore {
     /// instead of blocking a thread.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
+    }
+
+    /// From now on SQLite's page caches are emptied whenever the store goes quiet after a busy
+    /// spell, and `afterRelease` runs then (the server returns the freed heap to the system).
+    public func releaseMemoryWhenIdle(then afterRelease: @escaping @Sendable () -> Void) {
+        pool.releaseMemoryWhenIdle(then: afterRelease)
     }
 
     public func close() async throws {

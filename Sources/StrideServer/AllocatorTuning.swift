@@ -3,6 +3,10 @@
 @_silgen_name("mallopt")
 private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 
+/// glibc's `malloc_trim(3)`.
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+
 /// `M_MMAP_THRESHOLD` from `<malloc.h>`.
 private let glibcMmapThreshold: Int32 = -3
 /// `M_ARENA_MAX` from `<malloc.h>`.
@@ -20,6 +24,16 @@ enum AllocatorTuning {
     static func returnLargeBlocksToTheSystem() {
         #if canImport(Glibc)
         _ = glibcMallopt(glibcMmapThreshold, 128 * 1024)
+        #endif
+    }
+
+    /// Hands the free pages inside every malloc arena back to the system (`madvise`), not only
+    /// those at an arena's top, which is all `free` itself returns. Called once the store has gone
+    /// quiet after a load (``StrideSQLite``'s idle release): SQLite's emptied page caches and the
+    /// requests' buffers are scattered through the arenas, and without this they stayed resident.
+    @Sendable static func returnFreedMemoryToTheSystem() {
+        #if canImport(Glibc)
+        _ = glibcMallocTrim(0)
         #endif
     }
 

@@ -10,7 +10,10 @@ extension StoreFactory {
         Recipe(
             file: path, server: nil,
             open: { file, logger, metrics in
-                try await StrideApplication.openStore(at: file ?? path, busyTimeout: busyTimeout, logger: logger, metrics: metrics)
+                let store = try await StrideApplication.openStore(at: file ?? path, busyTimeout: busyTimeout, logger: logger, metrics: metrics)
+                // What SQLite's caches free once the load ends goes back to the system, not to malloc's free lists.
+                store.releaseMemoryWhenIdle(then: AllocatorTuning.returnFreedMemoryToTheSystem)
+                return store
             },
             maintenance: BackendMaintenance(
                 check: { file, _ in

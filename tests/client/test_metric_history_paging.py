@@ -118,6 +118,39 @@ def test_get_history_page_size_dividing_the_total_ends_without_a_token(api, curv
     assert "next_page_token" not in second
 
 
+# The server reads and sends a page 5,000 points at a time; a page of 5,500 points spans two such
+# pieces, and each of these page sizes ends a piece before, at or after the page's own end.
+@pytest.mark.parametrize("max_results", [2_600, 4_999, 5_000, 5_001, 5_499, 5_500, 5_501, 25_000])
+def test_get_history_pages_longer_than_a_sent_piece_are_exact(api, curves, max_results):
+    run_id, total = curves["long"], CURVE_POINTS["long"]
+    steps, sizes, tokens, token = [], [], [], None
+    while True:
+        params = {"run_id": run_id, "metric_key": "curve", "max_results": max_results}
+        if token:
+            params["page_token"] = token
+        resp = api.get(HISTORY, params=params)
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        assert_true_points(body["metrics"])
+        sizes.append(len(body["metrics"]))
+        steps.extend(p["step"] for p in body["metrics"])
+        token = body.get("next_page_token")
+        tokens.append(token is not None)
+        if not token:
+            break
+        assert len(sizes) <= total, "paging does not terminate"
+    assert steps == list(range(total))
+    full, rest = divmod(total, max_results)
+    assert sizes == [max_results] * full + ([rest] if rest else [])
+    # A token exactly when points follow: MLflow's SQL store reads one point ahead to know.
+    assert tokens == [True] * (len(sizes) - 1) + [False]
+
+
+def test_get_history_max_results_above_the_limit_is_refused_not_streamed(api, curves):
+    params = {"run_id": curves["long"], "metric_key": "curve", "max_results": 2**31}
+    assert_invalid(api.get(HISTORY, params=params))
+
+
 @pytest.mark.parametrize("max_results", [0, -5])
 def test_get_history_rejects_a_non_positive_max_results(api, curves, max_results):
     assert_invalid(api.get(HISTORY, params={"run_id": curves["short"], "metric_key": "curve", "max_results": max_results}))
@@ -155,6 +188,23 @@ def test_bulk_interval_samples_at_most_max_results_per_run_keeping_first_and_las
     assert set(by_run) == {curves[n] for n in names}
     for name in names:
         assert_even_sample(by_run[curves[name]], 0, CURVE_POINTS[name] - 1, max_results)
+
+
+def test_bulk_interval_answer_longer_than_a_sent_piece_is_whole_and_in_order(api, curves, tracking_uri):
+    # 2,500 + 2,500 + 1,000 + 37 points: more than the 5,000 the server writes and sends at a time.
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
+    second_long = client.create_run(client.get_run(curves["long"]).info.experiment_id, run_name="long-2").info.run_id
+    log_curve(client, second_long, "curve", CURVE_POINTS["long"])
+    order = [curves["short"], second_long, curves["long"], curves["medium"]]
+    points = bulk_interval(api, order, metric_key="curve", max_results=2500).json()["metrics"]
+    assert len(points) == 2500 + 2500 + 1000 + 37
+    run_sequence = [p["run_id"] for p in points]
+    assert [r for i, r in enumerate(run_sequence) if i == 0 or run_sequence[i - 1] != r] == order
+    by_run = {}
+    for point in points:
+        by_run.setdefault(point["run_id"], []).append(point)
+    for run_id, name in ((second_long, "long"), (curves["long"], "long"), (curves["medium"], "medium")):
+        assert_even_sample(by_run[run_id], 0, CURVE_POINTS[name] - 1, 2500)
 
 
 def test_bulk_interval_points_of_each_run_come_together_in_the_requested_run_order(api, curves):

@@ -13,21 +13,35 @@ struct RequestBodyLimit: Sendable {
     /// Named in the refusal, so the client sees which endpoint's limit it hit.
     var path: String
 
-    /// A declared length sizes the buffer once: growing it by doubling would hold up to twice the
-    /// body, plus the copy made at each step.
+    /// A body that arrives in one part (every small write) is that part itself, neither copied nor
+    /// given a buffer of its own. Otherwise a declared length sizes the buffer once: growing it by
+    /// doubling would hold up to twice the body, plus the copy made at each step.
     func collect(_ request: Request) async throws(StrideError) -> ByteBuffer {
         let declared = request.headers[.contentLength].flatMap(Int.init)
         if let declared, declared > maxBytes {
             throw tooLarge(declared: declared)
         }
         do {
-            var body = ByteBuffer()
-            body.reserveCapacity(min(declared ?? 0, maxBytes))
+            var collected: ByteBuffer?
+            var owned = false
             for try await part in request.body {
+                guard var body = collected else {
+                    guard part.readableBytes <= maxBytes else { throw tooLarge(declared: nil) }
+                    collected = part
+                    continue
+                }
                 guard body.readableBytes + part.readableBytes <= maxBytes else { throw tooLarge(declared: nil) }
+                collected = nil  // so `body` is the buffer's only reference and grows in place
+                if !owned {
+                    var sized = ByteBuffer()
+                    sized.reserveCapacity(max(min(declared ?? 0, maxBytes), body.readableBytes + part.readableBytes))
+                    sized.writeImmutableBuffer(body)
+                    (body, owned) = (sized, true)
+                }
                 body.writeImmutableBuffer(part)
+                collected = body
             }
-            return body
+            return collected ?? ByteBuffer()
         } catch let error as StrideError {
             throw error
         } catch let error as HTTPParserError {

@@ -57,6 +57,15 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes members encoded earlier by a writer (`"a":1,"b":"x"`) into the open object, so that
+    /// members repeated across many objects are escaped once.
+    public mutating func encodedMembers(_ members: [UInt8]) {
+        guard !members.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: members)
+        needsComma = true
+    }
+
     /// Writes a member name; the next call writes its value.
     public mutating func key(_ name: String) {
         separate()
@@ -73,7 +82,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func value(_ number: Int64) {
         separate()
-        bytes.append(contentsOf: String(number).utf8)
+        appendDecimal(number)
         needsComma = true
     }
 
@@ -121,6 +130,22 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: String, _ flag: Bool) {
         key(name)
         value(flag)
+    }
+
+    /// Writes the digits straight into the buffer: a history page writes two integers per point,
+    /// and going through `String` cost a call into the runtime's formatter and a string for each.
+    private mutating func appendDecimal(_ number: Int64) {
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     private mutating func separate() {
