@@ -294,8 +294,9 @@ enum PostgresMigrations {
             )
             """,
         ]),
-        // MLflow 3 evaluation datasets, as SQLite's version 11. (Versions 9 and 10 of SQLite, the
-        // bulk-interval step counts and tracing, have no PostgreSQL counterpart yet.)
+        tracing,
+        // MLflow 3 evaluation datasets, as SQLite's version 11. (Version 9 of SQLite, the
+        // bulk-interval step counts, has no PostgreSQL counterpart yet.)
         Migration(version: 11, statements: [
             """
             CREATE TABLE evaluation_datasets (

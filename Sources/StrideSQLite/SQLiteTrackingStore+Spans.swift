@@ -71,33 +71,12 @@ extension SQLiteTrackingStore {
     }
 }
 
-/// What a stored trace becomes when more of its spans arrive.
-struct SpanTraceUpdate {
-    var requestTime: Int64
-    var executionTime: Int64?
-    var state: TraceState
-    /// The new `mlflow.trace.tokenUsage`; nil leaves it as it is.
-    var tokenUsage: TokenUsage?
-
+extension SpanTraceUpdate {
+    /// The update of the trace `stored` reads (``SQLiteTrackingStore/logSpans(_:experimentID:)``'s query).
     init(group: TraceSpanGroup, stored: Row) {
-        let finalized = stored.int("finalized") != 0
-        let requestTime: Int64 = stored.int("request_time")
-        let executionTime: Int64? = stored["execution_time"]
-        if finalized {
-            self.requestTime = requestTime
-            self.executionTime = executionTime
-        } else {
-            self.requestTime = min(requestTime, group.startTime)
-            let storedEnd = executionTime.map { requestTime.addingReportingOverflow($0).partialValue }
-            let end = [storedEnd, group.endTime].compactMap { $0 }.max()
-            let start = self.requestTime
-            self.executionTime = end.map { $0 - start }
-        }
-        let storedState = TraceState(parsing: stored.text("state")) ?? .unspecified
-        state = [.inProgress, .unspecified].contains(storedState) ? group.rootState ?? storedState : storedState
-        let storedUsage: TokenUsage? = (stored["token_usage"] as String?).flatMap(TokenUsage.init(jsonText:))
-        if let usage = group.tokenUsage, !(finalized && storedUsage != nil) {
-            tokenUsage = storedUsage.map { $0.adding(usage) } ?? usage
-        }
+        self.init(group: group, stored: StoredTraceProgress(
+            requestTime: stored.int("request_time"), executionTime: stored["execution_time"],
+            state: TraceState(parsing: stored.text("state")) ?? .unspecified, finalized: stored.int("finalized") != 0,
+            tokenUsage: (stored["token_usage"] as String?).flatMap(TokenUsage.init(jsonText:))))
     }
 }

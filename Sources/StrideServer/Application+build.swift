@@ -22,7 +22,7 @@ public struct StrideServices: Sendable {
     public var projects: ProjectService
     /// Present with auth on.
     public var access: AccessService?
-    /// MLflow 3 tracing, where the backend stores traces (SQLite so far).
+    /// MLflow 3 tracing, where the backend stores traces (SQLite and PostgreSQL both do).
     public var traces: TraceService?
     /// MLflow 3 evaluation datasets.
     public var evaluationDatasets: EvaluationDatasetService
