@@ -58,8 +58,8 @@ struct TraceFilterTests {
 
     @Test("other searches still refuse the span, feedback and expectation prefixes")
     func scopedToTraces() {
-        #expect(throws: StrideError.self) { try RunFilter.parse("span.name = 'x'") }
-        #expect(throws: StrideError.self) { try RunFilter.parse("feedback.x = 'y'") }
+        #expect(throws: StrideError.self) { try RunFilterClause.parse("span.name = 'x'") }
+        #expect(throws: StrideError.self) { try RunFilterClause.parse("feedback.x = 'y'") }
     }
 
     @Test("OR, NOT and parentheses are kept as a tree")

@@ -4,7 +4,7 @@ import StrideDomain
 @Suite("Trace metrics (traces/metrics)")
 struct TraceMetricsTests {
     private func query(
-        _ view: TraceMetrics.View = .traces, _ metric: String, _ aggregations: [TraceMetrics.Aggregation], dimensions: [String] = [],
+        _ metric: String, _ aggregations: [TraceMetrics.Aggregation], view: TraceMetrics.View = .traces, dimensions: [String] = [],
         filters: [String] = [], interval: Int64? = nil, start: Int64? = nil, end: Int64? = nil
     ) throws -> TraceMetrics.Query {
         try TraceMetrics.query(
@@ -62,8 +62,8 @@ struct TraceMetricsTests {
         #expect(try query("trace_count", [.init(kind: .count)], filters: ["trace.status = 'OK'", "trace.tag.env = 'prod'",
                                                                           "trace.metadata.`mlflow.user` = 'me'"]).filters
             == [.traceStatus("OK"), .traceTag("env", "prod"), .traceMetadata("mlflow.user", "me")])
-        #expect(try query(.spans, "span_count", [.init(kind: .count)], filters: ["span.type = 'LLM'"]).filters == [.spanType("LLM")])
-        #expect(try query(.assessments, "assessment_count", [.init(kind: .count)], filters: ["assessment.type = 'feedback'"]).filters
+        #expect(try query("span_count", [.init(kind: .count)], view: .spans, filters: ["span.type = 'LLM'"]).filters == [.spanType("LLM")])
+        #expect(try query("assessment_count", [.init(kind: .count)], view: .assessments, filters: ["assessment.type = 'feedback'"]).filters
             == [.assessmentType("feedback")])
     }
 
