@@ -60,8 +60,8 @@ struct TraceMetricsTests {
     @Test("filters read trace, span and assessment terms for their views")
     func filters() throws {
         #expect(try query("trace_count", [.init(kind: .count)], filters: ["trace.status = 'OK'", "trace.tag.env = 'prod'",
-                                                                          "trace.metadata.`mlflow.user` = 'me'"]).filters
-            == [.traceStatus("OK"), .traceTag("env", "prod"), .traceMetadata("mlflow.user", "me")])
+                                                                          "trace.metadata.user = 'me'"]).filters
+            == [.traceStatus("OK"), .traceTag("env", "prod"), .traceMetadata("user", "me")])
         #expect(try query("span_count", [.init(kind: .count)], view: .spans, filters: ["span.type = 'LLM'"]).filters == [.spanType("LLM")])
         #expect(try query("assessment_count", [.init(kind: .count)], view: .assessments, filters: ["assessment.type = 'feedback'"]).filters
             == [.assessmentType("feedback")])
