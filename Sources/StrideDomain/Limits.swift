@@ -138,6 +138,8 @@ extension Limits {
     public static let maxTraceKeyValues = 1000
     /// Largest `max_results` of `traces/search`, as MLflow's handler enforces.
     public static let maxTraceSearchResults = 500
+    /// Data points one `traces/metrics` answer holds at most (MLflow's default page).
+    public static let maxTraceMetricDataPoints = 1000
     /// The most traces one `traces/batchGet`, `batchGetInfos`, `delete-traces` or `link-to-run` names.
     public static let maxTracesPerRequest = 1000
     /// Largest JSON of one assessment's source, value, rationale, error and metadata.

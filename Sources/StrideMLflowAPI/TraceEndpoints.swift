@@ -3,7 +3,7 @@ import StrideDomain
 import StrideService
 
 /// `traces/*`: MLflow 3 traces (the 3.0 API) and the 2.0 routes the client still calls for tags,
-/// deletion and links to runs.
+/// deletion, links to runs and prompts, and the trace artifact.
 extension MLflowAPI {
     func traceEndpoints(_ service: TraceService) -> [MLflowEndpoint] {
         [
@@ -39,14 +39,6 @@ extension MLflowAPI {
                     maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"), project: request.project)
                 return JSONResponse.page("traces", page.traces, nextPageToken: page.nextPageToken, bytesPerItem: 2048) { $0.write($1) }
             },
-            // Aggregations over spans and assessments Stride's store does not keep yet: a clear 501,
-            // which the client does not retry (docs/compatibility.md).
-            MLflowEndpoint(method: .post, path: "/traces/metrics", access: .reader, version: "3.0") { _ in
-                throw StrideError(.notImplemented, "Trace metrics (traces/metrics) are not served by Stride yet.")
-            },
-            MLflowEndpoint(method: .post, path: "/traces/calculate-filter-correlation", access: .reader, version: "3.0") { _ in
-                throw StrideError(.notImplemented, "Trace filter correlation (traces/calculate-filter-correlation) is not served by Stride yet.")
-            },
             MLflowEndpoint(method: .post, path: "/traces/link-to-run", access: .writer) { request in
                 try await service.link(
                     traceIDs: try request.fields.strings("trace_ids"), toRun: try request.fields.requiredString("run_id"), project: request.project)
@@ -77,6 +69,20 @@ extension MLflowAPI {
                     return JSONResponse.empty()
                 },
             ]
-        } + assessmentEndpoints(service)
+        } + ["2.0", "3.0"].flatMap { version in
+            traceArtifactEndpoints(service).map { endpoint in
+                var endpoint = endpoint
+                endpoint.version = version
+                return endpoint
+            } + [
+                MLflowEndpoint(method: .post, path: "/traces/link-prompts", access: .writer, version: version) { request in
+                    let versions = try request.fields.messages("prompt_versions").map { (ref) throws(StrideError) in
+                        TraceService.PromptVersionRef(name: try ref.string("name") ?? "", version: try ref.string("version") ?? "")
+                    }
+                    try await service.linkPrompts(traceID: try request.fields.requiredString("trace_id"), versions: versions, project: request.project)
+                    return JSONResponse.empty()
+                },
+            ]
+        } + assessmentEndpoints(service) + traceAnalyticsEndpoints(service) + legacyTraceEndpoints(service)
     }
 }

@@ -100,12 +100,25 @@ extension MLflowAPI {
             overrides: try fields.string("overrides").flatMap { $0.isEmpty ? nil : $0 }, details: details(of: fields))
     }
 
+    /// An expectation whose value is a list or map keeps it as JSON text in `serialized_value`,
+    /// as MLflow's `Expectation.to_proto` does; other values stay as sent.
+    static func serialized(expectation: JSONValue) -> JSONValue {
+        guard case .object(let members) = expectation, let value = members.first(where: { $0.key == "value" })?.value else { return expectation }
+        switch value {
+        case .object, .array:
+            let serialized = JSONValue.object([("serialization_format", .string("JSON_FORMAT")), ("value", .string(value.pythonText()))])
+            return .object(members.filter { $0.key != "value" } + [("serialized_value", serialized)])
+        default:
+            return expectation
+        }
+    }
+
     /// The members of `Assessment.detailMembers` the message carries, as one JSON object text.
     static func details(of fields: RequestFields, over stored: [(key: String, value: JSONValue)] = [], replacing: Set<String>? = nil) -> String {
         var members = stored
         for name in Assessment.detailMembers.sorted() where replacing?.contains(name) ?? true {
             members.removeAll { $0.key == name }
-            if let value = fields.json(name), value != .null { members.append((name, value)) }
+            if let value = fields.json(name), value != .null { members.append((name, name == "expectation" ? serialized(expectation: value) : value)) }
         }
         var writer = JSONWriter()
         writer.write(JSONValue.object(members))

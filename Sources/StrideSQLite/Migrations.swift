@@ -442,6 +442,27 @@ enum Migrations {
             """,
             "CREATE INDEX evaluation_dataset_records_in_order ON evaluation_dataset_records (dataset_pk, created_time, record_id)",
         ]),
+        // Trace links MLflow 3.12 keeps: prompt versions a trace used (`traces/link-prompts`), and
+        // links to runs made before the trace's spans arrived (the client exports them in the
+        // background), kept by trace id until the trace is deleted.
+        Migration(version: 12, statements: [
+            """
+            CREATE TABLE trace_prompt_links (
+                trace_pk INTEGER NOT NULL,
+                prompt_version TEXT NOT NULL,
+                PRIMARY KEY (trace_pk, prompt_version)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (prompt_version)",
+            """
+            CREATE TABLE trace_early_run_links (
+                trace_id TEXT NOT NULL,
+                run_id TEXT NOT NULL,
+                PRIMARY KEY (trace_id, run_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX trace_early_run_links_by_run ON trace_early_run_links (run_id)",
+        ]),
         // Trace search ordered by execution time reads an experiment's traces in that order and stops
         // after a page, instead of sorting all of them (the expression is TraceSearchSQL's order term).
         Migration(version: 13, statements: [

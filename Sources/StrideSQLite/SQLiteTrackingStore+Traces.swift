@@ -196,7 +196,10 @@ extension SQLiteTrackingStore: TraceStore {
     private static func deleteTraceRows(_ pks: [Int64], in db: Database) throws {
         guard !pks.isEmpty else { return }
         let list = JSONText.array(pks.map(String.init))
-        for table in ["trace_tags", "trace_metadata", "trace_runs", "trace_assessments", "trace_spans", "traces"] {
+        try db.execute(
+            sql: "DELETE FROM trace_early_run_links WHERE trace_id IN (SELECT trace_id FROM traces WHERE trace_pk IN (SELECT CAST(value AS INTEGER) FROM json_each(?)))",
+            arguments: [list])
+        for table in ["trace_tags", "trace_metadata", "trace_runs", "trace_prompt_links", "trace_assessments", "trace_spans", "traces"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE trace_pk IN (SELECT CAST(value AS INTEGER) FROM json_each(?))", arguments: [list])
         }
     }

@@ -126,7 +126,9 @@ public struct TraceService: Sendable {
         try await store.deleteTraceTag(id: id, key: key)
     }
 
-    /// Links the traces to a run of the same project (`traces/link-to-run`).
+    /// Links the traces to a run of the same project (`traces/link-to-run`). As in MLflow, a
+    /// trace need not be stored yet: the client links a trace while its spans are still being
+    /// exported in the background, so an unknown id is remembered for when it arrives.
     public func link(traceIDs: [String], toRun runID: String, project: String = ProjectContext.current) async throws {
         guard !runID.isEmpty else { throw StrideError.missingValue("run_id") }
         guard traceIDs.count <= 100 else {
@@ -134,8 +136,15 @@ public struct TraceService: Sendable {
                 "Cannot link more than 100 traces to a run in a single request. Provided \(traceIDs.count) traces.")
         }
         try await tracking.ownership.requireRun(runID, in: project)
-        try await requireTraces(traceIDs, in: project)
-        try await store.linkTraces(ids: traceIDs, toRun: runID)
+        for id in traceIDs { try TraceID.validate(id) }
+        let owners = try await store.traceExperiments(ids: traceIDs)
+        for (id, experiment) in owners where try await !tracking.ownership.owns(experiment, project) { throw Self.missing(id) }
+        let unstored = traceIDs.filter { owners[$0] == nil }
+        if !unstored.isEmpty {
+            guard let links = store as? any TraceLinkStore else { throw Self.missing(unstored[0]) }
+            try await links.linkUnstoredTraces(ids: unstored, toRun: runID)
+        }
+        try await store.linkTraces(ids: traceIDs.filter { owners[$0] != nil }, toRun: runID)
     }
 
     /// Refuses the request unless every id names a trace of the caller's project.

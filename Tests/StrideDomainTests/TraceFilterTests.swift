@@ -20,6 +20,48 @@ struct TraceFilterTests {
         #expect(clauses == [.tag(TraceKeys.traceName, .equal, ["answer"]), .runID(.in, ["r1", "r2"])])
     }
 
+    @Test("trace.text and span.content match span text; span fields and attributes take string comparisons")
+    func spanClauses() throws {
+        let clauses = try TraceFilter.parse(
+            "trace.text LIKE '%value%' AND span.content ILIKE '%x%' AND span.name = 'llm' AND span.type IN ('LLM', 'TOOL') "
+                + "AND span.status != 'ERROR' AND span.attributes.model LIKE 'gpt%'").clauses
+        #expect(clauses == [
+            .spanText(.like, ["%value%"]), .spanText(.iLike, ["%x%"]), .span(.name, .equal, ["llm"]), .span(.type, .in, ["LLM", "TOOL"]),
+            .span(.status, .notEqual, ["ERROR"]), .span(.attribute("model"), .like, ["gpt%"]),
+        ])
+    }
+
+    @Test("feedback and expectation compare values as text or numbers, or test presence")
+    func assessmentClauses() throws {
+        let clauses = try TraceFilter.parse(
+            "feedback.correct = 'true' AND feedback.score >= 4 AND expectation.answer IS NOT NULL AND feedback.tone IS NULL").clauses
+        #expect(clauses == [
+            .assessment(.feedback, "correct", .equal, .text("true")), .assessment(.feedback, "score", .greaterOrEqual, .number(4)),
+            .assessment(.expectation, "answer", .isNotNull, .none), .assessment(.feedback, "tone", .isNull, .none),
+        ])
+    }
+
+    @Test("prompt takes one name/version with =")
+    func promptClause() throws {
+        #expect(try TraceFilter.parse("trace.prompt = 'qa/3'").clauses == [.prompt("qa/3")])
+        #expect(throws: StrideError.self) { try TraceFilter.parse("prompt = 'qa'") }
+        #expect(throws: StrideError.self) { try TraceFilter.parse("prompt LIKE 'qa/%'") }
+    }
+
+    @Test("span and assessment terms MLflow refuses are refused", arguments: [
+        "trace.text = 'x'", "span.content = 'x'", "span.kind = 'x'", "span.attributes. = 'x'", "span.name > 'a'", "feedback.score > 'high'",
+        "feedback.x IN ('a')", "span.name = 1",
+    ])
+    func refusedSpanTerms(filter: String) {
+        #expect(throws: StrideError.self) { try TraceFilter.parse(filter) }
+    }
+
+    @Test("other searches still refuse the span, feedback and expectation prefixes")
+    func scopedToTraces() {
+        #expect(throws: StrideError.self) { try RunFilterClause.parse("span.name = 'x'") }
+        #expect(throws: StrideError.self) { try RunFilterClause.parse("feedback.x = 'y'") }
+    }
+
     @Test("OR, NOT and parentheses are kept as a tree")
     func booleanStructure() throws {
         let tree = try TraceFilter.parse("NOT (trace.name = 'a' OR trace.name = 'b')")

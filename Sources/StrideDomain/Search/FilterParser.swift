@@ -14,15 +14,20 @@ public struct FilterParser {
     private var depth = 0
     private var clauseCount = 0
     private var valueCount = 0
+    private let scopedPrefixes: Set<String>
 
-    private init(tokens: [FilterToken]) {
+    private init(tokens: [FilterToken], scopedPrefixes: Set<String>) {
         self.tokens = tokens
+        self.scopedPrefixes = scopedPrefixes
     }
 
-    public static func parse(_ filter: String) throws(StrideError) -> FilterTree<FilterComparison> {
+    /// `scopedPrefixes` are extra entity prefixes one search takes (trace search: `span`,
+    /// `feedback`, `expectation`); such an identifier comes back as an attribute whose key keeps
+    /// the lowercased prefix (`span.name`), for that search to interpret.
+    public static func parse(_ filter: String, scopedPrefixes: Set<String> = []) throws(StrideError) -> FilterTree<FilterComparison> {
         let tokens = try FilterLexer.tokenize(filter, maxLength: Limits.maxFilterLength)
         guard !tokens.isEmpty else { return .matchAll }
-        var parser = FilterParser(tokens: tokens)
+        var parser = FilterParser(tokens: tokens, scopedPrefixes: scopedPrefixes)
         let tree = try parser.parseDisjunction()
         if parser.cursor < tokens.count {
             throw invalidClause(tokens[parser.cursor])
@@ -130,7 +135,10 @@ public struct FilterParser {
         }
         let entity: FilterEntity
         let name: String
-        if let prefix {
+        if let prefix, scopedPrefixes.contains(prefix.lowercased()) {
+            entity = .attribute
+            name = "\(prefix.lowercased()).\(key)"
+        } else if let prefix {
             guard let known = FilterEntity(prefix: prefix) else {
                 throw .invalidParameter(
                     "Invalid entity type '\(prefix)'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset'] (at position \(first.offset)).")

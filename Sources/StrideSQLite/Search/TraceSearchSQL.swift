@@ -84,7 +84,7 @@ struct TraceSearchSQL {
         }
     }
 
-    private static func condition(_ clause: TraceFilter.Clause) -> SQLFragment {
+    static func condition(_ clause: TraceFilter.Clause) -> SQLFragment {
         switch clause {
         case .number(let attribute, let op, let milliseconds):
             let column = switch attribute {
@@ -109,9 +109,85 @@ struct TraceSearchSQL {
             let recorded = FilterSQL.keyValueCondition(
                 table: "trace_metadata", ownerColumn: "trace_pk", owner: "t.trace_pk", key: TraceKeys.sourceRun, op: op, values: values)
             let link = FilterSQL.stringComparison("r.run_id", op, values)
+            let early = FilterSQL.stringComparison("e.run_id", op, values)
             return SQLFragment(
-                "(\(recorded.sql) OR EXISTS (SELECT 1 FROM trace_runs r WHERE r.trace_pk = t.trace_pk AND \(link.sql)))",
-                recorded.arguments + link.arguments)
+                "(\(recorded.sql) OR EXISTS (SELECT 1 FROM trace_runs r WHERE r.trace_pk = t.trace_pk AND \(link.sql))"
+                    + " OR EXISTS (SELECT 1 FROM trace_early_run_links e WHERE e.trace_id = t.trace_id AND \(early.sql)))",
+                recorded.arguments + link.arguments + early.arguments)
+        case .spanText(let op, let values):
+            // Every scalar of the span's JSON (name, ids, attribute keys and values, events), so
+            // the field names of its encoding never match a pattern by themselves.
+            let match = FilterSQL.stringComparison("j.atom", op, values)
+            return SQLFragment(
+                "EXISTS (SELECT 1 FROM trace_spans s, json_tree(s.content) j WHERE s.trace_pk = t.trace_pk AND j.atom IS NOT NULL AND \(match.sql))",
+                match.arguments)
+        case .span(let field, let op, let values):
+            return spanCondition(field, op, values)
+        case .assessment(let kind, let name, let op, let operand):
+            return assessmentCondition(kind, name, op, operand)
+        case .prompt(let version):
+            return SQLFragment("EXISTS (SELECT 1 FROM trace_prompt_links p WHERE p.trace_pk = t.trace_pk AND p.prompt_version = ?)", [version.databaseValue])
+        }
+    }
+
+    /// A span's status as MLflow names it.
+    static let spanStatus = "(CASE s.status_code WHEN 1 THEN 'OK' WHEN 2 THEN 'ERROR' ELSE 'UNSET' END)"
+
+    /// An OTLP attribute's value (`a.value`, one `{"key", "value"}` pair of the stored span) as
+    /// text: a string as itself, a number or boolean as its JSON, a list or map as JSON.
+    static let attributeText = """
+        COALESCE(json_extract(a.value, '$.value.string_value'), json_extract(a.value, '$.value.stringValue'),
+            CAST(json_extract(a.value, '$.value.int_value') AS TEXT), CAST(json_extract(a.value, '$.value.intValue') AS TEXT),
+            CAST(json_extract(a.value, '$.value.double_value') AS TEXT), CAST(json_extract(a.value, '$.value.doubleValue') AS TEXT),
+            CASE COALESCE(json_type(a.value, '$.value.bool_value'), json_type(a.value, '$.value.boolValue'))
+                WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END,
+            json_extract(a.value, '$.value'))
+        """
+
+    private static func spanCondition(_ field: TraceFilter.SpanField, _ op: FilterOperator, _ values: [String]) -> SQLFragment {
+        let inner: SQLFragment
+        switch field {
+        case .name: inner = FilterSQL.stringComparison("s.name", op, values)
+        case .type: inner = FilterSQL.stringComparison("s.span_type", op, values)
+        case .status: inner = FilterSQL.stringComparison(spanStatus, op, values)
+        case .attribute(let key):
+            let match = FilterSQL.stringComparison(attributeText, op, values)
+            inner = SQLFragment(
+                "EXISTS (SELECT 1 FROM json_each(s.content, '$.attributes') a WHERE json_extract(a.value, '$.key') = ? AND \(match.sql))",
+                [key.databaseValue] + match.arguments)
+        }
+        return SQLFragment("EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_pk = t.trace_pk AND \(inner.sql))", inner.arguments)
+    }
+
+    /// The JSON path of an assessment's value in its stored details.
+    static func assessmentValuePath(_ kind: TraceFilter.AssessmentKind) -> String {
+        "$.\(kind.rawValue).value"
+    }
+
+    /// The assessment's value as text: a string as itself, anything else as its JSON.
+    static func assessmentValueText(_ path: String) -> String {
+        "(CASE json_type(a.details, '\(path)') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(a.details, '\(path)') AS TEXT) END)"
+    }
+
+    private static func assessmentCondition(
+        _ kind: TraceFilter.AssessmentKind, _ name: String, _ op: FilterOperator, _ operand: TraceFilter.AssessmentOperand
+    ) -> SQLFragment {
+        let path = assessmentValuePath(kind)
+        let exists = """
+            SELECT 1 FROM trace_assessments a WHERE a.trace_pk = t.trace_pk AND a.valid = 1 AND a.name = ?
+                AND json_type(a.details, '$.\(kind.rawValue)') IS NOT NULL
+            """
+        switch (op, operand) {
+        case (.isNull, _): return SQLFragment("NOT EXISTS (\(exists))", [name.databaseValue])
+        case (_, .number(let number)):
+            return SQLFragment(
+                "EXISTS (\(exists) AND json_type(a.details, '\(path)') IN ('integer', 'real', 'true', 'false') AND json_extract(a.details, '\(path)') \(op.rawValue) ?)",
+                [name.databaseValue, number.databaseValue])
+        case (_, .text(let text)):
+            let match = FilterSQL.stringComparison(assessmentValueText(path), op, [text])
+            return SQLFragment("EXISTS (\(exists) AND \(match.sql))", [name.databaseValue] + match.arguments)
+        default:
+            return SQLFragment("EXISTS (\(exists))", [name.databaseValue])
         }
     }
 }
