@@ -72,4 +72,26 @@ extension PostgresMigrations {
         )
         """,
     ])
+
+    /// Trace links MLflow 3.12 keeps (SQLite's migration 12): prompt versions a trace used
+    /// (`traces/link-prompts`), and links to runs named before the trace's spans arrived, kept by
+    /// trace id until the trace is deleted.
+    static let traceLinks = Migration(version: 12, statements: [
+        """
+        CREATE TABLE trace_prompt_links (
+            trace_pk BIGINT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            PRIMARY KEY (trace_pk, prompt_version)
+        )
+        """,
+        "CREATE INDEX trace_prompt_links_by_prompt ON trace_prompt_links (prompt_version)",
+        """
+        CREATE TABLE trace_early_run_links (
+            trace_id TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            PRIMARY KEY (trace_id, run_id)
+        )
+        """,
+        "CREATE INDEX trace_early_run_links_by_run ON trace_early_run_links (run_id)",
+    ])
 }

@@ -352,6 +352,7 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX evaluation_dataset_records_in_order ON evaluation_dataset_records (dataset_pk, created_time, record_id)",
         ]),
+        traceLinks,
         // PostgreSQL only (SQLite has no counterpart): statistics of which (key, value) pairs are
         // common, for the planner's estimate of a `params.x = 'v'` or `tags.x = 'v'` filter. Estimated
         // from the key and the value separately, a common pair (`lr = 0.01`, a third of the runs) came

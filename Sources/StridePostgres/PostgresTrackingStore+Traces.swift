@@ -95,7 +95,9 @@ extension PostgresTrackingStore: TraceStore {
         let owned = Self.traceOwnedTables.enumerated().map { index, table in
             "d\(index) AS (DELETE FROM \(table) WHERE trace_pk IN (SELECT trace_pk FROM doomed))"
         }
-        let statement = SQL("WITH doomed AS (\(selection.sql)), \(owned.joined(separator: ", ")) ", selection.arguments)
+        // Links to runs named before the trace arrived are kept by trace id, and go with it.
+        let early = "early AS (DELETE FROM trace_early_run_links WHERE trace_id IN (SELECT trace_id FROM traces WHERE trace_pk IN (SELECT trace_pk FROM doomed)))"
+        let statement = SQL("WITH doomed AS (\(selection.sql)), \(owned.joined(separator: ", ")), \(early) ", selection.arguments)
             + SQL("DELETE FROM traces WHERE trace_pk IN (SELECT trace_pk FROM doomed) RETURNING 1")
         return try await database.writeOneStatement { db in try await db.execute(statement) }
     }
@@ -193,7 +195,7 @@ extension PostgresTrackingStore: TraceStore {
     // MARK: Rows
 
     /// Every table with rows of one trace, besides `traces` itself.
-    static let traceOwnedTables = ["trace_tags", "trace_metadata", "trace_runs", "trace_assessments", "trace_spans"]
+    static let traceOwnedTables = ["trace_tags", "trace_metadata", "trace_runs", "trace_prompt_links", "trace_assessments", "trace_spans"]
 
     /// Takes, until the transaction ends, the lock of each trace id (in one order, so two writers
     /// never wait for each other) and refuses an unknown experiment.

@@ -10,24 +10,24 @@ struct TraceContractTests {
             let experiment = try await store.makeExperiment("e")
             let first = try await traces.startTrace(trace(
                 "tr-1", in: experiment, at: 1000, duration: 50, state: .inProgress, clientRequestID: "req-1",
-                tags: [Tag(key: "b", value: "2"), Tag(key: "a", value: "1")], metadata: [KeyValue(key: "m", value: "x")],
+                tags: [StrideDomain.Tag(key: "b", value: "2"), StrideDomain.Tag(key: "a", value: "1")], metadata: [KeyValue(key: "m", value: "x")],
                 assessments: [assessment("a-1", on: "tr-1", at: 5)]))
             #expect(first.id == "tr-1")
             #expect(first.experimentID == experiment)
             #expect(first.requestTime == 1000 && first.executionDuration == 50 && first.state == .inProgress)
             #expect(first.clientRequestID == "req-1" && first.requestPreview == "request" && first.responsePreview == "response")
-            #expect(first.tags == [Tag(key: "a", value: "1"), Tag(key: "b", value: "2")])
+            #expect(first.tags == [StrideDomain.Tag(key: "a", value: "1"), StrideDomain.Tag(key: "b", value: "2")])
             #expect(first.metadata == [KeyValue(key: "m", value: "x")])
             #expect(first.assessments.map(\.id) == ["a-1"])
             #expect(first.assessments.first?.valid == true)
 
-            var again = trace("tr-1", in: experiment, at: 900, duration: 200, state: .ok, tags: [Tag(key: "a", value: "3")])
+            var again = trace("tr-1", in: experiment, at: 900, duration: 200, state: .ok, tags: [StrideDomain.Tag(key: "a", value: "3")])
             again.requestPreview = nil
             let second = try await traces.startTrace(again)
             #expect(second.requestTime == 900 && second.executionDuration == 200 && second.state == .ok)
             #expect(second.clientRequestID == "req-1", "a missing client request id keeps the stored one")
             #expect(second.requestPreview == "request", "a missing preview keeps the stored one")
-            #expect(second.tags == [Tag(key: "a", value: "3"), Tag(key: "b", value: "2")])
+            #expect(second.tags == [StrideDomain.Tag(key: "a", value: "3"), StrideDomain.Tag(key: "b", value: "2")])
             #expect(try await traces.traceInfos(ids: ["tr-1"]) == [second])
             #expect(try await traces.traceExperiments(ids: ["tr-1", "tr-none"]) == ["tr-1": experiment])
 
@@ -54,16 +54,16 @@ struct TraceContractTests {
     func tags(backend: StoreBackend) async throws {
         try await withTraceStore(backend) { store, traces in
             let experiment = try await store.makeExperiment("e")
-            _ = try await traces.startTrace(trace("tr-1", in: experiment, at: 1, tags: [Tag(key: "k", value: "old")]))
-            try await traces.setTraceTag(id: "tr-1", tag: Tag(key: "k", value: "new"))
-            try await traces.setTraceTag(id: "tr-1", tag: Tag(key: "j", value: "v"))
+            _ = try await traces.startTrace(trace("tr-1", in: experiment, at: 1, tags: [StrideDomain.Tag(key: "k", value: "old")]))
+            try await traces.setTraceTag(id: "tr-1", tag: StrideDomain.Tag(key: "k", value: "new"))
+            try await traces.setTraceTag(id: "tr-1", tag: StrideDomain.Tag(key: "j", value: "v"))
             try await traces.deleteTraceTag(id: "tr-1", key: "j")
-            #expect(try await traces.traceInfos(ids: ["tr-1"]).first?.tags == [Tag(key: "k", value: "new")])
+            #expect(try await traces.traceInfos(ids: ["tr-1"]).first?.tags == [StrideDomain.Tag(key: "k", value: "new")])
             await #expect(
                 performing: { try await traces.deleteTraceTag(id: "tr-1", key: "j") },
                 throws: isStrideError(.notFound("No trace tag with key 'j' for trace with ID 'tr-1'")))
             await #expect(
-                performing: { try await traces.setTraceTag(id: "tr-x", tag: Tag(key: "k", value: "v")) },
+                performing: { try await traces.setTraceTag(id: "tr-x", tag: StrideDomain.Tag(key: "k", value: "v")) },
                 throws: isStrideError(.notFound("Trace with ID 'tr-x' not found.")))
             await #expect(
                 performing: { try await traces.deleteTraceTag(id: "tr-x", key: "k") },
@@ -79,10 +79,10 @@ struct TraceContractTests {
             let run = try await store.makeRun(in: experiment)
             _ = try await traces.startTrace(trace(
                 "tr-1", in: experiment, at: 1000, duration: 100, state: .ok, clientRequestID: "c-1",
-                tags: [Tag(key: TraceKeys.traceName, value: "answer"), Tag(key: "team", value: "ml")],
+                tags: [StrideDomain.Tag(key: TraceKeys.traceName, value: "answer"), StrideDomain.Tag(key: "team", value: "ml")],
                 metadata: [KeyValue(key: TraceKeys.sourceRun, value: run)]))
             _ = try await traces.startTrace(trace(
-                "tr-2", in: experiment, at: 2000, duration: 300, state: .error, tags: [Tag(key: TraceKeys.traceName, value: "Retrieve")]))
+                "tr-2", in: experiment, at: 2000, duration: 300, state: .error, tags: [StrideDomain.Tag(key: TraceKeys.traceName, value: "Retrieve")]))
             _ = try await traces.startTrace(trace("tr-3", in: experiment, at: 3000, duration: nil, state: .inProgress))
             _ = try await traces.startTrace(trace("tr-4", in: other, at: 4000, state: .ok))
             try await traces.linkTraces(ids: ["tr-3", "tr-3", "tr-x"], toRun: "linked-run")
@@ -121,7 +121,7 @@ struct TraceContractTests {
             for (id, name) in names.sorted(by: { $0.key < $1.key }) {
                 _ = try await traces.startTrace(trace(
                     id, in: experiment, at: id < "tr-3" ? 100 : 200, duration: id == "tr-4" ? nil : 10,
-                    tags: [Tag(key: TraceKeys.traceName, value: name)]))
+                    tags: [StrideDomain.Tag(key: TraceKeys.traceName, value: name)]))
             }
             func all(_ order: [String], pageSize: Int) async throws -> [String] {
                 var query = TraceQuery(experimentIDs: [experiment], order: try TraceFilter.parseOrder(order), maxResults: pageSize)
@@ -152,7 +152,7 @@ struct TraceContractTests {
             let experiment = try await store.makeExperiment("e")
             for (index, id) in ["tr-1", "tr-2", "tr-3", "tr-4"].enumerated() {
                 _ = try await traces.startTrace(trace(
-                    id, in: experiment, at: Int64(index + 1) * 100, tags: [Tag(key: "k", value: id)], metadata: [KeyValue(key: "m", value: id)],
+                    id, in: experiment, at: Int64(index + 1) * 100, tags: [StrideDomain.Tag(key: "k", value: id)], metadata: [KeyValue(key: "m", value: id)],
                     assessments: [assessment("a-\(id)", on: id, at: 1)]))
             }
             try await traces.logSpans(spanGroups([span("tr-1", "01", parent: nil, start: 100, end: 200)]), experimentID: experiment)
@@ -218,7 +218,7 @@ struct TraceContractTests {
             var groups = spanGroups([
                 span("tr-1", "02", parent: "01", start: 1_500, end: 1_900, usage: 7),
                 span("tr-1", "01", parent: nil, start: 1_000, end: 3_000, status: TraceSpan.errorStatusCode, request: "q?", response: "a!",
-                     tags: [Tag(key: "env", value: "prod")]),
+                     tags: [StrideDomain.Tag(key: "env", value: "prod")]),
                 span("tr-2", "0a", parent: "09", start: 5_000, end: nil),
             ])
             groups[0].artifactLocation = "mlflow-artifacts:/1/traces/tr-1/artifacts"
@@ -229,8 +229,8 @@ struct TraceContractTests {
             #expect(created.requestTime == 1_000 && created.executionDuration == 2_000 && created.state == .error)
             #expect(created.requestPreview == "q?" && created.responsePreview == "a!")
             #expect(created.tags == [
-                Tag(key: "env", value: "prod"), Tag(key: TraceKeys.artifactLocation, value: "mlflow-artifacts:/1/traces/tr-1/artifacts"),
-                Tag(key: TraceKeys.spansLocation, value: TraceKeys.spansInTrackingStore),
+                StrideDomain.Tag(key: "env", value: "prod"), StrideDomain.Tag(key: TraceKeys.artifactLocation, value: "mlflow-artifacts:/1/traces/tr-1/artifacts"),
+                StrideDomain.Tag(key: TraceKeys.spansLocation, value: TraceKeys.spansInTrackingStore),
             ])
             #expect(created.metadata == [KeyValue(key: TraceKeys.tokenUsage, value: usage(7).jsonText)])
             let spans = try await traces.spans(traceID: "tr-1")
@@ -308,7 +308,7 @@ private func withTraceStore(_ backend: StoreBackend, _ body: (any BackendStore, 
 
 private func trace(
     _ id: String, in experiment: ExperimentID, at time: Int64, duration: Int64? = 10, state: TraceState = .ok, clientRequestID: String? = nil,
-    tags: [Tag] = [], metadata: [KeyValue] = [], assessments: [Assessment] = []
+    tags: [StrideDomain.Tag] = [], metadata: [KeyValue] = [], assessments: [Assessment] = []
 ) -> TraceInfo {
     TraceInfo(
         id: id, experimentID: experiment, requestTime: time, executionDuration: duration, state: state, clientRequestID: clientRequestID,
@@ -329,7 +329,7 @@ private func usage(_ tokens: Int64) -> TokenUsage {
 /// A span as an export delivers it; times in milliseconds.
 private func span(
     _ traceID: String, _ id: String, parent: String?, start: Int64, end: Int64?, status: Int = 1, name: String? = nil, request: String? = nil,
-    response: String? = nil, tags: [Tag] = [], usage tokens: Int64? = nil
+    response: String? = nil, tags: [StrideDomain.Tag] = [], usage tokens: Int64? = nil
 ) -> IngestedSpan {
     IngestedSpan(
         span: TraceSpan(

@@ -198,11 +198,3 @@ def test_bad_exports_are_refused_whole_in_mlflows_error_shape(api, tracking_uri,
 
     short_id = _request(trace_id=b"\x01\x02")
     assert _export(tracking_uri, experiment_id, short_id.SerializeToString()).status_code == 400
-
-
-def test_trace_metrics_and_filter_correlation_answer_a_clear_501(api, experiment_id):
-    for route in ["traces/metrics", "traces/calculate-filter-correlation"]:
-        response = api.post(f"/api/3.0/mlflow/{route}", json={"experiment_ids": [experiment_id]})
-        assert response.status_code == 501
-        assert response.json()["error_code"] == "NOT_IMPLEMENTED"
-        assert route in response.json()["message"]

@@ -140,9 +140,86 @@ struct PostgresTraceSearchSQL {
             let recorded = PostgresFilterSQL.keyValueCondition(
                 table: "trace_metadata", ownerColumn: "trace_pk", owner: "t.trace_pk", key: TraceKeys.sourceRun, op: op, values: values)
             let link = PostgresFilterSQL.stringComparison("r.run_id", op, values)
+            let early = PostgresFilterSQL.stringComparison("e.run_id", op, values)
             return SQL(
-                "(\(recorded.sql) OR EXISTS (SELECT 1 FROM trace_runs r WHERE r.trace_pk = t.trace_pk AND \(link.sql)))",
-                recorded.arguments + link.arguments)
+                "(\(recorded.sql) OR EXISTS (SELECT 1 FROM trace_runs r WHERE r.trace_pk = t.trace_pk AND \(link.sql))"
+                    + " OR EXISTS (SELECT 1 FROM trace_early_run_links e WHERE e.trace_id = t.trace_id AND \(early.sql)))",
+                recorded.arguments + link.arguments + early.arguments)
+        case .spanText(let op, let values):
+            // Every scalar of the span's JSON (name, ids, attribute keys and values, events), so the
+            // field names of its encoding never match a pattern by themselves.
+            let match = PostgresFilterSQL.stringComparison("(j.atom #>> '{}')", op, values)
+            return SQL(
+                """
+                EXISTS (SELECT 1 FROM trace_spans s, jsonb_path_query(s.content::jsonb, 'strict $.**') AS j(atom)
+                WHERE s.trace_pk = t.trace_pk AND jsonb_typeof(j.atom) IN ('string', 'number', 'boolean') AND \(match.sql))
+                """,
+                match.arguments)
+        case .span(let field, let op, let values):
+            return spanCondition(field, op, values)
+        case .assessment(let kind, let name, let op, let operand):
+            return assessmentCondition(kind, name, op, operand)
+        case .prompt(let version):
+            return SQL("EXISTS (SELECT 1 FROM trace_prompt_links p WHERE p.trace_pk = t.trace_pk AND p.prompt_version = ?)", version)
+        }
+    }
+
+    /// A span's status as MLflow names it.
+    static let spanStatus = "(CASE s.status_code WHEN 1 THEN 'OK' WHEN 2 THEN 'ERROR' ELSE 'UNSET' END)"
+
+    /// An OTLP attribute's value (`a.attribute`, one `{"key", "value"}` pair of the stored span) as
+    /// text: a string as itself, a number or boolean as its JSON, a list or map as JSON.
+    static let attributeText = """
+        COALESCE(a.attribute #>> '{value,string_value}', a.attribute #>> '{value,stringValue}',
+            a.attribute #>> '{value,int_value}', a.attribute #>> '{value,intValue}',
+            a.attribute #>> '{value,double_value}', a.attribute #>> '{value,doubleValue}',
+            a.attribute #>> '{value,bool_value}', a.attribute #>> '{value,boolValue}',
+            a.attribute #>> '{value}')
+        """
+
+    private static func spanCondition(_ field: TraceFilter.SpanField, _ op: FilterOperator, _ values: [String]) -> SQL {
+        let inner: SQL
+        switch field {
+        case .name: inner = PostgresFilterSQL.stringComparison("s.name", op, values)
+        case .type: inner = PostgresFilterSQL.stringComparison("s.span_type", op, values)
+        case .status: inner = PostgresFilterSQL.stringComparison(spanStatus, op, values)
+        case .attribute(let key):
+            let match = PostgresFilterSQL.stringComparison(attributeText, op, values)
+            inner = SQL(
+                """
+                EXISTS (SELECT 1 FROM jsonb_path_query(s.content::jsonb, 'lax $.attributes[*]') AS a(attribute)
+                WHERE a.attribute ->> 'key' = ? AND \(match.sql))
+                """,
+                [.text(key)] + match.arguments)
+        }
+        return SQL("EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_pk = t.trace_pk AND \(inner.sql))", inner.arguments)
+    }
+
+    private static func assessmentCondition(
+        _ kind: TraceFilter.AssessmentKind, _ name: String, _ op: FilterOperator, _ operand: TraceFilter.AssessmentOperand
+    ) -> SQL {
+        // `kind` is one of two fixed words, so it is written into the statement.
+        let value = "(a.details::jsonb #> '{\(kind.rawValue),value}')"
+        let exists = """
+            SELECT 1 FROM trace_assessments a WHERE a.trace_pk = t.trace_pk AND a.valid AND a.name = ?
+                AND (a.details::jsonb -> '\(kind.rawValue)') IS NOT NULL
+            """
+        switch (op, operand) {
+        case (.isNull, _): return SQL("NOT EXISTS (\(exists))", [.text(name)])
+        case (_, .number(let number)):
+            // Booleans count as 1 and 0, as SQLite's JSON functions read them; any other type is NULL, never a failed cast.
+            let numeric = """
+                (CASE jsonb_typeof(\(value)) WHEN 'boolean' THEN (CASE WHEN \(value) = 'true'::jsonb THEN 1.0 ELSE 0.0 END)
+                    WHEN 'number' THEN (\(value) #>> '{}')::float8 END)
+                """
+            return SQL(
+                "EXISTS (\(exists) AND jsonb_typeof(\(value)) IN ('number', 'boolean') AND \(numeric) \(op.rawValue) ?)",
+                [.text(name), .real(number)])
+        case (_, .text(let text)):
+            let match = PostgresFilterSQL.stringComparison("(\(value) #>> '{}')", op, [text])
+            return SQL("EXISTS (\(exists) AND \(match.sql))", [.text(name)] + match.arguments)
+        default:
+            return SQL("EXISTS (\(exists))", [.text(name)])
         }
     }
 }
