@@ -73,29 +73,17 @@ struct TraceMetricsSQL {
             "t.experiment_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))",
             [JSONText.array(query.experimentIDs.map(\.description)).databaseValue])
         var conditions = [experiments]
-        let from: String
-        let timestamp: String
-        switch query.view {
-        case .traces:
-            from = "traces t"
-            timestamp = "t.request_time"
-        case .spans:
-            from = "trace_spans s JOIN traces t ON t.trace_pk = s.trace_pk"
-            timestamp = "(s.start_time_ns / 1000000)"
-        case .assessments:
-            from = "trace_assessments a JOIN traces t ON t.trace_pk = a.trace_pk"
-            timestamp = "t.request_time"
-            conditions.append(SQLFragment("a.valid = 1"))
-        }
+        let rows = TraceMetricsRowSource(query.view)
+        if rows.validAssessmentsOnly { conditions.append(SQLFragment("a.valid = 1")) }
         conditions += query.filters.map(Self.condition)
         let value = Self.value(query.metric)
-        var columns = [SQLFragment("\(timestamp) AS ts")]
+        var columns = [SQLFragment("\(rows.timestampMs) AS ts")]
         columns += query.dimensions.enumerated().map { SQLFragment("\(Self.dimension($0.element)) AS d\($0.offset)") }
         columns.append(SQLFragment("\(value.sql) AS v", value.arguments))
         columns.append(SQLFragment(query.metric == .sessionCount ? "\(Self.metadata(TraceMetrics.sessionMetadataKey)) AS k" : "NULL AS k"))
         let selected = SQLFragment.joined(columns, separator: ", ")
         let condition = SQLFragment.joined(conditions, separator: " AND ")
-        sql = SQLFragment("SELECT \(selected.sql) FROM \(from) WHERE \(condition.sql)", selected.arguments + condition.arguments)
+        sql = SQLFragment("SELECT \(selected.sql) FROM \(rows.tables) WHERE \(condition.sql)", selected.arguments + condition.arguments)
     }
 
     /// A fixed key as an SQL string literal.

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 
 import mlflow
 import pytest
@@ -15,14 +14,6 @@ from mlflow.entities.trace_metrics import AggregationType, MetricAggregation, Me
 from mlflow.entities.trace_status import TraceStatus
 from mlflow.exceptions import MlflowException
 from mlflow.tracing.client import TracingClient
-
-
-# Trace metrics and filter correlation are aggregated by the SQLite store only so far; on PostgreSQL
-# both routes answer 501 NOT_IMPLEMENTED (docs/compatibility.md).
-_analytics_on_sqlite_only = pytest.mark.skipif(
-    os.environ.get("STRIDE_TEST_BACKEND_STORE_URI", "").startswith("postgres"),
-    reason="traces/metrics and calculate-filter-correlation are not served on PostgreSQL yet (501)",
-)
 
 
 def _flush():
@@ -83,7 +74,6 @@ def test_feedback_and_expectation_terms_filter_traces(experiment_id):
     assert search("feedback.score IS NULL") == {bad}
 
 
-@_analytics_on_sqlite_only
 def test_trace_metrics_count_by_status_and_aggregate_latency(client, experiment_id):
     for name, error in [("ok-1", False), ("ok-2", False), ("bad", True)]:
         _span(name, {"x": 1}, error=error)
@@ -114,7 +104,6 @@ def test_trace_metrics_count_by_status_and_aggregate_latency(client, experiment_
             aggregations=[MetricAggregation(aggregation_type=AggregationType.AVG)])
 
 
-@_analytics_on_sqlite_only
 def test_filter_correlation_measures_npmi(tracking_uri, experiment_id):
     for env, kind in [("prod", "TOOL")] * 6 + [("dev", "TOOL")] + [("dev", "LLM")] * 3:
         with mlflow.start_span(name="t") as span:
@@ -199,23 +188,3 @@ def test_the_legacy_start_and_end_routes_record_a_trace(client, experiment_id):
     assert ended.request_metadata == {"m1": "a", "m2": "b"}
     assert {k: v for k, v in ended.tags.items() if not k.startswith("mlflow.")} == {"t1": "y"}
     assert client._tracing_client.get_trace_info(started.request_id).state.value == "OK"
-
-
-@pytest.mark.skipif(
-    not os.environ.get("STRIDE_TEST_BACKEND_STORE_URI", "").startswith("postgres"),
-    reason="on SQLite these routes are served (the tests above)",
-)
-def test_on_postgresql_trace_metrics_and_filter_correlation_answer_a_clear_501(api, experiment_id):
-    requests = {
-        "traces/metrics": {
-            "experiment_ids": [experiment_id], "view_type": "TRACES", "metric_name": "trace_count",
-            "aggregations": [{"aggregation_type": "COUNT"}],
-        },
-        "traces/calculate-filter-correlation": {
-            "experiment_ids": [experiment_id], "filter_string1": "trace.status = 'OK'", "filter_string2": "trace.status = 'ERROR'",
-        },
-    }
-    for route, body in requests.items():
-        response = api.post(f"/api/3.0/mlflow/{route}", json=body)
-        assert response.status_code == 501, route
-        assert response.json()["error_code"] == "NOT_IMPLEMENTED"

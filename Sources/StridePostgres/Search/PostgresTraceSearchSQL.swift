@@ -114,7 +114,8 @@ struct PostgresTraceSearchSQL {
         }
     }
 
-    private static func condition(_ clause: TraceFilter.Clause) -> SQL {
+    /// One clause of MLflow's trace filter as a condition on `traces t` (also the correlation counts' filters).
+    static func condition(_ clause: TraceFilter.Clause) -> SQL {
         switch clause {
         case .number(let attribute, let op, let milliseconds):
             // The end time is summed as numeric: stored times are the client's, and a bigint sum could overflow.
