@@ -122,6 +122,8 @@ extension Limits {
     public static let gcRunsPerTransaction = 100
     /// Metric points removed in one transaction.
     public static let gcMetricPointsPerTransaction = 20_000
+    /// Traces removed in one transaction when gc purges an experiment (each with its spans, up to 10,000 a trace).
+    public static let gcTracesPerTransaction = 100
     /// Free pages returned to the file system in one transaction (4 KiB each: 32 MiB).
     public static let gcFreePagesPerTransaction = 8192
 }

@@ -72,11 +72,21 @@ extension PostgresTrackingStore: PurgeStore {
     }
 
     public func purgeExperiment(id: ExperimentID) async throws -> Bool {
-        try await database.write { db in
+        // The traces go first, a few per transaction, as on SQLite: an experiment may hold millions of spans.
+        let purgeable = try await database.snapshot { db in
+            try await db.row(SQL(
+                "SELECT 1 FROM experiments WHERE experiment_id = ? AND lifecycle_stage = ? AND NOT EXISTS (SELECT 1 FROM runs WHERE experiment_id = ?)",
+                id.value, LifecycleStage.deleted.rawValue, id.value)) != nil
+        }
+        guard purgeable else { return false }
+        while try await deleteTraces(experimentID: id, before: .max, limit: Limits.gcTracesPerTransaction) > 0 {}
+        return try await database.write { db in
             guard let stage = try await db.row(SQL("SELECT lifecycle_stage FROM experiments WHERE experiment_id = ? FOR UPDATE", id.value))?.text(0),
                 stage == LifecycleStage.deleted.rawValue,
                 try await db.row(SQL("SELECT 1 FROM runs WHERE experiment_id = ? LIMIT 1", id.value)) == nil
             else { return false }
+            // Any trace that arrived since the chunks above.
+            try await db.execute(Self.deleteTracesStatement(selected: SQL("SELECT trace_pk FROM traces WHERE experiment_id = ?", id.value)))
             let models = "SELECT model_pk FROM logged_models WHERE experiment_id = ?"
             for table in ["logged_model_tags", "logged_model_params", "logged_model_metrics"] {
                 try await db.execute(SQL("DELETE FROM \(table) WHERE model_pk IN (\(models))", id.value))

@@ -92,14 +92,20 @@ extension PostgresTrackingStore: TraceStore {
     /// Deletes the traces `selection` names (a query of their keys) with all they hold, in one
     /// statement; answers how many there were.
     private func deleteTraces(selected selection: SQL) async throws -> Int {
+        let statement = Self.deleteTracesStatement(selected: selection)
+        return try await database.writeOneStatement { db in try await db.execute(statement) }
+    }
+
+    /// One statement deleting the traces `selection` names (a query of their keys) with all they
+    /// hold; a row for each trace.
+    static func deleteTracesStatement(selected selection: SQL) -> SQL {
         let owned = Self.traceOwnedTables.enumerated().map { index, table in
             "d\(index) AS (DELETE FROM \(table) WHERE trace_pk IN (SELECT trace_pk FROM doomed))"
         }
         // Links to runs named before the trace arrived are kept by trace id, and go with it.
         let early = "early AS (DELETE FROM trace_early_run_links WHERE trace_id IN (SELECT trace_id FROM traces WHERE trace_pk IN (SELECT trace_pk FROM doomed)))"
-        let statement = SQL("WITH doomed AS (\(selection.sql)), \(owned.joined(separator: ", ")), \(early) ", selection.arguments)
+        return SQL("WITH doomed AS (\(selection.sql)), \(owned.joined(separator: ", ")), \(early) ", selection.arguments)
             + SQL("DELETE FROM traces WHERE trace_pk IN (SELECT trace_pk FROM doomed) RETURNING 1")
-        return try await database.writeOneStatement { db in try await db.execute(statement) }
     }
 
     public func setTraceTag(id: String, tag: Tag) async throws {

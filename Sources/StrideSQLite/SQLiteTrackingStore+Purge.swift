@@ -108,16 +108,15 @@ extension SQLiteTrackingStore: PurgeStore {
     }
 
     public func purgeExperiment(id: ExperimentID) async throws -> Bool {
-        try await pool.write { db in
-            guard
-                try Bool.fetchOne(
-                    db,
-                    sql: """
-                        SELECT lifecycle_stage = 'deleted' AND NOT EXISTS (SELECT 1 FROM runs WHERE experiment_id = ?)
-                        FROM experiments WHERE experiment_id = ?
-                        """,
-                    arguments: [id.value, id.value]) == true
-            else { return false }
+        guard try readNow({ db in try Self.isPurgeable(id, in: db) }) else { return false }
+        // The traces go first, a few per transaction: an experiment may hold millions of spans, and
+        // the writer is shared with the running server. They must go: SQLite hands a purged
+        // experiment's id to the next experiment created, which would otherwise inherit them.
+        while try await deleteTraces(experimentID: id, before: .max, limit: Limits.gcTracesPerTransaction) > 0 {}
+        return try await pool.write { db in
+            guard try Self.isPurgeable(id, in: db) else { return false }
+            // Any trace that arrived since the chunks above.
+            try Self.deleteTraceRows(Int64.fetchAll(db, sql: "SELECT trace_pk FROM traces WHERE experiment_id = ?", arguments: [id.value]), in: db)
             let models = "SELECT model_pk FROM logged_models WHERE experiment_id = ?"
             for table in ["logged_model_tags", "logged_model_params", "logged_model_metrics"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE model_pk IN (\(models))", arguments: [id.value])
@@ -127,6 +126,17 @@ extension SQLiteTrackingStore: PurgeStore {
             }
             return true
         }
+    }
+
+    /// Whether the experiment is deleted and has no runs left, so gc may remove it.
+    private static func isPurgeable(_ id: ExperimentID, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT lifecycle_stage = 'deleted' AND NOT EXISTS (SELECT 1 FROM runs WHERE experiment_id = ?)
+                FROM experiments WHERE experiment_id = ?
+                """,
+            arguments: [id.value, id.value]) == true
     }
 
     /// Every table with rows of one run, the run itself last.

@@ -193,7 +193,8 @@ extension SQLiteTrackingStore: TraceStore {
         return pk
     }
 
-    private static func deleteTraceRows(_ pks: [Int64], in db: Database) throws {
+    /// Deletes the traces with keys `pks` and all they hold.
+    static func deleteTraceRows(_ pks: [Int64], in db: Database) throws {
         guard !pks.isEmpty else { return }
         let list = JSONText.array(pks.map(String.init))
         try db.execute(

@@ -80,4 +80,31 @@ struct PurgeContractTests {
             #expect(try await datasets.evaluationDataset(id: "d-purge", project: "default")?.experimentIDs == [])
         }
     }
+
+    @Test("a purged experiment takes its traces along, across several transactions; an experiment that later takes its id has none", arguments: StoreBackend.all)
+    func purgedExperimentsLoseTheirTraces(backend: StoreBackend) async throws {
+        try await withStore(backend) { store in
+            let purge = try Self.purger(store)
+            let traces = try #require(store as? any TraceStore)
+            // The newest experiment, so a store that hands out the highest id + 1 gives its id to the next one.
+            let gone = try await store.makeExperiment("gone")
+            let count = Limits.gcTracesPerTransaction + 50
+            for index in 0..<count {
+                _ = try await traces.startTrace(TraceInfo(
+                    id: "tr-\(index)", experimentID: gone, requestTime: Int64(index), executionDuration: 1, state: .ok, clientRequestID: nil,
+                    requestPreview: nil, responsePreview: nil, metadata: [KeyValue(key: "m", value: "v")], tags: [Tag(key: "k", value: "v")],
+                    assessments: []))
+            }
+            try await traces.logSpans(TraceSpanGroup.grouping([IngestedSpan(span: TraceSpan(
+                traceID: "tr-0", spanID: "01", parentSpanID: nil, name: "root", startTimeNanos: 0, endTimeNanos: 1, statusCode: 1, spanType: nil,
+                content: #"{"span_id": "01"}"#))]), experimentID: gone)
+            try await store.setExperimentLifecycle(id: gone, to: .deleted, at: 700)
+            #expect(try await purge.purgeExperiment(id: gone) == true)
+
+            let successor = try await store.makeExperiment("successor")
+            #expect(try await traces.searchTraces(TraceQuery(experimentIDs: [successor, gone], filter: .matchAll)).traces.isEmpty)
+            #expect(try await traces.traceInfos(ids: (0..<count).map { "tr-\($0)" }).isEmpty)
+            #expect(try await traces.spans(traceID: "tr-0").isEmpty)
+        }
+    }
 }

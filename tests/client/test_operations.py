@@ -140,6 +140,30 @@ def test_gc_removes_deleted_runs_and_experiments_while_a_live_run_keeps_logging(
         assert orphans == (0,)
 
 
+def test_gc_of_an_experiment_takes_its_traces_so_the_experiment_that_reuses_its_id_starts_empty(private_server):
+    client = mlflow.MlflowClient(private_server.uri)
+    previous_uri = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(private_server.uri)
+    try:
+        traced = client.create_experiment("gc-traced")
+        for step in range(3):
+            span = client.start_trace(f"step-{step}", inputs={"step": step}, experiment_id=traced)
+            client.end_trace(span.trace_id, outputs={"done": True})
+        mlflow.flush_trace_async_logging(terminate=False)
+        assert len(mlflow.search_traces(locations=[traced], return_type="list")) == 3
+        client.delete_experiment(traced)
+
+        result = stride(private_server.data_dir, "gc", "--experiment-ids", traced)
+        assert "1 experiments" in result.stdout, result.stdout
+
+        # SQLite hands the purged experiment's id to the next experiment: it must not inherit the traces.
+        successor = client.create_experiment("gc-successor")
+        assert successor == traced
+        assert mlflow.search_traces(locations=[successor], return_type="list") == []
+    finally:
+        mlflow.set_tracking_uri(previous_uri)
+
+
 def test_gc_refuses_a_live_run_named_explicitly_and_removes_nothing(private_server, tmp_path):
     client = mlflow.MlflowClient(private_server.uri)
     experiment = client.create_experiment("gc-explicit")

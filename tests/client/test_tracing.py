@@ -90,6 +90,8 @@ def _three_traces():
 
         work(1)
         ids.append(mlflow.get_last_active_trace_id())
+        # Traces are ordered by their start in whole milliseconds, ties by id: each starts in a later millisecond.
+        time.sleep(0.005)
     _flush()
     return ids
 

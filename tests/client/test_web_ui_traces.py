@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 import mlflow
 import pytest
@@ -43,6 +44,8 @@ def _record_traces() -> dict[str, str]:
     ids = {}
     answer(HOSTILE)
     ids["answer"] = mlflow.get_last_active_trace_id()
+    # Traces are ordered by their start in whole milliseconds, ties by id: each starts in a later millisecond.
+    time.sleep(0.005)
     with mlflow.start_span(name="tool-call", span_type=SpanType.CHAT_MODEL) as span:
         span.set_inputs({"city": "Oslo"})
         span.set_attributes({"units": "metric", "retries": 2})
@@ -50,6 +53,7 @@ def _record_traces() -> dict[str, str]:
         span.add_event(mlflow.entities.SpanEvent(name="cache-miss", attributes={"key": "oslo"}))
         span.set_outputs({"temperature": -3})
     ids["tool-call"] = span.trace_id
+    time.sleep(0.005)
 
     @mlflow.trace(name="fails")
     def fails():
