@@ -15,7 +15,7 @@ public struct PostgresSettings: Sendable, Equatable {
     public var password: String?
     public var database: String
     public var sslMode: SSLMode
-    /// Connections the pool opens at most (`?pool_size=` or `STRIDE_DATABASE_POOL_SIZE`).
+    /// Connections the pool opens and keeps open (`?pool_size=` or `STRIDE_DATABASE_POOL_SIZE`).
     public var poolSize: Int
 
     /// libpq's `sslmode` values: `disable` never encrypts; `allow` and `prefer` encrypt when the server
@@ -109,8 +109,15 @@ public struct PostgresSettings: Sendable, Equatable {
             }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
+        // Every connection is kept open, and none is pinged: the pool then sets no timer when a
+        // connection is handed back. Its idle-timeout and keep-alive timers are sleeping tasks, two
+        // for each statement's lease, and a cancelled `Task.sleep` keeps its memory until its
+        // deadline (60 and 30 s; swiftlang/swift#60441): under a steady load that held 100+ MB.
+        // A connection the server closed is replaced at once; one that went silent fails the
+        // request after the store's time limit (503, which the client retries).
         configuration.options.maximumConnections = poolSize
-        configuration.options.minimumConnections = 0
+        configuration.options.minimumConnections = poolSize
+        configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.additionalStartupParameters = Self.sessionSettings
         return configuration

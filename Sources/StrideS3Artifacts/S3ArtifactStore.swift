@@ -22,6 +22,8 @@ public struct S3ArtifactStore: ArtifactStore {
     /// Uploads of at least this size go as a multipart upload of parts this large; smaller ones
     /// in one `PutObject`. Memory per upload is bounded by `(1 + maxPartsInFlight)` parts.
     static let partBytes = 8 * 1024 * 1024
+    /// The largest object one `PutObject` may create (S3's limit); a longer body goes in parts.
+    static let maxSingleRequestBytes: Int64 = 5 * 1024 * 1024 * 1024
     /// Parts of one upload sent at once while the next is read from the client.
     static let maxPartsInFlight = 2
     /// Where multipart manifests live, hidden from listings and refused as a path, as on local disk.
@@ -124,6 +126,20 @@ public struct S3ArtifactStore: ArtifactStore {
             }
             return try await uploadInParts(key, parts: parts, rest: &chunks)
         }
+    }
+
+    /// A body of declared length goes on to the bucket as it arrives, in one `PutObject`: no part is
+    /// cut, buffered or joined, and memory stays at the HTTP stacks' buffers. Small bodies keep the
+    /// buffered path, whose `PutObject` can be retried; signed payloads need the bytes up front.
+    @discardableResult
+    public func write(_ path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error> & Sendable, declaredLength: Int64) async throws -> Int64 {
+        guard declaredLength >= Int64(Self.partBytes), declaredLength <= Self.maxSingleRequestBytes, !client.configuration.signsPayloads else {
+            return try await write(path, body: body)
+        }
+        try await checkWritable(path)
+        let key = try self.key(path)
+        try await mapped { try await client.putObject(key, streaming: body, length: declaredLength) }
+        return declaredLength
     }
 
     /// The multipart upload of a body longer than one part; aborted, so nothing appears, on any failure.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The object operations the artifact store uses.
 extension S3Client {
@@ -26,6 +27,32 @@ extension S3Client {
     /// Stores `body` at `key` in one request.
     func putObject(_ key: String, body: ByteBuffer) async throws {
         _ = try await send(Call(operation: "PutObject", method: .PUT, key: key, headers: newObjectHeaders, body: body))
+    }
+
+    /// Stores the `length` bytes of `body` at `key` as they arrive, in one request with a declared
+    /// length: S3 keeps nothing of a body that stops short. Sent once, never retried, since the body
+    /// cannot be read twice; an error `body` throws (the uploader went away) passes unchanged.
+    func putObject(_ key: String, streaming body: some AsyncSequence<ByteBuffer, any Error> & Sendable, length: Int64) async throws {
+        let call = Call(operation: "PutObject", method: .PUT, key: key, headers: newObjectHeaders)
+        var request = try await request(for: call, streamed: true)
+        let loan = BodyLoan()
+        request.body = .stream(LentBody(base: body, loan: loan), length: .known(length))
+        let outcome: Result<HTTPClientResponse, any Error>
+        do {
+            outcome = try await checkedResponse(to: request, of: call, timeout: Self.transferTimeout)
+            await loan.takeBack()
+        } catch {
+            await loan.takeBack()
+            if let uploaderGone = loan.sourceFailure { throw uploaderGone }
+            throw S3Unreachable(operation: call.operation, endpoint: endpoint.hostHeader, underlying: String(describing: error))
+        }
+        let response = try outcome.get()
+        // The answer is an empty body; reading it returns the connection to the pool.
+        do {
+            _ = try await response.body.collect(upTo: Self.maxErrorBodyBytes)
+        } catch {
+            throw S3Unreachable(operation: call.operation, endpoint: endpoint.hostHeader, underlying: String(describing: error))
+        }
     }
 
     /// A small object's bytes, nil when there is none.

@@ -63,11 +63,14 @@ public struct S3Client: Sendable {
         SignatureV4(credentials: try await credentials.current(), region: configuration.region)
     }
 
-    /// The signed request for `call`, as sent now.
-    func request(for call: Call) async throws -> HTTPClientRequest {
+    /// The signed request for `call`, as sent now; `streamed` marks a body the caller attaches
+    /// afterwards, which is sent `UNSIGNED-PAYLOAD` since its bytes are not known yet.
+    func request(for call: Call, streamed: Bool = false) async throws -> HTTPClientRequest {
         let path = endpoint.path(forKey: call.key)
         let payloadHash =
-            call.body.map { configuration.signsPayloads ? Self.payloadHash($0) : SignatureV4.unsignedPayload } ?? SignatureV4.emptyPayloadHash
+            streamed
+            ? SignatureV4.unsignedPayload
+            : call.body.map { configuration.signsPayloads ? Self.payloadHash($0) : SignatureV4.unsignedPayload } ?? SignatureV4.emptyPayloadHash
         var headers = call.headers
         headers.append(("host", endpoint.hostHeader))
         headers.append(("x-amz-content-sha256", payloadHash))
@@ -133,12 +136,17 @@ public struct S3Client: Sendable {
     /// One try: a 2xx response, or what went wrong.
     private func response(to call: Call, timeout: TimeAmount) async -> Result<HTTPClientResponse, any Error> {
         do {
-            let response = try await http.execute(try await request(for: call), timeout: timeout, logger: nil)
-            guard (200..<300).contains(response.status.code) else { return .failure(await serviceError(call, response)) }
-            return .success(response)
+            return try await checkedResponse(to: try await request(for: call), of: call, timeout: timeout)
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Sends `request` once: a 2xx response, or the refusal it got.
+    func checkedResponse(to request: HTTPClientRequest, of call: Call, timeout: TimeAmount) async throws -> Result<HTTPClientResponse, any Error> {
+        let response = try await http.execute(request, timeout: timeout, logger: nil)
+        guard (200..<300).contains(response.status.code) else { return .failure(await serviceError(call, response)) }
+        return .success(response)
     }
 
     /// The wait before retry `attempt` (from 0): exponential with up to 50% random jitter.

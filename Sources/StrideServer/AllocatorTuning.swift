@@ -28,9 +28,9 @@ enum AllocatorTuning {
     }
 
     /// Hands the free pages inside every malloc arena back to the system (`madvise`), not only
-    /// those at an arena's top, which is all `free` itself returns. Called once the store has gone
-    /// quiet after a load (``StrideSQLite``'s idle release): SQLite's emptied page caches and the
-    /// requests' buffers are scattered through the arenas, and without this they stayed resident.
+    /// those at an arena's top, which is all `free` itself returns. Called once requests stop after a
+    /// load, and once SQLite's store has emptied its page caches: those pages and the requests'
+    /// buffers are scattered through the arenas, and without this they stayed resident.
     @Sendable static func returnFreedMemoryToTheSystem() {
         #if canImport(Glibc)
         _ = glibcMallocTrim(0)

@@ -44,9 +44,12 @@ public struct BuiltApplication {
     let created: CreatedStorage
     /// Releases the artifact store's connections (an S3 client's pool).
     let closeArtifacts: @Sendable () async throws -> Void
+    /// Hands freed heap back to the system once requests stop.
+    let heapTrim: QuietSpellWatcher
 
     /// Closes the stores; call once the application has stopped (or was never run).
     public func close() async throws {
+        heapTrim.stop()
         try? await closeArtifacts()
         try await store.close()
     }
@@ -92,6 +95,13 @@ public enum StrideApplication {
             closeArtifacts = openedArtifacts.close
             let services = try await services(
                 configuration, store: store, artifacts: openedArtifacts, counters: UsageCounters(factory: metrics.factory), clock: clock)
+            // Whatever the backend, a load leaves the heap's freed pages resident (request buffers,
+            // decoded rows, a PostgreSQL connection's messages); they go back once requests stop.
+            let heapTrim = QuietSpellWatcher()
+            heapTrim.start {
+                AllocatorTuning.returnFreedMemoryToTheSystem()
+                return true
+            }
             let policies = RoutePolicies()
             let graphQL = try GraphQLEndpoint(tracking: services.tracking, registry: services.registry, artifacts: services.artifacts)
             let router = buildRouter(
@@ -99,7 +109,7 @@ public enum StrideApplication {
                 browse: services.browse, projects: services.projects, servesArtifacts: configuration.serveArtifacts, access: services.access,
                 policies: policies, graphQL: graphQL,
                 allowedHosts: AllowedHosts(patterns: configuration.allowedHosts, bindHost: configuration.host), metrics: metrics,
-                traces: services.traces, evaluationDatasets: services.evaluationDatasets)
+                activity: heapTrim, traces: services.traces, evaluationDatasets: services.evaluationDatasets)
             // Deny by default: with auth on, a route registered without a declared policy stops startup.
             let unguarded = policies.unguardedRoutes(of: router)
             if services.access != nil, !unguarded.isEmpty {
@@ -115,7 +125,7 @@ public enum StrideApplication {
                 logger: frameworkLogger(logger))
             return BuiltApplication(
                 application: application, router: router, policies: policies, services: services, store: store,
-                artifactsDirectory: locations.artifactsDirectory, created: created, closeArtifacts: closeArtifacts)
+                artifactsDirectory: locations.artifactsDirectory, created: created, closeArtifacts: closeArtifacts, heapTrim: heapTrim)
         } catch {
             try? await closeArtifacts()
             try? await store.close()
@@ -195,7 +205,7 @@ public enum StrideApplication {
         tracking: TrackingService, registry: RegistryService? = nil, loggedModels: LoggedModelService? = nil, artifacts: ArtifactService? = nil,
         browse: BrowseService? = nil, projects: ProjectService? = nil, servesArtifacts: Bool = true, access: AccessService? = nil,
         policies: RoutePolicies = RoutePolicies(), graphQL: GraphQLEndpoint? = nil, allowedHosts: AllowedHosts? = nil,
-        metrics: ServerMetrics? = nil,
+        metrics: ServerMetrics? = nil, activity: QuietSpellWatcher? = nil,
         traces: TraceService? = nil, evaluationDatasets: EvaluationDatasetService? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
@@ -204,7 +214,7 @@ public enum StrideApplication {
             servesArtifacts: servesArtifacts, traces: traces, evaluationDatasets: evaluationDatasets)
         // Middleware wraps the routes added after it, so it goes first; the request id and the
         // request counts outermost, so that they see every answer.
-        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics, activity: activity))
         if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }
         router.add(middleware: SecurityHeadersMiddleware())
         let knownPaths = api.routePaths.union(graphQL == nil ? [] : [GraphQLEndpoint.path]).union(metrics == nil ? [] : [ServerMetrics.path])

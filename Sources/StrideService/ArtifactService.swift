@@ -31,11 +31,22 @@ public struct ArtifactService: Sendable {
     // Another project's path reads as missing and is refused for writes as an unknown one is.
 
     /// Streams an upload into the file at `path`; it becomes visible only once complete.
-    public func upload(to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>, project: String = ProjectContext.current) async throws {
+    /// `declaredLength` is the sender's `Content-Length`, when it sent one.
+    public func upload(
+        to path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error> & Sendable, declaredLength: Int64? = nil,
+        project: String = ProjectContext.current
+    ) async throws {
         guard !path.isRoot else {
             throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
         }
-        tracking.counters.artifactBytesWritten(try await store.write(try await writablePath(path, project: project), body: body))
+        let target = try await writablePath(path, project: project)
+        let written =
+            if let declaredLength {
+                try await store.write(target, body: body, declaredLength: declaredLength)
+            } else {
+                try await store.write(target, body: body)
+            }
+        tracking.counters.artifactBytesWritten(written)
     }
 
     /// The entries of a directory; empty for a file or a missing path, which MLflow's client relies on.

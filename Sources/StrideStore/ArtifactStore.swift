@@ -20,6 +20,12 @@ public protocol ArtifactStore: Sendable {
     @discardableResult
     func write(_ path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error>) async throws -> Int64
 
+    /// `write(_:body:)` for a body whose length the sender declared up front (HTTP's
+    /// `Content-Length`), which lets a store pass it on as one stream. The body holds exactly that many
+    /// bytes (HTTP's framing sees to it); one that fails part way leaves nothing behind, as above.
+    @discardableResult
+    func write(_ path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error> & Sendable, declaredLength: Int64) async throws -> Int64
+
     /// Streams the bytes of `range` of the file at `path` into `sink`, in chunks of bounded size.
     func read(_ path: ArtifactPath, range: Range<Int64>, into sink: (ByteBuffer) async throws -> Void) async throws
 
@@ -39,4 +45,12 @@ public protocol ArtifactStore: Sendable {
 
     /// Discards an upload and its parts; an unknown upload is not an error.
     func abortMultipartUpload(_ upload: MultipartUploadID, destination: ArtifactPath) async throws
+}
+
+extension ArtifactStore {
+    /// Stores that gain nothing from knowing the length ahead write as usual.
+    @discardableResult
+    public func write(_ path: ArtifactPath, body: some AsyncSequence<ByteBuffer, any Error> & Sendable, declaredLength: Int64) async throws -> Int64 {
+        try await write(path, body: body)
+    }
 }

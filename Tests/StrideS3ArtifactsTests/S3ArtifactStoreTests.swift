@@ -47,6 +47,30 @@ struct S3ArtifactStoreTests {
         }
     }
 
+    @Test("a body of declared length longer than a part goes up as it arrives and reads back whole")
+    func streamedWrite() async throws {
+        try await S3TestBucket.withStore { store in
+            let size = S3ArtifactStore.partBytes + 54_321
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) }
+            let path = try ArtifactPath(validating: "streamed/weights.bin")
+            #expect(try await store.write(path, body: chunks(bytes, size: 500_009), declaredLength: Int64(size)) == Int64(size))
+            #expect(try await store.item(at: path) == .file(size: Int64(size)))
+            #expect(try await read(store, path, 0..<Int64(size)) == bytes)
+        }
+    }
+
+    @Test("a body of declared length that breaks part way fails with its own error and leaves no object")
+    func brokenStreamedWrite() async throws {
+        try await S3TestBucket.withStore { store in
+            let path = try ArtifactPath(validating: "streamed/half.bin")
+            let declared = Int64(3 * S3ArtifactStore.partBytes)
+            await #expect(throws: BodyBroke.self) {
+                try await store.write(path, body: FailingBody(chunksBeforeFailure: 1_500), declaredLength: declared)
+            }
+            #expect(try await store.item(at: path) == nil)
+        }
+    }
+
     @Test("a listing longer than one page follows continuation tokens")
     func listingAcrossPages() async throws {
         try await S3TestBucket.withStore { store in

@@ -6,6 +6,7 @@ bucket going away mid-upload and mid-download, wrong credentials, a missing buck
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -169,6 +170,16 @@ def flaky(moto):
     handle.stop()
 
 
+def put_while_the_bucket_goes_away(url: str, body) -> None:
+    """Uploads `body`, which cuts the bucket off part way: the answer is a retryable 503."""
+    try:
+        response = requests.put(url, data=body, timeout=60)
+        assert response.status_code == 503, response.text
+        assert response.json()["error_code"] == "TEMPORARILY_UNAVAILABLE"
+    except requests.ConnectionError:
+        pass  # the server answered 503 while the client was still sending, and closed the connection
+
+
 def test_the_bucket_going_away_mid_upload_is_a_retryable_error_and_leaves_no_object(flaky, moto):
     handle, proxy = flaky
     url = f"{handle.uri}{ARTIFACTS_API}/0/cut/artifacts/upload.bin"
@@ -179,12 +190,7 @@ def test_the_bucket_going_away_mid_upload_is_a_retryable_error_and_leaves_no_obj
                 proxy.cut()
             yield b"\x05" * MiB
 
-    try:
-        response = requests.put(url, data=body(), timeout=60)
-        assert response.status_code == 503, response.text
-        assert response.json()["error_code"] == "TEMPORARILY_UNAVAILABLE"
-    except requests.ConnectionError:
-        pass  # the server answered 503 while the client was still sending, and closed the connection
+    put_while_the_bucket_goes_away(url, body())
     proxy.resume()
     assert keys(moto, "flaky/0/cut/") == {}
     assert "Artifact storage unavailable" in handle.log_tail(200)
@@ -192,6 +198,71 @@ def test_the_bucket_going_away_mid_upload_is_a_retryable_error_and_leaves_no_obj
     again = requests.put(url, data=b"\x05" * (12 * MiB), timeout=60)
     assert again.status_code == 200, again.text
     assert keys(moto, "flaky/0/cut/") == {"flaky/0/cut/artifacts/upload.bin": 12 * MiB}
+
+
+class SizedBody:
+    """A body of declared length (requests sends its Content-Length, not chunks), read in blocks;
+    `on_block(index)` runs before each MiB it hands out."""
+
+    def __init__(self, mib: int, on_block=lambda index: None):
+        self.mib, self.on_block, self.sent = mib, on_block, 0
+
+    def __len__(self) -> int:
+        return self.mib * MiB
+
+    def __iter__(self):
+        return iter(lambda: self.read(MiB), b"")
+
+    def read(self, size: int = -1) -> bytes:
+        if self.sent >= self.mib * MiB:
+            return b""
+        if self.sent % MiB == 0:
+            self.on_block(self.sent // MiB)
+        block = b"\x06" * min(size if size > 0 else MiB, MiB - self.sent % MiB)
+        self.sent += len(block)
+        return block
+
+
+def test_an_upload_of_declared_length_goes_up_whole_as_one_object(server, moto):
+    url = f"{server.uri}{ARTIFACTS_API}/0/sized/artifacts/whole.bin"
+    response = requests.put(url, data=SizedBody(20), timeout=60)
+    assert response.status_code == 200, response.text
+    assert keys(moto, f"{PREFIX}/0/sized/") == {f"{PREFIX}/0/sized/artifacts/whole.bin": 20 * MiB}
+    assert requests.get(url, timeout=60).content == b"\x06" * (20 * MiB)
+
+
+def test_the_bucket_going_away_mid_upload_of_declared_length_is_a_retryable_error_and_leaves_no_object(flaky, moto):
+    handle, proxy = flaky
+    url = f"{handle.uri}{ARTIFACTS_API}/0/cut-sized/artifacts/upload.bin"
+
+    def cut_then_pause(index: int) -> None:
+        # A pause after the cut: the server answers while its S3 client still waits for the next
+        # chunk, and that wait must be over before the server reads the rest of the body itself.
+        if index == 12:
+            proxy.cut()
+            time.sleep(1.5)
+
+    body = SizedBody(40, on_block=cut_then_pause)
+    put_while_the_bucket_goes_away(url, body)
+    proxy.resume()
+    assert keys(moto, "flaky/0/cut-sized/") == {}
+    again = requests.put(url, data=SizedBody(12), timeout=60)
+    assert again.status_code == 200, again.text
+    assert keys(moto, "flaky/0/cut-sized/") == {"flaky/0/cut-sized/artifacts/upload.bin": 12 * MiB}
+
+
+def test_an_uploader_that_stops_short_of_its_content_length_leaves_no_object(server, moto):
+    host, port = server.uri.removeprefix("http://").split(":")
+    path = f"{ARTIFACTS_API}/0/short/artifacts/short.bin"
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(f"PUT {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {30 * MiB}\r\n\r\n".encode())
+        for _ in range(12):
+            connection.sendall(b"\x07" * MiB)
+    # The server notices the closed connection, abandons the PutObject, and serves on.
+    time.sleep(1)
+    assert requests.get(f"{server.uri}/health", timeout=10).status_code == 200
+    assert keys(moto, f"{PREFIX}/0/short/") == {}
+    assert requests.get(f"{server.uri}{ARTIFACTS_API}/0/short/artifacts/short.bin", timeout=10).status_code == 404
 
 
 def test_the_bucket_going_away_mid_download_breaks_the_body_and_a_retry_succeeds(flaky):

@@ -13,7 +13,8 @@ extension ArtifactRoutes {
                 throw StrideError.invalidParameter("Artifact path must include a filename (cannot end with '/').")
             }
             let path = try Self.artifactPath(of: request, after: root)
-            try await artifacts.upload(to: path, body: UploadBody(body: request.body), project: ProjectContext.current)
+            try await artifacts.upload(
+                to: path, body: UploadBody(body: request.body), declaredLength: UploadBody.declaredLength(of: request), project: ProjectContext.current)
             return Response(status: .ok)
         }
         router.on(root + "/**", method: .get, access: .role(.reader)) { request, _ -> Response in

@@ -25,6 +25,15 @@ struct UploadBody: AsyncSequence {
         }
     }
 
+    /// The body's length as the request declares it: a `Content-Length` of plain digits on a
+    /// request not sent in chunks; nil otherwise. HTTP's framing holds the body to it.
+    static func declaredLength(of request: Request) -> Int64? {
+        guard request.headers[.transferEncoding] == nil, let text = request.headers[.contentLength],
+            !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
+        return Int64(text)
+    }
+
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: body.makeAsyncIterator())
     }

@@ -1,17 +1,21 @@
 import HTTPTypes
 public import Hummingbird
+public import StrideStore
 
 /// The outermost middleware: every response carries its request id in `X-Request-Id` (the id
 /// the request's log lines and a 5xx message also carry), and, with `metrics`, every request is
-/// counted with its latency.
+/// counted with its latency; `activity` hears of every request, so idle work waits for a quiet spell.
 public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics?
+    let activity: QuietSpellWatcher?
 
-    public init(metrics: ServerMetrics?) {
+    public init(metrics: ServerMetrics?, activity: QuietSpellWatcher? = nil) {
         self.metrics = metrics
+        self.activity = activity
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        activity?.noteCall()
         let started = ContinuousClock.now
         do {
             var response = try await next(request, context)
