@@ -38,7 +38,9 @@ public enum RunIDGenerator {
     }
 
     public static func make(using generator: inout some RandomNumberGenerator) -> String {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        // Two draws of 64 bits: the system generator makes one getrandom(2) call per draw.
+        let words = (generator.next(), generator.next())
+        var bytes = withUnsafeBytes(of: words) { Array($0) }
         // Version 4 and the RFC 4122 variant, so the id is a real uuid4 like MLflow's.
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80

@@ -73,6 +73,11 @@ public enum Limits {
     /// Concurrent writes the SQLite store joins into one transaction (group commit); bounds how
     /// long the request that runs a group waits for its batch-mates' work.
     public static let maxWritesPerTransaction = 64
+
+    /// The largest body of a small write that is served on its connection's event loop; a larger
+    /// one (a log-batch of hundreds of points) is parsed and stored on Swift's concurrency pool, so it
+    /// cannot hold up the loop's other connections.
+    public static let maxEventLoopRequestBodyBytes = 16 * 1024
 }
 
 extension Limits {

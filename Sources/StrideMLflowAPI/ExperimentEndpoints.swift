@@ -19,12 +19,12 @@ extension MLflowAPI {
                 writer.endObject()
                 return JSONResponse.make(writer)
             },
-            MLflowEndpoint(method: .get, path: "/experiments/get", access: .reader) { request in
+            MLflowEndpoint(method: .get, path: "/experiments/get", access: .reader, isSmall: true) { request in
                 let experiment = try await tracking.experiment(id: try request.fields.requiredString("experiment_id"),
                     project: request.project)
                 return Self.experimentResponse(experiment)
             },
-            MLflowEndpoint(method: .get, path: "/experiments/get-by-name", access: .reader) { request in
+            MLflowEndpoint(method: .get, path: "/experiments/get-by-name", access: .reader, isSmall: true) { request in
                 let experiment = try await tracking.experiment(
                     named: try request.fields.requiredString("experiment_name"), project: request.project)
                 return Self.experimentResponse(experiment)

@@ -52,6 +52,17 @@ public struct MLflowAPI: Sendable {
                 + (traces != nil ? [OTLPEndpoint.path] : []))
     }
 
+    /// The routes of small endpoints, as `METHOD path` with the path as the router spells a matched
+    /// route (`RequestContext.endpointPath`), under `/projects/<name>` too.
+    public var smallRequestRoutes: Set<String> {
+        Set(
+            allEndpoints().filter(\.isSmall).flatMap { endpoint in
+                endpoint.routePaths.flatMap { path in
+                    [path, RequestProject.pathPrefix + path].map { "\(endpoint.method) \(RouterPath($0).description)" }
+                }
+            })
+    }
+
     /// Path prefixes under which every path is served with some method (artifact paths).
     public var routePathPrefixes: [String] {
         artifactRoutes?.pathPrefixes ?? []

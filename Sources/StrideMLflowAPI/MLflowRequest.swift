@@ -84,6 +84,10 @@ struct MLflowEndpoint: Sendable {
     var prefixes: [String] = ["/api", "/ajax-api"]
     /// The largest body the endpoint reads (`Limits`); a larger one is refused before it is parsed.
     var maxBodyBytes: Int = Limits.maxRequestBodyBytes
+    /// The endpoint does a small, bounded amount of work when its body is small (one run's write, one
+    /// lookup by key), so the server may answer it where the request arrived instead of handing it to
+    /// another thread (`Limits.maxEventLoopRequestBodyBytes`).
+    var isSmall = false
     var handler: MLflowHandler
 
     /// The full paths this endpoint answers on.

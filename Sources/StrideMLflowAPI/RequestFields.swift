@@ -224,9 +224,26 @@ struct RequestFields: Sendable {
     private func jsonValue(_ name: String) -> JSONValue? {
         guard case .json(let members) = source else { return nil }
         if let member = members.first(where: { $0.key == name }) { return member.value }
-        let camel = Self.lowerCamelCase(name)
-        guard camel != name else { return nil }
-        return members.first { $0.key == camel }?.value
+        // Most lookups are of fields the request left out; comparing in place builds no camelCase string for them.
+        guard name.utf8.contains(UInt8(ascii: "_")) else { return nil }
+        return members.first { Self.isLowerCamelCase($0.key, of: name) }?.value
+    }
+
+    /// Whether `key` is `snakeName` in lowerCamelCase (`runId` for `run_id`), as `lowerCamelCase` spells it.
+    static func isLowerCamelCase(_ key: String, of snakeName: String) -> Bool {
+        var keyBytes = key.utf8.makeIterator()
+        var upperNext = false
+        for byte in snakeName.utf8 {
+            guard byte < 0x80 else { return key == lowerCamelCase(snakeName) }
+            if byte == UInt8(ascii: "_") {
+                upperNext = true
+                continue
+            }
+            let expected = upperNext && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 0x20 : byte
+            upperNext = false
+            guard keyBytes.next() == expected else { return false }
+        }
+        return keyBytes.next() == nil
     }
 
     private func queryValues(_ name: String) -> [String] {

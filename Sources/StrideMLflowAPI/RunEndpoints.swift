@@ -6,7 +6,7 @@ extension MLflowAPI {
     func runEndpoints() -> [MLflowEndpoint] {
         let tracking = self.tracking
         return [
-            MLflowEndpoint(method: .post, path: "/runs/create", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/create", access: .writer, isSmall: true) { request in
                 let fields = request.fields
                 let run = try await tracking.createRun(
                     experimentID: try fields.string("experiment_id"), userID: try fields.string("user_id"),
@@ -26,7 +26,7 @@ extension MLflowAPI {
                     maxResults: try fields.int("max_results"), pageToken: try fields.string("page_token"), project: request.project)
                 return JSONResponse.page("runs", page.runs, nextPageToken: page.nextPageToken, bytesPerItem: 2048) { $0.write($1) }
             },
-            MLflowEndpoint(method: .post, path: "/runs/update", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/update", access: .writer, isSmall: true) { request in
                 let fields = request.fields
                 let info = try await tracking.updateRun(
                     id: try fields.runID(), status: try fields.enumeration("status", RunStatus.init(wireValue:)),
@@ -38,21 +38,21 @@ extension MLflowAPI {
                 writer.endObject()
                 return JSONResponse.make(writer)
             },
-            MLflowEndpoint(method: .post, path: "/runs/delete", access: .maintainer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/delete", access: .maintainer, isSmall: true) { request in
                 try await tracking.deleteRun(id: try request.fields.requiredString("run_id"), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/restore", access: .maintainer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/restore", access: .maintainer, isSmall: true) { request in
                 try await tracking.restoreRun(id: try request.fields.requiredString("run_id"), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-metric", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-metric", access: .writer, isSmall: true) { request in
                 let fields = request.fields
                 try await tracking.logMetric(runID: try fields.runID(), metric: try Self.metric(fields), model: try Self.modelLink(fields),
                     project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-parameter", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-parameter", access: .writer, isSmall: true) { request in
                 let fields = request.fields
                 // Read in MLflow's schema order, so the first bad field is the one MLflow names.
                 let (runID, key) = (try fields.runID(), try fields.requiredString("key"))
@@ -60,19 +60,19 @@ extension MLflowAPI {
                 try await tracking.logParam(runID: runID, param: Param(key: key, value: value), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/set-tag", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/set-tag", access: .writer, isSmall: true) { request in
                 let fields = request.fields
                 let (runID, key) = (try fields.runID(), try fields.requiredString("key"))
                 guard let value = try fields.string("value") else { throw StrideError.missingValue("value") }
                 try await tracking.setTag(runID: runID, tag: Tag(key: key, value: value), project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/delete-tag", access: .writer) { request in
+            MLflowEndpoint(method: .post, path: "/runs/delete-tag", access: .writer, isSmall: true) { request in
                 try await tracking.deleteTag(runID: try request.fields.requiredString("run_id"), key: try request.fields.requiredString("key"),
                     project: request.project)
                 return JSONResponse.empty()
             },
-            MLflowEndpoint(method: .post, path: "/runs/log-batch", access: .writer, maxBodyBytes: Limits.maxBatchRequestBytes) { request in
+            MLflowEndpoint(method: .post, path: "/runs/log-batch", access: .writer, maxBodyBytes: Limits.maxBatchRequestBytes, isSmall: true) { request in
                 let fields = request.fields
                 let messages = try fields.messages("metrics")
                 var metrics: [Metric] = []

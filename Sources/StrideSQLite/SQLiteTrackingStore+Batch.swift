@@ -94,28 +94,33 @@ extension SQLiteTrackingStore {
             newKeys = try resolveMetricKeys(Array(missing), in: db)
             keyIDs.merge(newKeys) { old, _ in old }
         }
-        let run = runPK.databaseValue
-        func appendRow(_ metric: Metric, to values: inout [DatabaseValue]) {
-            let stored = StoredMetricValue.encode(metric.value)
-            values.append(run)
-            values.append(keyIDs[metric.key]!.databaseValue)
-            values.append(metric.step.databaseValue)
-            values.append(metric.timestamp.databaseValue)
-            values.append(stored.value.databaseValue)
-            values.append(stored.isNaN.databaseValue)
+        var pointKeyIDs: [Int64] = []
+        pointKeyIDs.reserveCapacity(metrics.count)
+        for metric in metrics {
+            guard let keyID = keyIDs[metric.key] else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "a metric key has no id") }
+            pointKeyIDs.append(keyID)
         }
-        var values: [DatabaseValue] = []
-        values.reserveCapacity(metrics.count * 6)
-        for metric in metrics { appendRow(metric, to: &values) }
-        let inserted = try metricInsert.execute(values, in: db)
+        func bind(_ metric: Metric, keyID: Int64, to values: inout StatementValues) {
+            let stored = StoredMetricValue.encode(metric.value)
+            values.append(runPK)
+            values.append(keyID)
+            values.append(metric.step)
+            values.append(metric.timestamp)
+            values.append(stored.value)
+            values.append(stored.isNaN)
+        }
+        let inserted = try metricInsert.execute(rowCount: metrics.count, in: db) { row, values in
+            bind(metrics[row], keyID: pointKeyIDs[row], to: &values)
+        }
         try MetricStepCounts.record(
-            inserted: metrics.compactMap { metric in keyIDs[metric.key].map { ($0, metric.step) } }, allNew: inserted == metrics.count, runPK: runPK, in: db)
+            inserted: zip(pointKeyIDs, metrics).map { ($0, $1.step) }, allNew: inserted == metrics.count, runPK: runPK, in: db)
 
         // One candidate per key, so the upsert touches each latest row once.
         let latest = Metric.latestPerKey(metrics)
-        values.removeAll(keepingCapacity: true)
-        for metric in latest { appendRow(metric, to: &values) }
-        try latestUpsert.execute(values, in: db)
+        try latestUpsert.execute(rowCount: latest.count, in: db) { row, values in
+            guard let keyID = keyIDs[latest[row].key] else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "a metric key has no id") }
+            bind(latest[row], keyID: keyID, to: &values)
+        }
         return newKeys
     }
 

@@ -214,6 +214,7 @@ public enum StrideApplication {
             servesArtifacts: servesArtifacts, traces: traces, evaluationDatasets: evaluationDatasets)
         // Middleware wraps the routes added after it, so it goes first; the request id and the
         // request counts outermost, so that they see every answer.
+        router.add(middleware: RequestPlacementMiddleware(eventLoopRoutes: api.smallRequestRoutes))
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, activity: activity))
         if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }
         router.add(middleware: SecurityHeadersMiddleware())

@@ -35,13 +35,16 @@ struct RunRulesTests {
         }
     }
 
-    @Test("run ids are 32 lowercase hex digits and unique")
+    @Test("run ids are uuid4s in 32 lowercase hex digits, and unique")
     func runIDs() {
         let ids = (0..<1000).map { _ in RunIDGenerator.make() }
         #expect(Set(ids).count == ids.count)
         for id in ids.prefix(20) {
             #expect(id.count == 32)
             #expect(id.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+            // uuid4: version 4, RFC 4122 variant
+            #expect(Array(id)[12] == "4")
+            #expect("89ab".contains(Array(id)[16]))
         }
     }
 

@@ -31,7 +31,11 @@ struct TimedHTTP1Channel: ServerChildChannel {
         }
     }
 
+    /// Serves the connection on its event loop (``EventLoopTaskExecutor``); requests other than
+    /// small writes leave it (``RequestPlacementMiddleware``).
     func handle(value: Value, logger: Logger) async {
-        await http1.handle(value: value, logger: logger)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await http1.handle(value: value, logger: logger)
+        }
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import Testing
+@testable import StrideSQLite
+
+@Suite("Statements bound through SQLite's C API")
+struct DirectStatementExecutionTests {
+    private func table() throws -> DatabaseQueue {
+        let database = try DatabaseQueue()
+        try database.write { db in
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, d REAL, s TEXT, b BLOB, n TEXT)")
+        }
+        return database
+    }
+
+    @Test("every storage class is stored as GRDB's own binding stores it")
+    func storageClasses() throws {
+        let database = try table()
+        let insert = MultiRowInsert(head: "INSERT INTO t (id, i, d, s, b, n) VALUES", columns: 6)
+        let rows: [[DatabaseValue]] = [
+            [1.databaseValue, Int64.max.databaseValue, (-0.25).databaseValue, "héllo".databaseValue, Data([0, 1, 255]).databaseValue, .null],
+            [2.databaseValue, Int64.min.databaseValue, Double.greatestFiniteMagnitude.databaseValue, "".databaseValue, Data().databaseValue, .null],
+        ]
+        let viaGRDB = try DatabaseQueue()
+        try viaGRDB.write { db in
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, i INTEGER, d REAL, s TEXT, b BLOB, n TEXT)")
+            for row in rows { try db.execute(sql: "INSERT INTO t (id, i, d, s, b, n) VALUES (?, ?, ?, ?, ?, ?)", arguments: StatementArguments(row)) }
+        }
+        try database.write { db in
+            #expect(db.isInsideTransaction)
+            let inserted = try insert.execute(rows.flatMap { $0 }, in: db)
+            #expect(inserted == 2)
+        }
+        let select = "SELECT id, i, d, s, b, n, typeof(s), typeof(b), typeof(n) FROM t ORDER BY id"
+        let direct = try database.read { db in try Row.fetchAll(db, sql: select) }
+        let expected = try viaGRDB.read { db in try Row.fetchAll(db, sql: select) }
+        #expect(direct == expected)
+    }
+
+    @Test("a failing statement throws SQLite's error, undoes only itself, and the statement runs again")
+    func failure() throws {
+        let database = try table()
+        let insert = MultiRowInsert(head: "INSERT INTO t (id, i) VALUES", columns: 2)
+        try database.write { db in
+            try insert.execute([1.databaseValue, 10.databaseValue], in: db)
+            let error = #expect(throws: DatabaseError.self) {
+                try insert.execute([2.databaseValue, 20.databaseValue, 1.databaseValue, 11.databaseValue], in: db)
+            }
+            #expect(error?.resultCode == .SQLITE_CONSTRAINT)
+            #expect(db.isInsideTransaction)
+            try insert.execute([3.databaseValue, 30.databaseValue], in: db)
+        }
+        let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM t ORDER BY id") }
+        #expect(ids == [1, 3])
+    }
+}
