@@ -73,6 +73,11 @@ public enum Limits {
     /// Concurrent writes the SQLite store joins into one transaction (group commit); bounds how
     /// long the request that runs a group waits for its batch-mates' work.
     public static let maxWritesPerTransaction = 64
+    /// Rows (points, params, tags) one shared transaction writes at most: the writes waiting when a
+    /// group starts join it in arrival order until the next would pass this; a single larger write
+    /// still runs, alone. Bounds the time a group holds the thread that runs it (an event loop, when a
+    /// small write leads) to a few milliseconds, whatever the number of clients.
+    public static let maxRowsPerGroupTransaction = 5_000
 
     /// The largest body of a small write that is served on its connection's event loop; a larger
     /// one (a log-batch of hundreds of points) is parsed and stored on Swift's concurrency pool, so it

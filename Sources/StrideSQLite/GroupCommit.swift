@@ -5,9 +5,10 @@ import Synchronization
 /// The store's writes, joined into shared transactions (group commit).
 ///
 /// A write that arrives while another is running waits; the next caller to find the writer free
-/// (the leader) takes every waiting write and runs them in one transaction, each inside its own
-/// savepoint, then commits once. So concurrent small writes cost one `BEGIN`/`COMMIT` and one WAL
-/// append between them, and a write waits by suspending its task, never by blocking a thread.
+/// (the leader) takes the waiting writes, up to a number of writes and of rows, and runs them in
+/// one transaction, each inside its own savepoint, then commits once. So concurrent small writes
+/// cost one `BEGIN`/`COMMIT` and one WAL append between them, and a write waits by suspending its
+/// task, never by blocking a thread.
 ///
 /// The leader runs the transaction on its own thread, through GRDB's synchronous writer: it is
 /// the only writer of this process at that moment, so entering the writer does not wait and does
@@ -28,9 +29,10 @@ final class GroupCommit: Sendable {
     }
 
     /// Runs `updates` in a write transaction, possibly shared with concurrent writes, and returns
-    /// once that transaction has committed.
-    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let write = PendingWrite(updates)
+    /// once that transaction has committed. `rows` is about how many rows the write adds or changes
+    /// (``Limits/maxRowsPerGroupTransaction``).
+    func write<T: Sendable>(rows: Int = 1, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let write = PendingWrite(rows: rows, updates)
         // The leader never suspends: its continuation is resumed before the await.
         let turn = await withUnsafeContinuation { (turn: UnsafeContinuation<Turn, Never>) in
             let leads = queue.withLock { queue in
@@ -52,12 +54,21 @@ final class GroupCommit: Sendable {
         queue.withLock { $0.waiting.count }
     }
 
-    /// Runs a group that starts with `own` and holds every write waiting now (up to
-    /// ``Limits/maxWritesPerTransaction``), then hands the writer on.
+    /// Runs a group that starts with `own` and holds the writes waiting now, in arrival order, up to
+    /// ``Limits/maxWritesPerTransaction`` writes and ``Limits/maxRowsPerGroupTransaction`` rows;
+    /// then hands the writer on.
     private func lead(with own: PendingWrite<some Sendable>) {
         let mates = queue.withLock { queue in
-            let taken = Array(queue.waiting.prefix(Limits.maxWritesPerTransaction - 1))
-            queue.waiting.removeFirst(taken.count)
+            var rows = own.rows
+            var count = 0
+            for waiting in queue.waiting.prefix(Limits.maxWritesPerTransaction - 1) {
+                let (total, overflow) = rows.addingReportingOverflow(waiting.write.rows)
+                guard !overflow, total <= Limits.maxRowsPerGroupTransaction else { break }
+                rows = total
+                count += 1
+            }
+            let taken = Array(queue.waiting.prefix(count))
+            queue.waiting.removeFirst(count)
             return taken
         }
         run([own] + mates.map(\.write))
@@ -144,6 +155,8 @@ private struct WaitingWrites: ~Copyable {
 
 /// A write with its caller's result type erased, so writes of any type share a group.
 private protocol GroupedWrite: AnyObject, Sendable {
+    /// About how many rows the write adds or changes.
+    var rows: Int { get }
     /// Runs the caller's closure and keeps its value.
     func perform(_ db: Database) throws
     /// Keeps an error as the outcome instead.
@@ -153,10 +166,12 @@ private protocol GroupedWrite: AnyObject, Sendable {
 /// One caller's closure and its outcome. The outcome is written by the leader's thread before it
 /// resumes the caller, and read by the caller only after that resumption.
 private final class PendingWrite<T: Sendable>: GroupedWrite, @unchecked Sendable {
+    let rows: Int
     let updates: @Sendable (Database) throws -> T
     var result: Result<T, any Error> = .failure(WriteNotRun())
 
-    init(_ updates: @escaping @Sendable (Database) throws -> T) {
+    init(rows: Int, _ updates: @escaping @Sendable (Database) throws -> T) {
+        self.rows = max(1, rows)
         self.updates = updates
     }
 

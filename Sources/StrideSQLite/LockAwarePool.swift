@@ -23,12 +23,14 @@ struct LockAwarePool: Sendable {
         self.timers = timers
     }
 
-    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// `rows`: about how many rows the write adds or changes, which bounds the transactions it shares
+    /// (``GroupCommit``).
+    func write<T: Sendable>(rows: Int = 1, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let queued = ContinuousClock.now
         let timers = self.timers
         idleRelease.noteCall()
         do {
-            return try await groups.write { db in
+            return try await groups.write(rows: rows) { db in
                 let began = ContinuousClock.now
                 defer { timers.record(queued: queued, began: began, in: timers.writerWait, timers.write) }
                 return try updates(db)

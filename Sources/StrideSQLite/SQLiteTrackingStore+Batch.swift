@@ -8,7 +8,8 @@ extension SQLiteTrackingStore {
     public func logBatch(runID: String, _ batch: RunBatch) async throws {
         let knownKeys = metricKeyIDs.withLock { cache in cache }
         let summarized = recordedExperimentKeys.withLock { summary in summary }
-        let (newKeys, newSummary) = try await pool.write { db -> ([String: Int64], [ExperimentKeyEntry]) in
+        let rows = batch.metrics.count + batch.params.count + batch.tags.count + batch.modelMetrics.count
+        let (newKeys, newSummary) = try await pool.write(rows: rows) { db -> ([String: Int64], [ExperimentKeyEntry]) in
             let run = try Self.requireRun(runID, in: db)
             try Self.requireActive(run, id: runID)
             var newSummary: [ExperimentKeyEntry] = []

@@ -212,8 +212,9 @@ public enum StrideApplication {
         let api = MLflowAPI(
             tracking: tracking, registry: registry, loggedModels: loggedModels, artifacts: artifacts, projects: projects, access: access,
             servesArtifacts: servesArtifacts, traces: traces, evaluationDatasets: evaluationDatasets)
-        // Middleware wraps the routes added after it, so it goes first; the request id and the
-        // request counts outermost, so that they see every answer.
+        // Middleware wraps the routes added after it, so it goes first. Placement is outermost, so
+        // that every middleware runs on the thread the request's work runs on; then the request id
+        // and the request counts, so that they see every answer.
         router.add(middleware: RequestPlacementMiddleware(eventLoopRoutes: api.smallRequestRoutes))
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics, activity: activity))
         if let allowedHosts, allowedHosts.isEnforced { router.add(middleware: HostCheckMiddleware(allowed: allowedHosts)) }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StrideDomain
 import Synchronization
 import Testing
 @testable import StrideSQLite
@@ -28,7 +29,7 @@ struct GroupCommitTests {
     /// (the held write blocks one cooperative thread: the suite runs its tests one at a time);
     /// returns the mates' outcomes in order.
     private static func writeWhileHeld(
-        _ groups: GroupCommit, mates: [@Sendable (Database) throws -> Int]
+        _ groups: GroupCommit, mates: [@Sendable (Database) throws -> Int], rowsEach: Int = 1
     ) async -> [Result<Int, any Error>] {
         let holding = Flag()
         return await withTaskGroup(of: (Int, Result<Int, any Error>).self) { tasks in
@@ -45,7 +46,7 @@ struct GroupCommitTests {
             }
             while !holding.value.load(ordering: .sequentiallyConsistent) { try? await Task.sleep(for: .milliseconds(1)) }
             for (index, mate) in mates.enumerated() {
-                tasks.addTask { (index, await outcome { try await groups.write(mate) }) }
+                tasks.addTask { (index, await outcome { try await groups.write(rows: rowsEach, mate) }) }
             }
             var results = [Result<Int, any Error>](repeating: .success(0), count: mates.count)
             for await (index, result) in tasks where index >= 0 { results[index] = result }
@@ -80,6 +81,17 @@ struct GroupCommitTests {
         #expect(try results[2].get() == 3)
         #expect(try await pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM items ORDER BY name") } == ["a", "c"])
         #expect(commits.count == 2)
+    }
+
+    @Test("a group takes waiting writes only while their rows fit the group's budget")
+    func rowsBudget() async throws {
+        let (pool, commits) = try Self.database()
+        let groups = GroupCommit(pool)
+        let rowsEach = Limits.maxRowsPerGroupTransaction / 2 + 1
+        let results = await Self.writeWhileHeld(groups, mates: (0..<3).map { Self.insert("big\($0)", returning: $0) }, rowsEach: rowsEach)
+        #expect(results.map { try? $0.get() } == [0, 1, 2])
+        // The held write, then each large write in a transaction of its own.
+        #expect(commits.count == 4)
     }
 
     @Test("a lone write runs in a transaction of its own, and its error reaches its caller")

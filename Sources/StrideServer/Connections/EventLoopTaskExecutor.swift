@@ -9,9 +9,9 @@ import NIOCore
 /// parsed, handled, stored and answered on one thread; what the handler awaits elsewhere (a
 /// file-system thread pool, the S3 client) still hops, and comes back here.
 ///
-/// Handlers do not wait on this thread: reads take a free reader connection, and writes either
-/// run their group's transaction here or suspend until another request's group has run theirs
-/// (`GroupCommit`).
+/// Only small writes are handled here (``RequestPlacementMiddleware`` moves every other request to
+/// Swift's concurrency pool). They do not wait on this thread: a write either runs its group's
+/// transaction here or suspends until another request's group has run theirs (`GroupCommit`).
 final class EventLoopTaskExecutor: TaskExecutor {
     private let eventLoop: any EventLoop
 
