@@ -95,12 +95,11 @@ extension SQLiteTrackingStore {
             newKeys = try resolveMetricKeys(Array(missing), in: db)
             keyIDs.merge(newKeys) { old, _ in old }
         }
-        var pointKeyIDs: [Int64] = []
-        pointKeyIDs.reserveCapacity(metrics.count)
-        for metric in metrics {
+        func keyID(of metric: Metric) throws -> Int64 {
             guard let keyID = keyIDs[metric.key] else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "a metric key has no id") }
-            pointKeyIDs.append(keyID)
+            return keyID
         }
+        let pointKeyIDs = try metrics.map(keyID(of:))
         func bind(_ metric: Metric, keyID: Int64, to values: inout StatementValues) {
             let stored = StoredMetricValue.encode(metric.value)
             values.append(runPK)
@@ -119,8 +118,7 @@ extension SQLiteTrackingStore {
         // One candidate per key, so the upsert touches each latest row once.
         let latest = Metric.latestPerKey(metrics)
         try latestUpsert.execute(rowCount: latest.count, in: db) { row, values in
-            guard let keyID = keyIDs[latest[row].key] else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "a metric key has no id") }
-            bind(latest[row], keyID: keyID, to: &values)
+            bind(latest[row], keyID: try keyID(of: latest[row]), to: &values)
         }
         return newKeys
     }

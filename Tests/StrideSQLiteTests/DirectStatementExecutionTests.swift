@@ -53,4 +53,15 @@ struct DirectStatementExecutionTests {
         let ids = try database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM t ORDER BY id") }
         #expect(ids == [1, 3])
     }
+
+    @Test("outside a transaction the insert is refused before anything is written")
+    func outsideTransaction() throws {
+        let database = try table()
+        let insert = MultiRowInsert(head: "INSERT INTO t (id, i) VALUES", columns: 2)
+        try database.writeWithoutTransaction { db in
+            let error = #expect(throws: DatabaseError.self) { try insert.execute([1.databaseValue, 10.databaseValue], in: db) }
+            #expect(error?.resultCode == .SQLITE_MISUSE)
+        }
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 0)
+    }
 }
