@@ -58,7 +58,7 @@ struct DirectStatementExecutionTests {
     func outsideTransaction() throws {
         let database = try table()
         let insert = MultiRowInsert(head: "INSERT INTO t (id, i) VALUES", columns: 2)
-        try database.writeWithoutTransaction { db in
+        database.writeWithoutTransaction { db in
             let error = #expect(throws: DatabaseError.self) { try insert.execute([1.databaseValue, 10.databaseValue], in: db) }
             #expect(error?.resultCode == .SQLITE_MISUSE)
         }
