@@ -1,11 +1,51 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // One section per function, so the release link below can place the code a server runs together.
+    .unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release)),
 ]
+
+/// The release link of the `stride` executable on Linux (docs/performance.md, "Binary layout"): lld
+/// places the functions named in `link/symbol-order.txt` (the ones a server runs, recorded by
+/// `scripts/generate-symbol-order`) first, so the pages the kernel maps around them hold code that runs;
+/// the executable exports no dynamic symbols (nothing loads it as a library); and relative relocations
+/// are packed (DT_RELR) where the build machine's glibc can load them (2.36 or newer).
+let releaseLinkSettings: [LinkerSetting] = {
+    let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+    var flags = [
+        "-use-ld=lld",
+        "-Xlinker", "--no-export-dynamic",
+        "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/link/symbol-order.txt",
+        "-Xlinker", "--no-warn-symbol-ordering",
+    ]
+    if glibcLoadsPackedRelocations() {
+        flags += ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
+    }
+    return [.unsafeFlags(flags, .when(platforms: [.linux], configuration: .release))]
+}()
+
+func glibcLoadsPackedRelocations() -> Bool {
+    #if canImport(Glibc)
+    // confstr answers "glibc 2.36".
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard confstr(Int32(_CS_GNU_LIBC_VERSION), &buffer, buffer.count) > 0 else { return false }
+    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let version = text.split(separator: " ").last ?? ""
+    let parts = version.split(separator: ".").compactMap { Int($0) }
+    guard parts.count >= 2 else { return false }
+    return (parts[0], parts[1]) >= (2, 36)
+    #else
+    return false
+    #endif
+}
 
 let package = Package(
     name: "stride",
@@ -177,7 +217,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings),
+            swiftSettings: strictSettings,
+            linkerSettings: releaseLinkSettings),
         .testTarget(name: "StrideDomainTests", dependencies: ["StrideDomain"], swiftSettings: strictSettings),
         .testTarget(
             name: "StrideServerTests",

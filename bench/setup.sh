@@ -29,7 +29,7 @@ bench_stride() {
   done
   # The production build, with the Swift runtime linked statically (README, "For a production build").
   if [[ ",$servers," == *",stride,"* && -z "$stride_bin" ]]; then
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product stride
+    bash scripts/build-release
     STRIDE_ARGS=(--stride-bin .build-static/release/stride)
   fi
 }
