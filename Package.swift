@@ -249,7 +249,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings),
-        .testTarget(name: "StridePostgresTests", dependencies: ["StridePostgres"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StridePostgresTests",
+            dependencies: [
+                "StridePostgres", "StrideDomain", "StrideStore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "StrideOTLPTests", dependencies: ["StrideOTLP", "StrideDomain", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: strictSettings),

@@ -25,6 +25,8 @@ struct PostgresRunSearchPlan {
         var condition: SQL?
         var terms: [SortTerm]
         var canMatch = true
+        /// The query's filter as this segment compiles it (nil: no filter).
+        var filter: SQL?
     }
 
     private(set) var segments: [Segment] = []
@@ -33,33 +35,43 @@ struct PostgresRunSearchPlan {
     private let keyPlans: [PostgresOrderKeyPlan]
 
     static let runColumns = PostgresTrackingStore.runColumns.map { "r.\($0)" }.joined(separator: ", ")
+    /// The leading order key's join.
+    static let leadingAlias = "o0"
 
     init(_ query: RunQuery) {
-        var scopeParts = [
+        let scopeParts = [
             query.experimentIDs.count == 1
                 ? SQL("r.experiment_id = ?", query.experimentIDs[0].value)
                 : SQL("r.experiment_id = ANY(?)", [.integers(query.experimentIDs.map(\.value))]),
             SQL("r.lifecycle_stage = ANY(?::text[])", [.texts(query.viewType.stages.map(\.rawValue))]),
         ]
-        if query.filter != .matchAll {
-            scopeParts.append(PostgresFilterSQL.condition(query.filter, clause: Self.condition(for:)))
-        }
         scope = SQL.joined(scopeParts, separator: " AND ")
+        let filter = query.filter == .matchAll ? nil : query.filter
 
         let keys = query.orderKeys
-        let plans = keys.enumerated().map { PostgresOrderKeyPlan($0.element, alias: "o\($0.offset)") }
+        let plans = keys.enumerated().map { PostgresOrderKeyPlan($0.element, alias: $0.offset == 0 ? Self.leadingAlias : "o\($0.offset)") }
         keyPlans = plans
         let laterJoins = plans.dropFirst().compactMap(\.leftJoin)
         let laterTerms = plans.dropFirst().flatMap(\.terms)
         let required = query.filter.requiredClauses
         if let first = plans.first, !first.segments.isEmpty {
             segments = first.segments.map { segment in
-                Segment(
+                // Where the leading key is a metric the segment has joined, present and not NaN, a filter
+                // on that same metric compares the joined row instead of probing latest_metrics again:
+                // one join fewer to plan and one probe fewer per candidate run.
+                var joinedMetric: String?
+                if segment.presence == .present, case .metric(let key) = keys[0].key { joinedMetric = key }
+                return Segment(
                     joins: segment.joins + laterJoins, condition: segment.condition, terms: segment.terms + laterTerms,
-                    canMatch: segment.presence.map { presence in Self.filter(required, allows: presence, of: keys[0].key) } ?? true)
+                    canMatch: segment.presence.map { presence in Self.filter(required, allows: presence, of: keys[0].key) } ?? true,
+                    filter: filter.map { Self.condition($0, comparingJoinedMetric: joinedMetric, alias: Self.leadingAlias) })
             }
         } else {
-            segments = [Segment(joins: plans.compactMap(\.leftJoin), condition: nil, terms: plans.flatMap(\.terms))]
+            segments = [
+                Segment(
+                    joins: plans.compactMap(\.leftJoin), condition: nil, terms: plans.flatMap(\.terms),
+                    filter: filter.map { Self.condition($0, comparingJoinedMetric: nil, alias: Self.leadingAlias) })
+            ]
         }
     }
 
@@ -67,6 +79,7 @@ struct PostgresRunSearchPlan {
     func statement(segment index: Int, after: [SQLValue]?, limit: Int) -> SQL {
         let segment = segments[index]
         var conditions = [scope]
+        if let filter = segment.filter { conditions.append(filter) }
         if let condition = segment.condition { conditions.append(condition) }
         if let after { conditions.append(Self.afterCondition(segment.terms, after)) }
         let sortColumns = segment.terms.enumerated().map { "\($0.element.expression) AS sort_\($0.offset)" }
@@ -149,6 +162,18 @@ struct PostgresRunSearchPlan {
             }
         }
         return true
+    }
+
+    /// The filter's condition; clauses on `joinedMetric` compare `alias`, that metric's latest value
+    /// already joined (and known not NaN), where they would otherwise probe latest_metrics themselves.
+    static func condition(_ filter: FilterTree<RunFilterClause>, comparingJoinedMetric joinedMetric: String?, alias: String) -> SQL {
+        PostgresFilterSQL.condition(filter) { clause in
+            if let joinedMetric, case .metric(let key, let op, let value) = clause, key == joinedMetric {
+                // Not NaN, so `!=` (true for NaN) and the ordered comparisons (false for NaN) reduce to the value.
+                return SQL("\(alias).value \(op.rawValue) ?", value)
+            }
+            return condition(for: clause)
+        }
     }
 
     /// SQL for one filter clause, with its values as bound parameters.
