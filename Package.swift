@@ -15,9 +15,13 @@ let strictSettings: [SwiftSetting] = [
 
 /// The release link of the `stride` executable on Linux (docs/performance.md, "Binary layout"): lld
 /// places the functions named in `link/symbol-order.txt` (the ones a server runs, recorded by
-/// `scripts/generate-symbol-order`) first, so the pages the kernel maps around them hold code that runs;
-/// the executable exports no dynamic symbols (nothing loads it as a library); and relative relocations
-/// are packed (DT_RELR) where the build machine's glibc can load them (2.36 or newer).
+/// `scripts/generate-symbol-order`) first, and the compiler's unnamed functions that run (thunks,
+/// destroyers: no symbol can name them) by object file and section through `link/hot-sections.ld`,
+/// so the pages the kernel maps around them hold code that runs; the executable exports no dynamic
+/// symbols (nothing loads it as a library); and relative relocations are packed (DT_RELR) where the
+/// build machine's glibc can load them (2.36 or newer). `STRIDE_PROFILING_LINK_MAP=<path>` links the
+/// binary the generator profiles: it writes the link map, and leaves the unnamed functions inside
+/// `.text`, where valgrind attributes them to the binary.
 let releaseLinkSettings: [LinkerSetting] = {
     let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
     var flags = [
@@ -26,6 +30,11 @@ let releaseLinkSettings: [LinkerSetting] = {
         "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/link/symbol-order.txt",
         "-Xlinker", "--no-warn-symbol-ordering",
     ]
+    if let map = Context.environment["STRIDE_PROFILING_LINK_MAP"], !map.isEmpty {
+        flags += ["-Xlinker", "-Map=\(map)"]
+    } else {
+        flags += ["-Xlinker", "-T", "-Xlinker", "\(packageDirectory)/link/hot-sections.ld"]
+    }
     if glibcLoadsPackedRelocations() {
         flags += ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"]
     }
