@@ -44,7 +44,9 @@ struct MultiRowInsert: Sendable {
     /// Inserts rows given as one flat list of values.
     @discardableResult
     func execute(_ values: [DatabaseValue], in db: Database) throws -> Int {
-        precondition(values.count % columns == 0, "values must fill whole rows")
+        guard values.count % columns == 0 else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "values must fill whole rows", sql: statements[0])
+        }
         return try execute(rowCount: values.count / columns, in: db) { row, bound in
             for value in values[(row * columns)..<((row + 1) * columns)] { bound.append(value) }
         }

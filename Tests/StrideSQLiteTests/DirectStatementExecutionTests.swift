@@ -37,6 +37,16 @@ struct DirectStatementExecutionTests {
         #expect(direct == expected)
     }
 
+    @Test("values that do not fill whole rows are refused before anything is bound or written")
+    func partialRow() throws {
+        let database = try table()
+        let insert = MultiRowInsert(head: "INSERT INTO t (id, i, d, s, b, n) VALUES", columns: 6)
+        try database.write { db in
+            #expect(throws: DatabaseError.self) { try insert.execute([1.databaseValue, 2.databaseValue], in: db) }
+        }
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 0)
+    }
+
     @Test("a failing statement throws SQLite's error, undoes only itself, and the statement runs again")
     func failure() throws {
         let database = try table()

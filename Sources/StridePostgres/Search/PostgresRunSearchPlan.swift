@@ -64,13 +64,13 @@ struct PostgresRunSearchPlan {
                 return Segment(
                     joins: segment.joins + laterJoins, condition: segment.condition, terms: segment.terms + laterTerms,
                     canMatch: segment.presence.map { presence in Self.filter(required, allows: presence, of: keys[0].key) } ?? true,
-                    filter: filter.map { Self.condition($0, comparingJoinedMetric: joinedMetric, alias: Self.leadingAlias) })
+                    filter: filter.map { Self.condition($0, comparingJoinedMetric: joinedMetric) })
             }
         } else {
             segments = [
                 Segment(
                     joins: plans.compactMap(\.leftJoin), condition: nil, terms: plans.flatMap(\.terms),
-                    filter: filter.map { Self.condition($0, comparingJoinedMetric: nil, alias: Self.leadingAlias) })
+                    filter: filter.map { Self.condition($0, comparingJoinedMetric: nil) })
             ]
         }
     }
@@ -164,13 +164,13 @@ struct PostgresRunSearchPlan {
         return true
     }
 
-    /// The filter's condition; clauses on `joinedMetric` compare `alias`, that metric's latest value
-    /// already joined (and known not NaN), where they would otherwise probe latest_metrics themselves.
-    static func condition(_ filter: FilterTree<RunFilterClause>, comparingJoinedMetric joinedMetric: String?, alias: String) -> SQL {
+    /// The filter's condition; clauses on `joinedMetric` compare the leading order key's join, that
+    /// metric's latest value (known not NaN), where they would otherwise probe latest_metrics themselves.
+    static func condition(_ filter: FilterTree<RunFilterClause>, comparingJoinedMetric joinedMetric: String?) -> SQL {
         PostgresFilterSQL.condition(filter) { clause in
             if let joinedMetric, case .metric(let key, let op, let value) = clause, key == joinedMetric {
                 // Not NaN, so `!=` (true for NaN) and the ordered comparisons (false for NaN) reduce to the value.
-                return SQL("\(alias).value \(op.rawValue) ?", value)
+                return SQL("\(leadingAlias).value \(op.rawValue) ?", value)
             }
             return condition(for: clause)
         }
