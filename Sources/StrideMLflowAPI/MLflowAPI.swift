@@ -96,7 +96,7 @@ public struct MLflowAPI: Sendable {
             let bodyBudget = self.bodyBudget
             for path in endpoint.routePaths {
                 router.on(path, method: endpoint.method, access: .role(endpoint.access)) { request, context in
-                    let expected = request.headers[.contentLength].flatMap(Int.init).map { min($0, maxBodyBytes) } ?? maxBodyBytes
+                    let expected = request.declaredContentLength.map { min($0, maxBodyBytes) } ?? maxBodyBytes
                     return try await bodyBudget.withReservation(of: expected) {
                         var decoded = try await MLflowRequest.decode(request, maxBodyBytes: maxBodyBytes)
                         decoded.project = ProjectContext.current

@@ -31,7 +31,7 @@ struct OTLPEndpoint: Sendable {
             throw StrideError.invalidParameter("Missing header \(Self.experimentHeader.rawName): the experiment to store the spans in.")
         }
         let maxBytes = Limits.maxOTLPBodyBytes
-        let expected = request.headers[.contentLength].flatMap(Int.init).map { min($0, maxBytes) } ?? maxBytes
+        let expected = request.declaredContentLength.map { min($0, maxBytes) } ?? maxBytes
         let spans = try await bodyBudget.withReservation(of: expected) {
             let body = try await RequestBodyLimit(maxBytes: maxBytes, path: Self.path).collect(request)
             let bytes = try OTLPBodyDecompression.decode(Array(body.readableBytesView), encoding: request.headers[.contentEncoding])

@@ -29,33 +29,50 @@ public struct AllowedHosts: Sendable, Equatable {
 
     public func allows(hostHeader: String?) -> Bool {
         guard isEnforced else { return true }
-        guard let header = hostHeader?.lowercased(), !header.isEmpty else { return false }
+        guard let header = hostHeader, !header.isEmpty else { return false }
+        // Every request asks, nearly always with a loopback name: that answer allocates nothing.
         if Self.isLoopback(Self.hostName(of: header)) { return true }
-        return patterns.contains { Self.matches(header, pattern: $0) }
+        let lowered = header.lowercased()
+        return patterns.contains { Self.matches(lowered, pattern: $0) }
     }
 
     /// The name part of `host[:port]` or `[v6]:port`; the text itself when the port is not digits.
-    static func hostName(of header: String) -> String {
+    static func hostName(of header: String) -> Substring {
         if header.hasPrefix("[") {
-            guard let close = header.firstIndex(of: "]") else { return header }
+            guard let close = header.firstIndex(of: "]") else { return header[...] }
             let rest = header[header.index(after: close)...]
-            guard rest.isEmpty || (rest.first == ":" && Self.isPort(rest.dropFirst())) else { return header }
-            return String(header[...close])
+            guard rest.isEmpty || (rest.first == ":" && Self.isPort(rest.dropFirst())) else { return header[...] }
+            return header[...close]
         }
-        guard let colon = header.lastIndex(of: ":") else { return header }
-        guard Self.isPort(header[header.index(after: colon)...]) else { return header }
-        return String(header[..<colon])
+        guard let colon = header.lastIndex(of: ":") else { return header[...] }
+        guard Self.isPort(header[header.index(after: colon)...]) else { return header[...] }
+        return header[..<colon]
     }
 
-    static func isLoopback(_ name: String) -> Bool {
-        let name = name.lowercased()
-        if name == "localhost" || name == "::1" || name == "[::1]" { return true }
-        let octets = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets[0] == "127" else { return false }
-        return octets.allSatisfy { octet in
-            !octet.isEmpty && octet.count <= 3 && octet.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-                && Int(octet).map { $0 <= 255 } == true
+    /// `localhost` in any letter case, `::1`, `[::1]`, or a dotted `127.a.b.c` of decimal octets ≤ 255.
+    static func isLoopback(_ name: some StringProtocol) -> Bool {
+        let bytes = name.utf8
+        if bytes.elementsEqual("::1".utf8) || bytes.elementsEqual("[::1]".utf8) { return true }
+        if bytes.elementsEqual("localhost".utf8, by: { $0 | 0x20 == $1 }) { return true }
+        var octets = 0
+        var digits = 0
+        var value = 0
+        var first = true
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                // The first octet is spelled exactly `127`: `0127.0.0.1` is not loopback.
+                guard digits > 0, !first || value == 127 else { return false }
+                octets += 1
+                (digits, value, first) = (0, 0, false)
+            } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < 3 {
+                digits += 1
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                guard value <= 255 else { return false }
+            } else {
+                return false
+            }
         }
+        return octets == 3 && digits > 0
     }
 
     private static func isPort(_ text: Substring) -> Bool {

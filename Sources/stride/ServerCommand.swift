@@ -98,7 +98,7 @@ struct ServerCommand: AsyncParsableCommand {
         let format = setting(logFormat, "STRIDE_LOG_FORMAT") ?? "text"
         var logger: Logger
         switch format.lowercased() {
-        case "text": logger = Logger(label: "stride")
+        case "text": logger = Logger(label: "stride") { TextLogHandler(label: $0) }
         case "json": logger = Logger(label: "stride") { JSONLogHandler(label: $0) }
         default: throw ValidationError("Invalid --log-format '\(format)': use text or json.")
         }

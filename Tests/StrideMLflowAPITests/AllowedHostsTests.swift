@@ -7,12 +7,14 @@ struct AllowedHostsTests {
     func loopbackServer(bind: String) {
         let hosts = AllowedHosts(patterns: [], bindHost: bind)
         #expect(hosts.isEnforced)
-        for allowed in ["localhost", "LocalHost:5000", "127.0.0.1", "127.0.0.1:1", "127.255.0.9:65535", "[::1]", "[::1]:8080"] {
+        for allowed in ["localhost", "LocalHost:5000", "127.0.0.1", "127.0.0.1:1", "127.255.0.9:65535", "[::1]", "[::1]:8080", "LOCALHOST", "127.000.0.1"] {
             #expect(hosts.allows(hostHeader: allowed), "\(allowed)")
         }
         for refused in [
             nil, "", "evil.example", "evil.example:5000", "localhost.evil.example", "127.0.0.1.evil.example", "127.0.0.256", "127.0.0",
             "128.0.0.1", "10.0.0.1", "[::2]", "[::1]x", "localhost:port", "0.0.0.0",
+            "0127.0.0.1", "1270.0.0.1", "127..0.1", "127.0.0.1.", ".127.0.0.1", "127.0.0.1:", "127.0.0.1000", "localhosu", "localhost1",
+            "127.0.0.-1",
         ] {
             #expect(!hosts.allows(hostHeader: refused), "\(refused ?? "nil")")
         }

@@ -24,12 +24,28 @@ struct ObservabilityTests {
     @Test("a JSON log line carries the request id, level, message and metadata as one object")
     func jsonLine() throws {
         let event = LogEvent(level: .warning, message: "Database busy", metadata: ["hb.request.id": "abc123", "path": "/x"], source: "s", file: "f", function: "g", line: 1)
-        let line = JSONLogHandler.line(event, label: "stride", metadata: [:], at: Date(timeIntervalSince1970: 0))
+        let line = JSONLogLine.line(event, label: "stride", metadata: [:], at: Date(timeIntervalSince1970: 0))
         #expect(line.hasSuffix("}\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
         #expect(object == [
             "request_id": "abc123", "path": "/x", "level": "warning", "message": "Database busy", "label": "stride",
             "time": "1970-01-01T00:00:00.000Z",
         ])
+    }
+
+    @Test("a text log line is swift-log's: time, level, label, the metadata sorted by key, source, message")
+    func textLine() {
+        let event = LogEvent(level: .warning, message: "Database busy", metadata: ["path": "/x"], source: "s", file: "f", function: "g", line: 1)
+        let line = TextLogLine.line(
+            event, label: "stride", metadata: ["hb.request.id": "abc123", "path": "/y"], timestamp: "2026-12-04T20:15:00+0000")
+        #expect(line == "2026-12-04T20:15:00+0000 warning stride: hb.request.id=abc123 path=/x [s] Database busy\n")
+    }
+
+    @Test("a logger keeps the metadata it is given; text lines carry local time with its offset")
+    func textMetadataIsKept() {
+        var handler = TextLogHandler(label: "stride")
+        handler[metadataKey: "hb.request.id"] = "abc123"
+        #expect(handler[metadataKey: "hb.request.id"] == "abc123")
+        #expect(TextLogLine.localTimestamp().count >= 24)
     }
 }

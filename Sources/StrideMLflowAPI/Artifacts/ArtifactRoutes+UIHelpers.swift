@@ -50,7 +50,7 @@ extension ArtifactRoutes {
             }
             guard let text = try fields.string("path"), !text.isEmpty else { throw StrideError.invalidParameter("Request must specify path.") }
             let path = try ArtifactPath(validating: text)
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Limits.maxUIUploadBytes {
+            if let length = request.declaredContentLength, length > Limits.maxUIUploadBytes {
                 throw StrideError.invalidParameter("Artifact size is too large. Max size is 10MB.")
             }
             let data: ByteBuffer

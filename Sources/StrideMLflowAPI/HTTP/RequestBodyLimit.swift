@@ -17,7 +17,7 @@ struct RequestBodyLimit: Sendable {
     /// given a buffer of its own. Otherwise a declared length sizes the buffer once: growing it by
     /// doubling would hold up to twice the body, plus the copy made at each step.
     func collect(_ request: Request) async throws(StrideError) -> ByteBuffer {
-        let declared = request.headers[.contentLength].flatMap(Int.init)
+        let declared = request.declaredContentLength
         if let declared, declared > maxBytes {
             throw tooLarge(declared: declared)
         }

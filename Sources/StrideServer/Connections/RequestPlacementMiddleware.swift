@@ -1,4 +1,5 @@
 import Hummingbird
+import StrideMLflowAPI
 import StrideDomain
 
 /// Chooses the thread a request's work runs on.
@@ -11,8 +12,19 @@ import StrideDomain
 /// up the other connections of the loop: with everything on the loops, a 100 ms search made small
 /// writes on the same loop wait for it (p99 8 ms → 56 ms, docs/performance.md).
 struct RequestPlacementMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// Routes served on the event loop, as `METHOD path` (``MLflowAPI/smallRequestRoutes``).
-    let eventLoopRoutes: Set<String>
+    /// The methods served on the event loop, by route (the path as the router spells a match).
+    private let eventLoopMethods: [String: Set<String>]
+
+    /// - Parameter eventLoopRoutes: routes served on the event loop, as `METHOD path`
+    ///   (``MLflowAPI/smallRequestRoutes``).
+    init(eventLoopRoutes: Set<String>) {
+        var methods: [String: Set<String>] = [:]
+        for route in eventLoopRoutes {
+            guard let space = route.firstIndex(of: " ") else { continue }
+            methods[String(route[route.index(after: space)...]), default: []].insert(String(route[..<space]))
+        }
+        eventLoopMethods = methods
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if servesOnEventLoop(request, context: context) {
@@ -29,9 +41,9 @@ struct RequestPlacementMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func servesOnEventLoop(_ request: Request, context: Context) -> Bool {
-        guard let route = context.endpointPath, eventLoopRoutes.contains("\(request.method) \(route)") else { return false }
+        guard let route = context.endpointPath, eventLoopMethods[route]?.contains(request.method.rawValue) == true else { return false }
         // Without a declared length the body's size is unknown until it is read: off the loop.
-        guard let length = request.headers[.contentLength].flatMap(Int.init) else { return request.method == .get }
+        guard let length = request.declaredContentLength else { return request.method == .get }
         return length <= Limits.maxEventLoopRequestBodyBytes
     }
 }

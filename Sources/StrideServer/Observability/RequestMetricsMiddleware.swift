@@ -1,5 +1,6 @@
 import HTTPTypes
 public import Hummingbird
+import StrideMLflowAPI
 public import StrideStore
 
 /// The outermost middleware: every response carries its request id in `X-Request-Id` (the id
@@ -32,7 +33,7 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         guard let metrics else { return }
         metrics.recordRequest(
             route: context.endpointPath ?? "unmatched", method: request.method, status: status, duration: ContinuousClock.now - started,
-            requestBytes: request.headers[.contentLength].flatMap { Int($0) })
+            requestBytes: request.declaredContentLength)
     }
 
     static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }

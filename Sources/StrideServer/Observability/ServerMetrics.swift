@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import HTTPTypes
 import Prometheus
+import Synchronization
 
 /// The metrics `GET /metrics` serves, in Prometheus' text format: one registry per server (no
 /// global metrics system), fed by the HTTP middleware here and, through `factory`, by the
@@ -12,6 +13,10 @@ public final class ServerMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     let openConnections: Prometheus.Gauge
     let residentMemory: Prometheus.Gauge
+    /// The series of each route, method and status met so far: the registry builds and hashes a
+    /// labelled name under its lock for every lookup, which cost more per small write than the
+    /// counting itself. Routes are patterns and methods and statuses are few, so this stays small.
+    private let requestSeries = Mutex<[RequestSeriesKey: RequestSeries]>([:])
 
     /// Where the metrics are served.
     static let path = "/metrics"
@@ -35,17 +40,25 @@ public final class ServerMetrics: Sendable {
     /// Counts one answered request under its route pattern (never the raw path, which would make a
     /// series per run id), method and status, with its latency and request body size.
     func recordRequest(route: String, method: HTTPRequest.Method, status: Int, duration: Duration, requestBytes: Int?) {
-        let method = Self.methodLabel(method)
-        registry.makeCounter(
-            name: "stride_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "stride_http_request_duration_seconds", labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
-        ).record(duration)
+        let series = self.series(route: route, method: Self.methodLabel(method), status: status)
+        series.requests.increment()
+        series.duration.record(duration)
         if let requestBytes, requestBytes > 0 {
-            registry.makeCounter(name: "stride_http_request_bytes_total", labels: [("route", route), ("method", method)])
-                .increment(by: Int64(requestBytes))
+            series.requestBytes.increment(by: Int64(requestBytes))
         }
+    }
+
+    private func series(route: String, method: String, status: Int) -> RequestSeries {
+        let key = RequestSeriesKey(route: route, method: method, status: status)
+        if let known = requestSeries.withLock({ $0[key] }) { return known }
+        let made = RequestSeries(
+            requests: registry.makeCounter(
+                name: "stride_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))]),
+            duration: registry.makeDurationHistogram(
+                name: "stride_http_request_duration_seconds", labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets),
+            requestBytes: registry.makeCounter(name: "stride_http_request_bytes_total", labels: [("route", route), ("method", method)]))
+        requestSeries.withLock { $0[key] = made }
+        return made
     }
 
     /// The registry's text, with the process gauges read now.
@@ -61,6 +74,18 @@ public final class ServerMetrics: Sendable {
         default: "OTHER"
         }
     }
+}
+
+private struct RequestSeriesKey: Hashable {
+    var route: String
+    var method: String
+    var status: Int
+}
+
+private struct RequestSeries: Sendable {
+    let requests: Prometheus.Counter
+    let duration: DurationHistogram
+    let requestBytes: Prometheus.Counter
 }
 
 /// The process's memory as Linux reports it.

@@ -1,25 +1,14 @@
 import Foundation
 public import Logging
 
-/// `--log-format json`: one JSON object per line on standard error, with the time, level, label,
-/// message and metadata; a request's lines carry its id as `request_id` (the `X-Request-Id` the
-/// response carries).
-public struct JSONLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-    let label: String
+/// `--log-format json`.
+public typealias JSONLogHandler = StandardErrorLogHandler<JSONLogLine>
 
-    public init(label: String) {
-        self.label = label
-    }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        FileHandle.standardError.write(Data(Self.line(event, label: label, metadata: metadata, at: Date()).utf8))
+/// One JSON object per line with the time, level, label, message and metadata; a request's lines
+/// carry its id as `request_id` (the `X-Request-Id` the response carries).
+public enum JSONLogLine: LogLineFormat {
+    public static func line(_ event: LogEvent, label: String, metadata: Logger.Metadata) -> String {
+        line(event, label: label, metadata: metadata, at: Date())
     }
 
     /// The line for one event, newline included.
