@@ -264,7 +264,8 @@ class PortAllocator:
 
 def fresh_postgres_database(server_url: str, name: str) -> str:
     """--postgres-url: a new, empty database for one server start (psql creates it); returns its URI."""
-    database = f"bench_{name}_{int(time.time() * 1000)}"
+    # Server names such as "stride-base" hold characters an unquoted identifier may not.
+    database = f"bench_{name.replace('-', '_')}_{int(time.time() * 1000)}"
     subprocess.run(["psql", server_url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {database}"],
                    check=True, capture_output=True, timeout=60)
     base, _, query = server_url.partition("?")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import StrideStore
 
 /// The versioned schema in PostgreSQL's dialect: the same tables, keys and indexes as the SQLite
 /// store's migrations, version for version. A migration is never edited once released.
@@ -283,8 +284,8 @@ enum PostgresMigrations {
         Migration(version: 7, statements: [
             "CREATE INDEX runs_by_experiment_stage ON runs (experiment_id, lifecycle_stage)",
         ]),
-        // The logged models a run used (log-inputs). SQLite's version 8 also adds per-block step
-        // counts for the bulk-interval sample; PostgreSQL numbers the points with a window function.
+        // The logged models a run used (log-inputs). SQLite's version 8 also adds the per-block step
+        // counts, which PostgreSQL adds in version 9.
         Migration(version: 8, statements: [
             """
             CREATE TABLE run_model_inputs (
@@ -294,9 +295,28 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // Points per block of steps (`MetricStepBlocks`), so the bulk-interval sample finds a position
+        // without numbering a history's points; the points logged before are counted here, one pass
+        // over the metrics table per grain.
+        Migration(version: 9, statements: [
+            """
+            CREATE TABLE metric_step_counts (
+                run_pk BIGINT NOT NULL,
+                key_id BIGINT NOT NULL,
+                level BIGINT NOT NULL,
+                block BIGINT NOT NULL,
+                points BIGINT NOT NULL,
+                PRIMARY KEY (run_pk, key_id, level, block)
+            )
+            """,
+        ] + MetricStepBlocks.shifts.indices.map { level in
+            """
+            INSERT INTO metric_step_counts (run_pk, key_id, level, block, points)
+            SELECT run_pk, key_id, \(level), step >> \(MetricStepBlocks.shifts[level]), count(*) FROM metrics GROUP BY 1, 2, 4
+            """
+        }),
         tracing,
-        // MLflow 3 evaluation datasets, as SQLite's version 11. (Version 9 of SQLite, the
-        // bulk-interval step counts, has no PostgreSQL counterpart yet.)
+        // MLflow 3 evaluation datasets, as SQLite's version 11.
         Migration(version: 11, statements: [
             """
             CREATE TABLE evaluation_datasets (

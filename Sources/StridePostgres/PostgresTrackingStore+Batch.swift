@@ -93,7 +93,9 @@ extension PostgresTrackingStore {
             """
             WITH points AS (
                 INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan) SELECT ?, * FROM \(metricArrays) ON CONFLICT DO NOTHING
-            )
+                \(insertedPointsReturning)
+            ),
+            counts AS (\(stepCountsUpsert(from: "points")))
             INSERT INTO latest_metrics AS l (run_pk, key_id, step, timestamp, value, is_nan) SELECT ?, * FROM \(metricArrays)
             \(latestMetricConflict)
             """,
@@ -113,16 +115,35 @@ extension PostgresTrackingStore {
 
     /// The bindings for ``metricArrays``.
     static func metricColumns(_ points: [Metric], keyIDs: [String: Int64]) -> [SQLValue] {
-        var keys: [Int64] = [], steps: [Int64] = [], timestamps: [Int64] = [], values: [Double] = [], nans: [Int64] = []
-        for point in points {
-            let stored = StoredMetricValue.encode(point.value)
-            keys.append(keyIDs[point.key] ?? 0)
-            steps.append(point.step)
-            timestamps.append(point.timestamp)
-            values.append(stored.value)
-            nans.append(stored.isNaN)
+        PointColumns(points, keyIDs: keyIDs).bindings
+    }
+
+    /// Metric points as the columns of ``metricArrays``.
+    struct PointColumns {
+        var keys: [Int64] = []
+        var steps: [Int64] = []
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+        var nans: [Int64] = []
+
+        init(_ points: [Metric], keyIDs: [String: Int64]) {
+            keys.reserveCapacity(points.count)
+            steps.reserveCapacity(points.count)
+            timestamps.reserveCapacity(points.count)
+            values.reserveCapacity(points.count)
+            nans.reserveCapacity(points.count)
+            for point in points {
+                let stored = StoredMetricValue.encode(point.value)
+                keys.append(keyIDs[point.key] ?? 0)
+                steps.append(point.step)
+                timestamps.append(point.timestamp)
+                values.append(stored.value)
+                nans.append(stored.isNaN)
+            }
         }
-        return [.integers(keys), .integers(steps), .integers(timestamps), .reals(values), .integers(nans)]
+
+        /// The bindings, in the order of ``PostgresTrackingStore/metricArrays``.
+        var bindings: [SQLValue] { [.integers(keys), .integers(steps), .integers(timestamps), .reals(values), .integers(nans)] }
     }
 
     /// Maps metric keys to ids, creating the missing ones (another instance may create them at the same time).

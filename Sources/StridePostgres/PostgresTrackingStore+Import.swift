@@ -6,6 +6,20 @@ public import StrideStore
 /// every run of the call, its columns bound as arrays (`UNNEST`); every row is inserted only when
 /// missing (`ON CONFLICT DO NOTHING`), so a second import adds nothing and an interrupted one resumes.
 extension PostgresTrackingStore: ImportStore {
+    /// Autovacuum analyzes a table only after it notices the load, which after a bulk import can be
+    /// minutes; until then a search over 100,000 imported runs was planned as if the tables were empty
+    /// and took seconds instead of milliseconds (docs/performance.md).
+    /// Only Stride's own tables: a bare `ANALYZE` run by a superuser also analyzes the catalogs
+    /// shared by every database of the cluster, and waits for other databases' `CREATE DATABASE`.
+    public func importFinished() async throws {
+        _ = try await database.read { db in
+            let tables = try await db.row(SQL(
+                "SELECT string_agg(quote_ident(tablename), ', ' ORDER BY tablename) FROM pg_tables WHERE schemaname = current_schema()"))
+            guard let tables = tables?.optionalText(0) else { return 0 }
+            return try await db.execute(SQL("ANALYZE " + tables))
+        }
+    }
+
     public func importExperiment(_ experiment: ImportedExperiment, project: String) async throws
         -> (id: ExperimentID, artifactLocation: String, created: Bool)
     {
@@ -189,7 +203,13 @@ extension PostgresTrackingStore: ImportStore {
         if !points.isEmpty {
             points.sortInKeyOrder()
             try await db.execute(SQL(
-                "INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan) SELECT * FROM \(arrays) ON CONFLICT DO NOTHING",
+                """
+                WITH points AS (
+                    INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan) SELECT * FROM \(arrays) ON CONFLICT DO NOTHING
+                    \(Self.insertedPointsReturning)
+                )
+                \(Self.stepCountsUpsert(from: "points"))
+                """,
                 points.values))
         }
         if !latest.isEmpty {

@@ -65,12 +65,13 @@ extension PostgresTrackingStore {
     /// when the range holds no more, else the first point of each of `maxResultsPerRun` NTILE buckets
     /// of the ordered points, with the last point replacing the last sample when it is not already one.
     ///
-    /// The sampling runs inside PostgreSQL, one statement per run: the count, the bucket starts and
-    /// the last point come from window functions over the run's slice of the primary key.
+    /// The range is counted and each sampled position found through `metric_step_counts`
+    /// (``PostgresMetricPositions``), in one snapshot so the counts and the points agree: the cost
+    /// follows the sample's size, not the history's length.
     public func sampledMetricHistory(runIDs: [String], key: String, maxResultsPerRun: Int, steps: ClosedRange<Int64>?)
         async throws -> [RunMetric]
     {
-        try await database.read { db in
+        try await database.snapshot { db in
             var runs: [(id: String, pk: Int64)] = []
             for id in runIDs { runs.append((id, try await Self.requireRun(id, in: db).pk)) }
             guard let keyID = try await Self.metricKeyID(key, in: db) else { return [] }
@@ -89,10 +90,50 @@ extension PostgresTrackingStore {
         var value: Double
     }
 
-    /// Numbers the range's points in order; with `n` points and `limit` buckets (the first `n % limit`
-    /// one point larger) a bucket's first position is arithmetic, so the sample is the points at those
-    /// positions, plus the last point in place of the final sample when it is not one already.
     private static func sampledPoints(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Session) async throws -> [Point] {
+        var positions = try await PostgresMetricPositions.load(runPK: run, keyID: key, in: db)
+        var first = 0
+        if let steps { first = try await positions.count(before: steps.lowerBound) }
+        let end: Int
+        if let steps, steps.upperBound != Int64.max {
+            end = try await positions.count(before: steps.upperBound + 1)
+        } else {
+            end = positions.total
+        }
+        let count = end - first
+        guard count > limit else {
+            // The whole range is the answer: one index range read.
+            let rows = try await db.rows(SQL(
+                """
+                SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
+                ORDER BY step, timestamp, value, is_nan LIMIT ?
+                """,
+                run, key, steps?.lowerBound ?? Int64.min, steps?.upperBound ?? Int64.max, Int64(limit)))
+            return rows.map(point)
+        }
+        var seeks: [PostgresMetricPositions.Seek] = []
+        for position in MetricIntervalSample.positions(count: count, limit: limit) {
+            guard let seek = try await positions.seek(first + position) else { continue }
+            guard seek.skip <= PostgresMetricPositions.maxSkip else {
+                return try await numberedSample(run: run, key: key, limit: limit, steps: steps, in: db)
+            }
+            seeks.append(seek)
+        }
+        return try await positions.points(at: seeks).map {
+            Point(step: $0.step, timestamp: $0.timestamp, value: StoredMetricValue.decode(value: $0.value, isNaN: $0.isNaN))
+        }
+    }
+
+    private static func point(_ row: SQLRow) -> Point {
+        Point(step: row.int(0), timestamp: row.int(1), value: StoredMetricValue.decode(value: row.double(2), isNaN: row.int(3)))
+    }
+
+    /// The sample for histories with many points on few steps, where a position lies too deep in its
+    /// block for a seek: numbers the range's points in order; with `n` points and `limit` buckets (the
+    /// first `n % limit` one point larger) a bucket's first position is arithmetic, so the sample is
+    /// the points at those positions, plus the last point in place of the final sample when it is not
+    /// one already.
+    private static func numberedSample(run: Int64, key: Int64, limit: Int, steps: ClosedRange<Int64>?, in db: Session) async throws -> [Point] {
         let rows = try await db.rows(SQL(
             """
             WITH numbered AS (
@@ -117,9 +158,6 @@ extension PostgresTrackingStore {
             """,
             run, key, steps?.lowerBound ?? Int64.min, steps?.upperBound ?? Int64.max, Int64(limit), Int64(limit), Int64(limit), Int64(limit)))
         guard let total = rows.first?.int(5) else { return [] }
-        func point(_ row: SQLRow) -> Point {
-            Point(step: row.int(0), timestamp: row.int(1), value: StoredMetricValue.decode(value: row.double(2), isNaN: row.int(3)))
-        }
         guard total > Int64(limit) else { return rows.map(point) }
         // The last point is in the result whether sampled or not; it replaces the final sample when it is not one.
         var sample: [Point] = []

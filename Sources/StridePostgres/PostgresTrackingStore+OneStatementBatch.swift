@@ -60,20 +60,23 @@ extension PostgresTrackingStore {
              .integers(known), .integer(cachedExperiment ?? -1)])
         if !batch.metrics.isEmpty {
             let latest = Metric.latestPerKey(batch.metrics)
+            let points = PointColumns(batch.metrics, keyIDs: knownKeys)
             statement = statement + SQL(
                 """
                 ,
                 points AS (
                     INSERT INTO metrics (run_pk, key_id, step, timestamp, value, is_nan)
-                    SELECT target.run_pk, p.* FROM target, \(Self.metricArrays) AS p\(skippingStoredPoints ? " ON CONFLICT DO NOTHING" : "")
+                    SELECT target.run_pk, p.* FROM target, \(Self.metricArrays) AS p\(
+                        skippingStoredPoints ? " ON CONFLICT DO NOTHING \(Self.insertedPointsReturning)" : "")
                 ),
+                counts AS (\(skippingStoredPoints ? Self.stepCountsUpsert(from: "points") : Self.stepCountsUpsertFromArrays)),
                 latest AS (
                     INSERT INTO latest_metrics AS l (run_pk, key_id, step, timestamp, value, is_nan)
                     SELECT target.run_pk, p.* FROM target, \(Self.metricArrays) AS p
                     \(Self.latestMetricConflict)
                 )
                 """,
-                Self.metricColumns(batch.metrics, keyIDs: knownKeys) + Self.metricColumns(latest, keyIDs: knownKeys))
+                points.bindings + (skippingStoredPoints ? [] : Self.stepCountColumns(points)) + Self.metricColumns(latest, keyIDs: knownKeys))
         }
         if !batch.tags.isEmpty {
             let unique = UniqueKeyed.lastWins(batch.tags, key: \.key)

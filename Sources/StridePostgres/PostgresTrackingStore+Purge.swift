@@ -100,6 +100,6 @@ extension PostgresTrackingStore: PurgeStore {
 
     /// Every table with rows of one run, the run itself last.
     static let runOwnedTables = [
-        "metrics", "latest_metrics", "params", "run_tags", "run_inputs", "run_input_tags", "run_model_inputs", "run_outputs", "runs",
+        "metrics", "metric_step_counts", "latest_metrics", "params", "run_tags", "run_inputs", "run_input_tags", "run_model_inputs", "run_outputs", "runs",
     ]
 }

@@ -1,4 +1,5 @@
 import GRDB
+import StrideStore
 
 /// One stored metric point as the primary key orders it (raw columns, so it can resume a keyset seek).
 struct StoredMetricPoint {
@@ -25,17 +26,11 @@ struct MetricHistoryPositions {
     private let runPK: Int64
     private let keyID: Int64
     /// The coarse blocks in step order, each with the number of points before it.
-    private let coarse: [CountedBlock]
+    private let coarse: [MetricStepBlocks.Counted]
     /// Fine blocks of the coarse blocks read so far, by coarse block.
-    private var fine: [Int64: [CountedBlock]] = [:]
+    private var fine: [Int64: [MetricStepBlocks.Counted]] = [:]
     /// The point found last, to skip forward from it rather than from its block's start.
     private var previous: (position: Int, point: StoredMetricPoint)?
-
-    private struct CountedBlock {
-        var block: Int64
-        var before: Int
-        var points: Int
-    }
 
     init(runPK: Int64, keyID: Int64, in db: Database) throws {
         self.db = db
@@ -52,16 +47,16 @@ struct MetricHistoryPositions {
     /// The number of points whose step is below `step`.
     mutating func count(before step: Int64) throws -> Int {
         guard step != Int64.min else { return 0 }
-        let coarseBlock = MetricStepCounts.block(of: step, level: 0)
-        let coarseIndex = Self.firstIndex(in: coarse) { $0.block >= coarseBlock }
+        let coarseBlock = MetricStepBlocks.block(of: step, level: 0)
+        let coarseIndex = MetricStepBlocks.firstIndex(in: coarse) { $0.block >= coarseBlock }
         var count = coarseIndex < coarse.count ? coarse[coarseIndex].before : total
         guard coarseIndex < coarse.count, coarse[coarseIndex].block == coarseBlock else { return count }
-        let fineBlock = MetricStepCounts.block(of: step, level: 1)
+        let fineBlock = MetricStepBlocks.block(of: step, level: 1)
         let fines = try fineBlocks(of: coarse[coarseIndex])
-        let fineIndex = Self.firstIndex(in: fines) { $0.block >= fineBlock }
+        let fineIndex = MetricStepBlocks.firstIndex(in: fines) { $0.block >= fineBlock }
         count += fineIndex < fines.count ? fines[fineIndex].before : coarse[coarseIndex].points
         guard fineIndex < fines.count, fines[fineIndex].block == fineBlock else { return count }
-        let blockStart = MetricStepCounts.steps(ofBlock: fineBlock, level: 1).lowerBound
+        let blockStart = MetricStepBlocks.steps(ofBlock: fineBlock, level: 1).lowerBound
         count += try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COUNT(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step >= ? AND step < ?"),
             arguments: [runPK, keyID, blockStart, step]) ?? 0
@@ -121,14 +116,14 @@ struct MetricHistoryPositions {
     }
 
     private mutating func seek(_ position: Int) throws -> Seek? {
-        let coarseIndex = Self.firstIndex(in: coarse) { $0.before + $0.points > position }
+        let coarseIndex = MetricStepBlocks.firstIndex(in: coarse) { $0.before + $0.points > position }
         guard position >= 0, coarseIndex < coarse.count else { return nil }
         let fines = try fineBlocks(of: coarse[coarseIndex])
         let withinCoarse = position - coarse[coarseIndex].before
-        let fineIndex = Self.firstIndex(in: fines) { $0.before + $0.points > withinCoarse }
+        let fineIndex = MetricStepBlocks.firstIndex(in: fines) { $0.before + $0.points > withinCoarse }
         guard fineIndex < fines.count else { return nil }
         return Seek(
-            position: position, blockStart: MetricStepCounts.steps(ofBlock: fines[fineIndex].block, level: 1).lowerBound,
+            position: position, blockStart: MetricStepBlocks.steps(ofBlock: fines[fineIndex].block, level: 1).lowerBound,
             skip: withinCoarse - fines[fineIndex].before)
     }
 
@@ -166,43 +161,23 @@ struct MetricHistoryPositions {
         }.joined(separator: " UNION ALL ")
     }
 
-    private mutating func fineBlocks(of coarseBlock: CountedBlock) throws -> [CountedBlock] {
+    private mutating func fineBlocks(of coarseBlock: MetricStepBlocks.Counted) throws -> [MetricStepBlocks.Counted] {
         if let known = fine[coarseBlock.block] { return known }
-        let steps = MetricStepCounts.steps(ofBlock: coarseBlock.block, level: 0)
         let blocks = try Self.blocks(
-            level: 1, runPK: runPK, keyID: keyID,
-            within: MetricStepCounts.block(of: steps.lowerBound, level: 1)...MetricStepCounts.block(of: steps.upperBound, level: 1), in: db)
+            level: MetricStepBlocks.fine, runPK: runPK, keyID: keyID, within: MetricStepBlocks.fineBlocks(ofCoarse: coarseBlock.block), in: db)
         fine[coarseBlock.block] = blocks
         return blocks
     }
 
     private static func blocks(level: Int, runPK: Int64, keyID: Int64, within range: ClosedRange<Int64>, in db: Database) throws
-        -> [CountedBlock]
+        -> [MetricStepBlocks.Counted]
     {
-        var blocks: [CountedBlock] = []
-        var before = 0
-        let rows = try Row.fetchCursor(
+        let rows = try Row.fetchAll(
             db.cachedStatement(sql: """
                 SELECT block, points FROM metric_step_counts
                 WHERE run_pk = ? AND key_id = ? AND level = ? AND block BETWEEN ? AND ? ORDER BY block
                 """),
             arguments: [runPK, keyID, level, range.lowerBound, range.upperBound])
-        while let row = try rows.next() {
-            let points: Int = row[1]
-            blocks.append(CountedBlock(block: row[0], before: before, points: points))
-            before += points
-        }
-        return blocks
-    }
-
-    /// Binary search: the first index whose block satisfies `isAtOrPast` (monotone over the blocks).
-    private static func firstIndex(in blocks: [CountedBlock], where isAtOrPast: (CountedBlock) -> Bool) -> Int {
-        var low = 0
-        var high = blocks.count
-        while low < high {
-            let middle = low + (high - low) / 2
-            if isAtOrPast(blocks[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
+        return MetricStepBlocks.Counted.running(rows.map { (block: $0[0], points: $0[1]) })
     }
 }

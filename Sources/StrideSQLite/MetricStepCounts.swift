@@ -1,26 +1,19 @@
 import GRDB
+import StrideStore
 
-/// How many points each (run, key) holds per block of steps, at a coarse grain (2^16 steps) and a
-/// fine one (2^8 steps), kept by the ingest path in `metric_step_counts` (migration 8).
-///
-/// SQLite cannot tell the position of a row in an index without walking to it. These counts can: the
-/// point at position p of a history is found by summing the coarse blocks, then the fine blocks of
-/// one coarse block, then skipping fewer than a fine block's points in the primary key. That is what
-/// keeps MLflow's exact bulk-interval sample (`MetricIntervalSample`) in milliseconds on a million
-/// points. Histories whose steps lie further apart than 2^16 read one count row per point (still exact,
-/// as slow as a scan); many points on one step are skipped from sample to sample (at most one pass).
+/// Keeps `metric_step_counts` (migration 8): how many points each (run, key) holds per block of
+/// steps (`MetricStepBlocks`), written by the ingest path. Histories whose steps lie further apart
+/// than 2^16 read one count row per point (still exact, as slow as a scan); many points on one step
+/// are skipped from sample to sample (at most one pass).
 enum MetricStepCounts {
-    /// Level 0 is the coarse grain, level 1 the fine one; a block holds `1 << shift` steps.
-    static let shifts: [Int64] = [16, 8]
+    static let shifts = MetricStepBlocks.shifts
 
     static func block(of step: Int64, level: Int) -> Int64 {
-        step >> shifts[level]
+        MetricStepBlocks.block(of: step, level: level)
     }
 
-    /// The steps of a block; arithmetic shifts keep negative steps in order and never overflow.
     static func steps(ofBlock block: Int64, level: Int) -> ClosedRange<Int64> {
-        let first = block << shifts[level]
-        return first...(first | ((1 << shifts[level]) - 1))
+        MetricStepBlocks.steps(ofBlock: block, level: level)
     }
 
     private static let increment = MultiRowInsert(
@@ -29,7 +22,9 @@ enum MetricStepCounts {
         columns: 5)
 
     /// Counts freshly inserted points. When the insert skipped some (exact duplicates of stored
-    /// points), the blocks touched are recounted from the points themselves instead.
+    /// points), the blocks touched are recounted instead: each fine block from its points (at most
+    /// 2^8 steps), then each coarse block from its fine blocks' counts. Counting a coarse block from
+    /// its points would read up to 2^16 steps of history for every retried request.
     static func record(inserted points: [(keyID: Int64, step: Int64)], allNew: Bool, runPK: Int64, in db: Database) throws {
         var added: [BlockKey: Int] = [:]
         for point in points {
@@ -38,7 +33,8 @@ enum MetricStepCounts {
             }
         }
         guard allNew else {
-            for key in added.keys { try recount(key, runPK: runPK, in: db) }
+            // Fine (level 1) blocks first: the coarse counts are summed from them.
+            for key in added.keys.sorted(by: { $0.level > $1.level }) { try recount(key, runPK: runPK, in: db) }
             return
         }
         var values: [DatabaseValue] = []
@@ -50,11 +46,24 @@ enum MetricStepCounts {
     }
 
     private static func recount(_ key: BlockKey, runPK: Int64, in db: Database) throws {
+        if key.level == shifts.count - 1 {
+            let steps = steps(ofBlock: key.block, level: key.level)
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO metric_step_counts (run_pk, key_id, level, block, points)
+                SELECT ?, ?, ?, ?, COUNT(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
+                """).execute(arguments: [runPK, key.keyID, key.level, key.block, runPK, key.keyID, steps.lowerBound, steps.upperBound])
+            return
+        }
+        let finer = key.level + 1
         let steps = steps(ofBlock: key.block, level: key.level)
+        let fineBlocks = block(of: steps.lowerBound, level: finer)...block(of: steps.upperBound, level: finer)
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO metric_step_counts (run_pk, key_id, level, block, points)
-            SELECT ?, ?, ?, ?, COUNT(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
-            """).execute(arguments: [runPK, key.keyID, key.level, key.block, runPK, key.keyID, steps.lowerBound, steps.upperBound])
+            SELECT ?, ?, ?, ?, COALESCE(SUM(points), 0) FROM metric_step_counts
+            WHERE run_pk = ? AND key_id = ? AND level = ? AND block BETWEEN ? AND ?
+            """).execute(arguments: [
+                runPK, key.keyID, key.level, key.block, runPK, key.keyID, finer, fineBlocks.lowerBound, fineBlocks.upperBound,
+            ])
     }
 
     private struct BlockKey: Hashable {

@@ -6,6 +6,10 @@ import Synchronization
 /// `stride import`'s tracking writes: whole runs in one transaction per call, every row inserted
 /// only when missing, through the same multi-row statements as the ingest path.
 extension SQLiteTrackingStore: ImportStore {
+    /// Nothing to refresh: this store keeps no `sqlite_stat1`, so SQLite plans from the schema alone
+    /// and a bulk load changes no plan.
+    public func importFinished() async throws {}
+
     public func importExperiment(_ experiment: ImportedExperiment, project: String) async throws
         -> (id: ExperimentID, artifactLocation: String, created: Bool)
     {

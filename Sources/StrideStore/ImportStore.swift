@@ -24,6 +24,11 @@ public protocol ImportStore: Sendable {
     /// Inserts the project's missing registered models, versions (by number), tags and aliases;
     /// returns how many models and versions were new.
     func importRegisteredModels(_ models: [ImportedRegisteredModel], project: String) async throws -> (models: Int, versions: Int)
+
+    /// Called once after an import has written everything: brings what the database's query planner
+    /// knows of each table (its size, its values) up to date, so the first searches after a large
+    /// import do not run on plans made for empty tables.
+    func importFinished() async throws
 }
 
 /// An experiment as the source has it; its runs follow separately.

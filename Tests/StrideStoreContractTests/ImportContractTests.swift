@@ -1,6 +1,8 @@
-import Testing
+import Logging
 import StrideDomain
+import StridePostgres
 import StrideStore
+import Testing
 
 @Suite("Import store contract: entities written as they were, each row only when missing")
 struct ImportContractTests {
@@ -49,12 +51,35 @@ struct ImportContractTests {
             let runID = RunIDGenerator.make()
             try await imports.importRuns([Self.run(runID, in: experiment, points: 0...999)])
             try await imports.importRuns([Self.run(runID, in: experiment, points: 0...999)])
+            try await imports.importFinished()
             let run = try #require(try await store.run(id: runID))
             #expect(run.info.status == .finished && run.info.startTime == 10 && run.info.endTime == 20 && run.info.userID == "alice")
             #expect(run.latestMetrics == [Metric(key: "loss", value: 999, timestamp: 1099, step: 999)])
             let stored = try await imports.storedRunContents(runIDs: [runID, "missing"])
             #expect(stored == [runID: StoredRun(experimentID: experiment, contents: RunContents(params: 1, tags: 1, metricPoints: 1000))])
         }
+    }
+
+    @Test("finishing an import on PostgreSQL analyzes the tables it filled, for the planner")
+    func postgresAnalyzesAfterImport() async throws {
+        guard let serverURL = ScratchPostgresDatabase.serverURL else { return }
+        let database = try await ScratchPostgresDatabase.create(serverURL: serverURL)
+        do {
+            let store = try await PostgresTrackingStore.open(settings: database.settings, logger: Logger(label: "test"))
+            try await store.ensureDefaultExperiment(project: "default", artifactLocation: "mlflow-artifacts:/0", at: 1)
+            let experiment = try await store.importExperiment(Self.experiment("vision", id: 3), project: "default").id
+            try await store.importRuns([Self.run(RunIDGenerator.make(), in: experiment, points: 0...99)])
+            let analyzedBefore = try await database.analyzedTables()
+            try await store.importFinished()
+            let analyzedAfter = try await database.analyzedTables()
+            try await store.close()
+            #expect(!analyzedBefore.contains("metrics"))
+            #expect(analyzedAfter.isSuperset(of: ["runs", "metrics", "latest_metrics", "params", "run_tags"]))
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
     }
 
     @Test("a run written in parts holds every part's points once", arguments: StoreBackend.all)

@@ -65,6 +65,7 @@ public struct MLflowImporter: Sendable {
         var plan = try await importExperiments(into: &report)
         try await importRuns(runList, plan: &plan, report: &report, progress: progress)
         try await importModels(plan: &plan, report: &report)
+        try await store.importFinished()
         if options.artifacts == .copy {
             try await copyArtifacts(plan.copies, report: &report, progress: progress)
         }
