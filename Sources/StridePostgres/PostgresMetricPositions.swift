@@ -80,6 +80,27 @@ struct PostgresMetricPositions {
             skip: withinCoarse - fines[fineIndex].before)
     }
 
+    /// Reads, in one statement, the fine blocks of every coarse block that holds one of `positions`
+    /// (zero-based over the whole history), so finding them costs no round trip per coarse block.
+    mutating func prefetchBlocks(holding positions: [Int]) async throws {
+        var wanted = Set<Int64>()
+        for position in positions {
+            let index = MetricStepBlocks.firstIndex(in: coarse) { $0.before + $0.points > position }
+            if index < coarse.count, fine[coarse[index].block] == nil { wanted.insert(coarse[index].block) }
+        }
+        guard !wanted.isEmpty else { return }
+        let fineShift = MetricStepBlocks.shifts[MetricStepBlocks.coarse] - MetricStepBlocks.shifts[MetricStepBlocks.fine]
+        let rows = try await db.rows(SQL(
+            """
+            SELECT block, points FROM metric_step_counts
+            WHERE run_pk = ? AND key_id = ? AND level = ? AND block >> \(fineShift) = ANY(?::int8[]) ORDER BY block
+            """,
+            [.integer(runPK), .integer(keyID), .integer(Int64(MetricStepBlocks.fine)), .integers(wanted.sorted())]))
+        var byCoarse: [Int64: [(block: Int64, points: Int)]] = [:]
+        for row in rows { byCoarse[row.int(0) >> fineShift, default: []].append((row.int(0), Int(row.int(1)))) }
+        for block in wanted { fine[block] = MetricStepBlocks.Counted.running(byCoarse[block] ?? []) }
+    }
+
     /// The points the seeks find, in the seeks' order: one statement, an index seek per point.
     func points(at seeks: [Seek]) async throws -> [Point] {
         guard !seeks.isEmpty else { return [] }

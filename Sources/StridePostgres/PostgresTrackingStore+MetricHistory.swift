@@ -111,9 +111,11 @@ extension PostgresTrackingStore {
                 run, key, steps?.lowerBound ?? Int64.min, steps?.upperBound ?? Int64.max, Int64(limit)))
             return rows.map(point)
         }
+        let sampled = MetricIntervalSample.positions(count: count, limit: limit).map { first + $0 }
+        try await positions.prefetchBlocks(holding: sampled)
         var seeks: [PostgresMetricPositions.Seek] = []
-        for position in MetricIntervalSample.positions(count: count, limit: limit) {
-            guard let seek = try await positions.seek(first + position) else { continue }
+        for position in sampled {
+            guard let seek = try await positions.seek(position) else { continue }
             guard seek.skip <= PostgresMetricPositions.maxSkip else {
                 return try await numberedSample(run: run, key: key, limit: limit, steps: steps, in: db)
             }
