@@ -21,12 +21,6 @@ struct PostgresMetricPositions {
         var isNaN: Int64
     }
 
-    /// Where a position lies: the first step of its fine block and how many points to skip from there.
-    struct Seek: Equatable {
-        var blockStart: Int64
-        var skip: Int
-    }
-
     /// A seek that skips more points than this (many points on few steps) is not served here: the
     /// caller numbers the range's points instead, which costs the range's length once.
     static let maxSkip = 4096
@@ -45,39 +39,25 @@ struct PostgresMetricPositions {
 
     /// Every point of the history.
     var total: Int {
-        coarse.last.map { $0.before + $0.points } ?? 0
+        MetricStepBlocks.total(of: coarse)
     }
 
     /// The number of points whose step is below `step`.
     mutating func count(before step: Int64) async throws -> Int {
         guard step != Int64.min else { return 0 }
-        let coarseBlock = MetricStepBlocks.block(of: step, level: MetricStepBlocks.coarse)
-        let coarseIndex = MetricStepBlocks.firstIndex(in: coarse) { $0.block >= coarseBlock }
-        guard coarseIndex < coarse.count else { return total }
-        var count = coarse[coarseIndex].before
-        guard coarse[coarseIndex].block == coarseBlock else { return count }
-        let fineBlock = MetricStepBlocks.block(of: step, level: MetricStepBlocks.fine)
-        let fines = try await fineBlocks(of: coarse[coarseIndex])
-        let fineIndex = MetricStepBlocks.firstIndex(in: fines) { $0.block >= fineBlock }
-        count += fineIndex < fines.count ? fines[fineIndex].before : coarse[coarseIndex].points
-        guard fineIndex < fines.count, fines[fineIndex].block == fineBlock else { return count }
-        let blockStart = MetricStepBlocks.steps(ofBlock: fineBlock, level: MetricStepBlocks.fine).lowerBound
+        let (before, holding) = MetricStepBlocks.count(before: step, in: coarse)
+        guard let holding else { return before }
+        let (within, partialFrom) = MetricStepBlocks.count(before: step, in: holding, fines: try await fineBlocks(of: holding))
+        guard let partialFrom else { return before + within }
         let partial = try await db.row(SQL(
-            "SELECT count(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step >= ? AND step < ?", runPK, keyID, blockStart, step))
-        return count + Int(partial?.int(0) ?? 0)
+            "SELECT count(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step >= ? AND step < ?", runPK, keyID, partialFrom, step))
+        return before + within + Int(partial?.int(0) ?? 0)
     }
 
     /// Where the point at `position` (zero-based over the whole history) lies; nil past the end.
-    mutating func seek(_ position: Int) async throws -> Seek? {
-        let coarseIndex = MetricStepBlocks.firstIndex(in: coarse) { $0.before + $0.points > position }
-        guard position >= 0, coarseIndex < coarse.count else { return nil }
-        let fines = try await fineBlocks(of: coarse[coarseIndex])
-        let withinCoarse = position - coarse[coarseIndex].before
-        let fineIndex = MetricStepBlocks.firstIndex(in: fines) { $0.before + $0.points > withinCoarse }
-        guard fineIndex < fines.count else { return nil }
-        return Seek(
-            blockStart: MetricStepBlocks.steps(ofBlock: fines[fineIndex].block, level: MetricStepBlocks.fine).lowerBound,
-            skip: withinCoarse - fines[fineIndex].before)
+    mutating func seek(_ position: Int) async throws -> MetricStepBlocks.Seek? {
+        guard let holding = MetricStepBlocks.coarseBlock(holding: position, in: coarse) else { return nil }
+        return MetricStepBlocks.seek(position, in: holding, fines: try await fineBlocks(of: holding))
     }
 
     /// Reads, in one statement, the fine blocks of every coarse block that holds one of `positions`
@@ -85,8 +65,9 @@ struct PostgresMetricPositions {
     mutating func prefetchBlocks(holding positions: [Int]) async throws {
         var wanted = Set<Int64>()
         for position in positions {
-            let index = MetricStepBlocks.firstIndex(in: coarse) { $0.before + $0.points > position }
-            if index < coarse.count, fine[coarse[index].block] == nil { wanted.insert(coarse[index].block) }
+            if let holding = MetricStepBlocks.coarseBlock(holding: position, in: coarse), fine[holding.block] == nil {
+                wanted.insert(holding.block)
+            }
         }
         guard !wanted.isEmpty else { return }
         let fineShift = MetricStepBlocks.shifts[MetricStepBlocks.coarse] - MetricStepBlocks.shifts[MetricStepBlocks.fine]
@@ -102,7 +83,7 @@ struct PostgresMetricPositions {
     }
 
     /// The points the seeks find, in the seeks' order: one statement, an index seek per point.
-    func points(at seeks: [Seek]) async throws -> [Point] {
+    func points(at seeks: [MetricStepBlocks.Seek]) async throws -> [Point] {
         guard !seeks.isEmpty else { return [] }
         let rows = try await db.rows(SQL(
             """

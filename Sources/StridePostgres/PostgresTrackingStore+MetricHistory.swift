@@ -113,7 +113,7 @@ extension PostgresTrackingStore {
         }
         let sampled = MetricIntervalSample.positions(count: count, limit: limit).map { first + $0 }
         try await positions.prefetchBlocks(holding: sampled)
-        var seeks: [PostgresMetricPositions.Seek] = []
+        var seeks: [MetricStepBlocks.Seek] = []
         for position in sampled {
             guard let seek = try await positions.seek(position) else { continue }
             guard seek.skip <= PostgresMetricPositions.maxSkip else {

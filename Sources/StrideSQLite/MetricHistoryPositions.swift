@@ -41,26 +41,20 @@ struct MetricHistoryPositions {
 
     /// Every point of the history.
     var total: Int {
-        coarse.last.map { $0.before + $0.points } ?? 0
+        MetricStepBlocks.total(of: coarse)
     }
 
     /// The number of points whose step is below `step`.
     mutating func count(before step: Int64) throws -> Int {
         guard step != Int64.min else { return 0 }
-        let coarseBlock = MetricStepBlocks.block(of: step, level: 0)
-        let coarseIndex = MetricStepBlocks.firstIndex(in: coarse) { $0.block >= coarseBlock }
-        var count = coarseIndex < coarse.count ? coarse[coarseIndex].before : total
-        guard coarseIndex < coarse.count, coarse[coarseIndex].block == coarseBlock else { return count }
-        let fineBlock = MetricStepBlocks.block(of: step, level: 1)
-        let fines = try fineBlocks(of: coarse[coarseIndex])
-        let fineIndex = MetricStepBlocks.firstIndex(in: fines) { $0.block >= fineBlock }
-        count += fineIndex < fines.count ? fines[fineIndex].before : coarse[coarseIndex].points
-        guard fineIndex < fines.count, fines[fineIndex].block == fineBlock else { return count }
-        let blockStart = MetricStepBlocks.steps(ofBlock: fineBlock, level: 1).lowerBound
-        count += try Int.fetchOne(
+        let (before, holding) = MetricStepBlocks.count(before: step, in: coarse)
+        guard let holding else { return before }
+        let (within, partialFrom) = MetricStepBlocks.count(before: step, in: holding, fines: try fineBlocks(of: holding))
+        guard let partialFrom else { return before + within }
+        let partial = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT COUNT(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step >= ? AND step < ?"),
-            arguments: [runPK, keyID, blockStart, step]) ?? 0
-        return count
+            arguments: [runPK, keyID, partialFrom, step]) ?? 0
+        return before + within + partial
     }
 
     /// The points at `positions` (zero-based over the whole history, ascending).
@@ -116,15 +110,10 @@ struct MetricHistoryPositions {
     }
 
     private mutating func seek(_ position: Int) throws -> Seek? {
-        let coarseIndex = MetricStepBlocks.firstIndex(in: coarse) { $0.before + $0.points > position }
-        guard position >= 0, coarseIndex < coarse.count else { return nil }
-        let fines = try fineBlocks(of: coarse[coarseIndex])
-        let withinCoarse = position - coarse[coarseIndex].before
-        let fineIndex = MetricStepBlocks.firstIndex(in: fines) { $0.before + $0.points > withinCoarse }
-        guard fineIndex < fines.count else { return nil }
-        return Seek(
-            position: position, blockStart: MetricStepBlocks.steps(ofBlock: fines[fineIndex].block, level: 1).lowerBound,
-            skip: withinCoarse - fines[fineIndex].before)
+        guard let holding = MetricStepBlocks.coarseBlock(holding: position, in: coarse),
+            let found = MetricStepBlocks.seek(position, in: holding, fines: try fineBlocks(of: holding))
+        else { return nil }
+        return Seek(position: position, blockStart: found.blockStart, skip: found.skip)
     }
 
     private mutating func flush(_ batch: inout [Seek], into found: inout [StoredMetricPoint]) throws {

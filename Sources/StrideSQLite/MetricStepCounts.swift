@@ -6,16 +6,6 @@ import StrideStore
 /// than 2^16 read one count row per point (still exact, as slow as a scan); many points on one step
 /// are skipped from sample to sample (at most one pass).
 enum MetricStepCounts {
-    static let shifts = MetricStepBlocks.shifts
-
-    static func block(of step: Int64, level: Int) -> Int64 {
-        MetricStepBlocks.block(of: step, level: level)
-    }
-
-    static func steps(ofBlock block: Int64, level: Int) -> ClosedRange<Int64> {
-        MetricStepBlocks.steps(ofBlock: block, level: level)
-    }
-
     private static let increment = MultiRowInsert(
         head: "INSERT INTO metric_step_counts (run_pk, key_id, level, block, points) VALUES",
         tail: "ON CONFLICT (run_pk, key_id, level, block) DO UPDATE SET points = points + excluded.points",
@@ -28,8 +18,8 @@ enum MetricStepCounts {
     static func record(inserted points: [(keyID: Int64, step: Int64)], allNew: Bool, runPK: Int64, in db: Database) throws {
         var added: [BlockKey: Int] = [:]
         for point in points {
-            for level in shifts.indices {
-                added[BlockKey(keyID: point.keyID, level: level, block: block(of: point.step, level: level)), default: 0] += 1
+            for level in MetricStepBlocks.shifts.indices {
+                added[BlockKey(keyID: point.keyID, level: level, block: MetricStepBlocks.block(of: point.step, level: level)), default: 0] += 1
             }
         }
         guard allNew else {
@@ -46,17 +36,16 @@ enum MetricStepCounts {
     }
 
     private static func recount(_ key: BlockKey, runPK: Int64, in db: Database) throws {
-        if key.level == shifts.count - 1 {
-            let steps = steps(ofBlock: key.block, level: key.level)
+        if key.level == MetricStepBlocks.fine {
+            let steps = MetricStepBlocks.steps(ofBlock: key.block, level: key.level)
             try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO metric_step_counts (run_pk, key_id, level, block, points)
                 SELECT ?, ?, ?, ?, COUNT(*) FROM metrics WHERE run_pk = ? AND key_id = ? AND step BETWEEN ? AND ?
                 """).execute(arguments: [runPK, key.keyID, key.level, key.block, runPK, key.keyID, steps.lowerBound, steps.upperBound])
             return
         }
-        let finer = key.level + 1
-        let steps = steps(ofBlock: key.block, level: key.level)
-        let fineBlocks = block(of: steps.lowerBound, level: finer)...block(of: steps.upperBound, level: finer)
+        let finer = MetricStepBlocks.fine
+        let fineBlocks = MetricStepBlocks.fineBlocks(ofCoarse: key.block)
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO metric_step_counts (run_pk, key_id, level, block, points)
             SELECT ?, ?, ?, ?, COALESCE(SUM(points), 0) FROM metric_step_counts
@@ -74,6 +63,6 @@ enum MetricStepCounts {
 
     /// The migration's statement that counts points logged before the table existed.
     static func backfill(level: Int) -> String {
-        "INSERT INTO metric_step_counts SELECT run_pk, key_id, \(level), step >> \(shifts[level]), COUNT(*) FROM metrics GROUP BY 1, 2, 4"
+        "INSERT INTO metric_step_counts SELECT run_pk, key_id, \(level), step >> \(MetricStepBlocks.shifts[level]), COUNT(*) FROM metrics GROUP BY 1, 2, 4"
     }
 }

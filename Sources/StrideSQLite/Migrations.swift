@@ -1,4 +1,5 @@
 import GRDB
+import StrideStore
 
 /// The versioned schema. A migration is never edited once released; changes go in a new entry.
 enum Migrations {
@@ -312,7 +313,7 @@ enum Migrations {
                 PRIMARY KEY (run_pk, key_id, level, block)
             ) WITHOUT ROWID
             """,
-        ] + MetricStepCounts.shifts.indices.map(MetricStepCounts.backfill(level:))),
+        ] + MetricStepBlocks.shifts.indices.map(MetricStepCounts.backfill(level:))),
 
         // MLflow 3 tracing: traces with their tags, request metadata, links to runs, assessments and spans.
         // A trace's state is kept as its enum name, which is what filters compare and order by.

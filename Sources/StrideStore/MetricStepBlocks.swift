@@ -44,6 +44,55 @@ public enum MetricStepBlocks {
         }
     }
 
+    /// Where a position lies: the first step of its fine block and how many points to skip from there.
+    public struct Seek: Sendable, Equatable {
+        public var blockStart: Int64
+        public var skip: Int
+
+        public init(blockStart: Int64, skip: Int) {
+            self.blockStart = blockStart
+            self.skip = skip
+        }
+    }
+
+    /// Every point of a history, from its coarse blocks.
+    public static func total(of coarse: [Counted]) -> Int {
+        coarse.last.map { $0.before + $0.points } ?? 0
+    }
+
+    /// The coarse block holding the point at `position` (zero-based over the history); nil past the end.
+    public static func coarseBlock(holding position: Int, in coarse: [Counted]) -> Counted? {
+        let index = firstIndex(in: coarse) { $0.before + $0.points > position }
+        return position >= 0 && index < coarse.count ? coarse[index] : nil
+    }
+
+    /// Where the point at `position` lies, given the coarse block holding it and that block's fine blocks.
+    public static func seek(_ position: Int, in coarseBlock: Counted, fines: [Counted]) -> Seek? {
+        let withinCoarse = position - coarseBlock.before
+        let index = firstIndex(in: fines) { $0.before + $0.points > withinCoarse }
+        guard index < fines.count else { return nil }
+        return Seek(blockStart: steps(ofBlock: fines[index].block, level: fine).lowerBound, skip: withinCoarse - fines[index].before)
+    }
+
+    /// The points below `step` that the coarse counts tell: those of the coarse blocks before `step`'s,
+    /// and that block itself when it holds points (its fine blocks tell the rest, ``count(before:in:fines:)``).
+    public static func count(before step: Int64, in coarse: [Counted]) -> (points: Int, holding: Counted?) {
+        let block = block(of: step, level: Self.coarse)
+        let index = firstIndex(in: coarse) { $0.block >= block }
+        guard index < coarse.count else { return (total(of: coarse), nil) }
+        return (coarse[index].before, coarse[index].block == block ? coarse[index] : nil)
+    }
+
+    /// The points below `step` within `holding`, the coarse block of `step`, that its fine counts tell;
+    /// `partialFrom` is the first step of `step`'s own fine block when it holds points, whose points from
+    /// there up to `step` the store counts itself.
+    public static func count(before step: Int64, in holding: Counted, fines: [Counted]) -> (points: Int, partialFrom: Int64?) {
+        let block = block(of: step, level: fine)
+        let index = firstIndex(in: fines) { $0.block >= block }
+        guard index < fines.count else { return (holding.points, nil) }
+        return (fines[index].before, fines[index].block == block ? steps(ofBlock: block, level: fine).lowerBound : nil)
+    }
+
     /// Binary search: the first index whose block satisfies `isAtOrPast` (monotone over the blocks).
     public static func firstIndex(in blocks: [Counted], where isAtOrPast: (Counted) -> Bool) -> Int {
         var low = 0

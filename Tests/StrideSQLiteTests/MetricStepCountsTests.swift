@@ -1,4 +1,5 @@
 import GRDB
+import StrideStore
 import Testing
 @testable import StrideSQLite
 
@@ -6,13 +7,13 @@ import Testing
 struct MetricStepCountsTests {
     @Test("blocks keep negative steps in order and cover every step once")
     func blocks() {
-        #expect(MetricStepCounts.block(of: -1, level: 1) == -1)
-        #expect(MetricStepCounts.block(of: -256, level: 1) == -1)
-        #expect(MetricStepCounts.block(of: -257, level: 1) == -2)
-        #expect(MetricStepCounts.steps(ofBlock: -1, level: 1) == -256...(-1))
-        #expect(MetricStepCounts.steps(ofBlock: 0, level: 0) == 0...65_535)
-        #expect(MetricStepCounts.steps(ofBlock: MetricStepCounts.block(of: .max, level: 0), level: 0).upperBound == .max)
-        #expect(MetricStepCounts.steps(ofBlock: MetricStepCounts.block(of: .min, level: 1), level: 1).lowerBound == .min)
+        #expect(MetricStepBlocks.block(of: -1, level: 1) == -1)
+        #expect(MetricStepBlocks.block(of: -256, level: 1) == -1)
+        #expect(MetricStepBlocks.block(of: -257, level: 1) == -2)
+        #expect(MetricStepBlocks.steps(ofBlock: -1, level: 1) == -256...(-1))
+        #expect(MetricStepBlocks.steps(ofBlock: 0, level: 0) == 0...65_535)
+        #expect(MetricStepBlocks.steps(ofBlock: MetricStepBlocks.block(of: .max, level: 0), level: 0).upperBound == .max)
+        #expect(MetricStepBlocks.steps(ofBlock: MetricStepBlocks.block(of: .min, level: 1), level: 1).lowerBound == .min)
     }
 
     @Test("migration 8 counts the points logged before it, at both grains")
@@ -70,5 +71,29 @@ struct MetricStepCountsTests {
         #expect(kept == truth)
         #expect(kept.contains([0, 0, 601]))
         #expect(kept.contains([0, 1, 3]))
+    }
+
+    @Test("positions and steps are located through the counts: the coarse block, then the fine block and the skip")
+    func locating() throws {
+        // 300 points on steps 0..<300, then 10 on steps 70,000..<70,010.
+        let coarse = MetricStepBlocks.Counted.running([(block: 0, points: 300), (block: 1, points: 10)])
+        let fines = MetricStepBlocks.Counted.running([(block: 0, points: 256), (block: 1, points: 44)])
+        let holding = try #require(MetricStepBlocks.coarseBlock(holding: 299, in: coarse))
+        #expect(holding.block == 0)
+        #expect(MetricStepBlocks.seek(299, in: holding, fines: fines) == MetricStepBlocks.Seek(blockStart: 256, skip: 43))
+        #expect(MetricStepBlocks.seek(0, in: holding, fines: fines) == MetricStepBlocks.Seek(blockStart: 0, skip: 0))
+        #expect(MetricStepBlocks.coarseBlock(holding: 300, in: coarse)?.block == 1)
+        #expect(MetricStepBlocks.coarseBlock(holding: 310, in: coarse) == nil)
+        #expect(MetricStepBlocks.coarseBlock(holding: -1, in: coarse) == nil)
+
+        let atStep260 = MetricStepBlocks.count(before: 260, in: coarse)
+        #expect(atStep260.points == 0 && atStep260.holding?.block == 0)
+        let within = MetricStepBlocks.count(before: 260, in: try #require(atStep260.holding), fines: fines)
+        #expect(within.points == 256 && within.partialFrom == 256)
+        #expect(MetricStepBlocks.count(before: 600, in: try #require(atStep260.holding), fines: fines) == (300, nil) as (Int, Int64?))
+        let pastEnd = MetricStepBlocks.count(before: 200_000, in: coarse)
+        #expect(pastEnd.points == 310 && pastEnd.holding == nil)
+        let betweenBlocks = MetricStepBlocks.count(before: 131_072, in: coarse)
+        #expect(betweenBlocks.points == 310 && betweenBlocks.holding == nil)
     }
 }
