@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "StrideServerTests",
             dependencies: [
-                "StrideServer", "StrideS3Artifacts", "StridePostgres", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                "StrideServer", "StrideMLflowAPI", "StrideS3Artifacts", "StridePostgres", .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],

@@ -60,8 +60,14 @@ public struct MLflowAPI: Sendable {
                 endpoint.routePaths.flatMap { path in
                     [path, RequestProject.pathPrefix + path].map { "\(endpoint.method) \(RouterPath($0).description)" }
                 }
-            })
+            }
+        ).union(Self.constantAnswerRoutes)
     }
+
+    /// The liveness probe and the version: answers that touch no store, asked for every few seconds by
+    /// load balancers and clients, so they need no thread of their own. (Readiness asks the store and
+    /// is not among them.)
+    public static let constantAnswerRoutes: Set<String> = ["GET /health", "GET /version"]
 
     /// Path prefixes under which every path is served with some method (artifact paths).
     public var routePathPrefixes: [String] {

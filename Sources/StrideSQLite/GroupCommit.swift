@@ -91,13 +91,10 @@ final class GroupCommit: Sendable {
         }
         do {
             let committed = try pool.writeWithoutTransaction { db -> Bool in
-                try db.beginTransaction(.immediate)
+                try db.beginImmediateTransaction()
                 for write in writes {
                     do {
-                        try db.inSavepoint {
-                            try write.perform(db)
-                            return .commit
-                        }
+                        try db.inSavepointOfOpenTransaction { try write.perform(db) }
                     } catch {
                         // Some errors (I/O, a full disk) make SQLite roll the whole transaction back.
                         guard db.isInsideTransaction else { return false }
@@ -105,7 +102,7 @@ final class GroupCommit: Sendable {
                     }
                 }
                 do {
-                    try db.commit()
+                    try db.commitTransaction()
                 } catch {
                     if db.isInsideTransaction { try? db.rollback() }
                     return false
@@ -124,10 +121,7 @@ final class GroupCommit: Sendable {
         for write in writes {
             do {
                 try pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        try write.perform(db)
-                        return .commit
-                    }
+                    try db.inImmediateTransaction { try write.perform(db) }
                 }
             } catch {
                 write.fail(error)

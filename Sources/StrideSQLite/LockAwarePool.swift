@@ -11,13 +11,15 @@ import StrideStore
 struct LockAwarePool: Sendable {
     private let pool: DatabasePool
     private let groups: GroupCommit
+    private let checkpointer: WALCheckpointer
     private let busyTimeout: TimeInterval
     private let timers: DatabaseTimers
     /// Sees every call, so the caches are released only once the store has gone quiet.
     private let idleRelease = QuietSpellWatcher()
 
-    init(_ pool: DatabasePool, busyTimeout: TimeInterval, timers: DatabaseTimers) {
+    init(_ pool: DatabasePool, checkpointer: WALCheckpointer, busyTimeout: TimeInterval, timers: DatabaseTimers) {
         self.pool = pool
+        self.checkpointer = checkpointer
         self.groups = GroupCommit(pool)
         self.busyTimeout = busyTimeout
         self.timers = timers
@@ -90,6 +92,7 @@ struct LockAwarePool: Sendable {
 
     func close() throws {
         idleRelease.stop()
+        try checkpointer.close()
         try pool.close()
     }
 

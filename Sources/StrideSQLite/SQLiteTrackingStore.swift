@@ -37,6 +37,7 @@ public final class SQLiteTrackingStore: BackendStore {
         path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) async throws -> SQLiteTrackingStore {
+        let checkpointer = WALCheckpointer()
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readerCount ?? ProcessInfo.processInfo.activeProcessorCount + 2)
         configuration.busyMode = .timeout(busyTimeout)
@@ -55,12 +56,20 @@ public final class SQLiteTrackingStore: BackendStore {
             // filled under the standard ingest workloads and kept the server above FastTrackML's RSS
             // (docs/performance.md, issue 18).
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -8192") }
+            // The writer's log is checkpointed off the commit path, at 64 MiB (``WALCheckpointer``); the
+            // size limit truncates the log back after a larger transaction (an import) was checkpointed.
+            if !db.configuration.readonly {
+                checkpointer.install(on: db)
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
+        try checkpointer.start(path: path)
         logger.debug("Opened SQLite store at \(path)")
-        return SQLiteTrackingStore(pool: LockAwarePool(pool, busyTimeout: busyTimeout, timers: DatabaseTimers(factory: metrics)))
+        return SQLiteTrackingStore(
+            pool: LockAwarePool(pool, checkpointer: checkpointer, busyTimeout: busyTimeout, timers: DatabaseTimers(factory: metrics)))
     }
 
     /// Runs a read on the calling thread.

@@ -5,6 +5,7 @@ import NIOCore
 import NIOEmbedded
 import NIOPosix
 import Testing
+import StrideMLflowAPI
 @testable import StrideServer
 
 @Suite("Where requests run: small writes on their connection's event loop, the rest off it")
@@ -16,7 +17,10 @@ struct RequestPlacementTests {
 
     /// Serves one request as a connection does (its task preferring the loop) and reports whether the
     /// handler and the writing of its response body ran on the loop.
-    private func placement(_ method: HTTPRequest.Method, _ route: String, contentLength: Int?) async throws -> (handler: Bool, body: Bool) {
+    private func placement(
+        _ method: HTTPRequest.Method, _ route: String, contentLength: Int?, middleware: RequestPlacementMiddleware<BasicRequestContext>? = nil
+    ) async throws -> (handler: Bool, body: Bool) {
+        let middleware = middleware ?? self.middleware
         var fields = HTTPFields()
         if let contentLength { fields[.contentLength] = String(contentLength) }
         let request = Request(
@@ -46,6 +50,17 @@ struct RequestPlacementTests {
         #expect(placed.handler && placed.body)
         let lookup = try await placement(.get, "/api/2.0/mlflow/experiments/get-by-name", contentLength: nil)
         #expect(lookup.handler && lookup.body)
+    }
+
+    @Test("the liveness probe and the version are answered on the loop; readiness, which asks the store, is not")
+    func constantAnswers() async throws {
+        let middleware = RequestPlacementMiddleware<BasicRequestContext>(eventLoopRoutes: MLflowAPI.constantAnswerRoutes)
+        for route in ["/health", "/version"] {
+            let placed = try await placement(.get, route, contentLength: nil, middleware: middleware)
+            #expect(placed.handler && placed.body, "\(route)")
+        }
+        let readiness = try await placement(.get, "/health/ready", contentLength: nil, middleware: middleware)
+        #expect(!readiness.handler && !readiness.body)
     }
 
     @Test("a large body, a body of unknown size or another route leaves the loop, and so does its response body")
