@@ -146,9 +146,8 @@ extension PostgresConnection {
 
     /// Hands each row of `statement` to `body`, as postgres-nio decoded it.
     func forEachRow(_ statement: SQL, logger: Logger, _ body: (PostgresRow) throws -> Void) async throws {
-        let query = statement.query
-        if statement.isReused, try await executeReused(query, types: statement.parameterTypes, logger: logger, body) { return }
-        for try await row in try await self.query(query, logger: logger) { try body(row) }
+        if statement.isReused, try await executeReused(statement, logger: logger, body) { return }
+        for try await row in try await self.query(statement.query, logger: logger) { try body(row) }
     }
 
     /// The first row of `statement`, if any.

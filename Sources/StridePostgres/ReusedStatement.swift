@@ -35,38 +35,40 @@ struct ReusedStatement: PostgresPreparedStatement {
 /// The names given to statement shapes in this process: one per distinct text and parameter types,
 /// the same on every connection. Statements are assembled from fixed text, so the shapes are few;
 /// past ``Limits/maxReusedStatementShapes`` a new shape goes unnamed, which bounds what each
-/// connection (and its PostgreSQL backend) keeps prepared.
+/// connection (and its PostgreSQL backend) keeps prepared. A shape keeps its text as PostgreSQL
+/// receives it, so a statement's placeholders are numbered once, not on every request.
 enum ReusedStatementNames {
     private struct Key: Hashable {
         var sql: String
         var types: [UInt32]
     }
 
-    private static let names = Mutex<[Key: String]>([:])
+    private static let shapes = Mutex<[Key: ReusedStatement.Shape]>([:])
 
-    /// The name for this text and these parameter types, or nil once the table is full.
-    static func name(sql: String, types: [PostgresDataType]) -> String? {
-        let key = Key(sql: sql, types: types.map(\.rawValue))
-        return names.withLock { names in
-            if let name = names[key] { return name }
-            guard names.count < Limits.maxReusedStatementShapes else { return nil }
-            let name = "stride_\(names.count + 1)"
-            names[key] = name
-            return name
+    /// The shape of `statement` (its name, numbered text and parameter types), or nil once the table is full.
+    static func shape(of statement: SQL) -> ReusedStatement.Shape? {
+        let types = statement.parameterTypes
+        let key = Key(sql: statement.sql, types: types.map(\.rawValue))
+        if let shape = shapes.withLock({ $0[key] }) { return shape }
+        let numbered = statement.numberedText
+        return shapes.withLock { shapes in
+            if let shape = shapes[key] { return shape }
+            guard shapes.count < Limits.maxReusedStatementShapes else { return nil }
+            let shape = ReusedStatement.Shape(name: "stride_\(shapes.count + 1)", sql: numbered, types: types)
+            shapes[key] = shape
+            return shape
         }
     }
 }
 
 extension PostgresConnection {
     /// Runs `statement` as a named prepared statement (prepared on this connection the first time)
-    /// and hands each row to `body`; nil when the shape table is full and the caller should send it
+    /// and hands each row to `body`; false when the shape table is full and the caller should send it
     /// unnamed.
-    func executeReused(_ query: PostgresQuery, types: [PostgresDataType], logger: Logger, _ body: (PostgresRow) throws -> Void)
-        async throws -> Bool
-    {
-        guard let name = ReusedStatementNames.name(sql: query.sql, types: types) else { return false }
-        try await ReusedStatement.$shape.withValue(ReusedStatement.Shape(name: name, sql: query.sql, types: types)) {
-            for try await row in try await execute(ReusedStatement(bindings: query.binds), logger: logger) {
+    func executeReused(_ statement: SQL, logger: Logger, _ body: (PostgresRow) throws -> Void) async throws -> Bool {
+        guard let shape = ReusedStatementNames.shape(of: statement) else { return false }
+        try await ReusedStatement.$shape.withValue(shape) {
+            for try await row in try await execute(ReusedStatement(bindings: statement.bindings), logger: logger) {
                 try body(row)
             }
         }

@@ -86,19 +86,11 @@ struct SQL: Sendable {
 
     /// postgres-nio's query: `?` outside quoted text becomes `$n`.
     var query: PostgresQuery {
-        var text = ""
-        text.reserveCapacity(sql.utf8.count + arguments.count * 2)
-        var number = 0
-        var quoted = false
-        for character in sql {
-            if character == "'" { quoted.toggle() }
-            if character == "?" && !quoted {
-                number += 1
-                text += "$\(number)"
-            } else {
-                text.append(character)
-            }
-        }
+        PostgresQuery(unsafeSQL: numberedText, binds: bindings)
+    }
+
+    /// The arguments as postgres-nio binds them.
+    var bindings: PostgresBindings {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument {
@@ -113,7 +105,30 @@ struct SQL: Sendable {
             case .texts(let value): binds.append(value)
             }
         }
-        return PostgresQuery(unsafeSQL: text, binds: binds)
+        return binds
+    }
+
+    /// The text with each `?` outside quoted text numbered as PostgreSQL's `$1, $2, ...`.
+    ///
+    /// Scans UTF-8 bytes: `'` and `?` are ASCII, and no byte of a multi-byte character equals one.
+    /// (Walking `Character`s, which segments graphemes, cost 14 % of a PostgreSQL log-metric's CPU for
+    /// its statement of several CTEs.)
+    var numberedText: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(sql.utf8.count + arguments.count * 3)
+        var number = 0
+        var quoted = false
+        for byte in sql.utf8 {
+            if byte == UInt8(ascii: "'") { quoted.toggle() }
+            if byte == UInt8(ascii: "?") && !quoted {
+                number += 1
+                bytes.append(UInt8(ascii: "$"))
+                bytes.append(contentsOf: String(number).utf8)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

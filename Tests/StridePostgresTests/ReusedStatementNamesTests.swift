@@ -6,11 +6,13 @@ import Testing
 struct ReusedStatementNamesTests {
     @Test("one statement shape keeps its name; other text or other parameter types get another")
     func namesByShape() throws {
-        let sql = "SELECT $1 -- ReusedStatementNamesTests.namesByShape"
-        let name = try #require(ReusedStatementNames.name(sql: sql, types: [.int8]))
-        #expect(ReusedStatementNames.name(sql: sql, types: [.int8]) == name)
-        #expect(ReusedStatementNames.name(sql: sql, types: [.null]) != name)
-        #expect(ReusedStatementNames.name(sql: sql + " ", types: [.int8]) != name)
+        let sql = "SELECT ? -- ReusedStatementNamesTests.namesByShape"
+        let shape = try #require(ReusedStatementNames.shape(of: SQL(sql, [.integer(1)])))
+        #expect(shape.sql == "SELECT $1 -- ReusedStatementNamesTests.namesByShape")
+        #expect(shape.types == [.int8])
+        #expect(ReusedStatementNames.shape(of: SQL(sql, [.integer(2)]))?.name == shape.name)
+        #expect(ReusedStatementNames.shape(of: SQL(sql, [.null]))?.name != shape.name)
+        #expect(ReusedStatementNames.shape(of: SQL(sql + " ", [.integer(1)]))?.name != shape.name)
     }
 
     @Test("a statement's parameter types are the types its arguments bind as")
