@@ -87,7 +87,7 @@ final class WALCheckpointer: Sendable {
     }
 
     private func committed(logPages pages: CInt, writer: OpaquePointer?) {
-        lastLogPages.store(Int(pages), ordering: .relaxed)
+        lastLogPages.store(Int(truncatingIfNeeded: pages), ordering: .relaxed)
         if pages >= ceilingPages {
             sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
             return
@@ -102,7 +102,7 @@ final class WALCheckpointer: Sendable {
         switch Phase(rawValue: phase.load(ordering: .acquiring)) {
         case .idle:
             copyInBackground(from: .idle)
-        case .copied where Int(pages) - copiedPages.load(ordering: .relaxed) > Int(finishPages):
+        case .copied where Int(truncatingIfNeeded: pages) - copiedPages.load(ordering: .relaxed) > Int(truncatingIfNeeded: finishPages):
             copyInBackground(from: .copied)
         case .copied:
             sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
