@@ -91,11 +91,16 @@ let package = Package(
             name: "StrideStore",
             dependencies: ["StrideDomain", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings),
+        // SQLite's default VFS with write-ahead-log appends gathered into one write per commit.
+        .target(
+            name: "CSQLiteWALWrites",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")],
+            linkerSettings: [.linkedLibrary("sqlite3")]),
         // The embedded SQLite store.
         .target(
             name: "StrideSQLite",
             dependencies: [
-                "StrideDomain", "StrideStore",
+                "StrideDomain", "StrideStore", "CSQLiteWALWrites",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -32,11 +32,9 @@ enum MLflowErrorResponse {
     /// also carries, in the message and the `X-Request-Id` header; never the failure's own text.
     static func serverFault(code: StrideError.Code, message: String, status: HTTPResponse.Status, requestID: String) -> Response {
         var response = make(code: code.rawValue, message: "\(message); request id \(requestID)", status: status)
-        response.headers[requestIDField] = requestID
+        response.headers[.requestID] = requestID
         return response
     }
-
-    static let requestIDField = HTTPField.Name("X-Request-Id")!
 
     static func make(code: String, message: String, status: HTTPResponse.Status) -> Response {
         var writer = JSONWriter()

@@ -26,10 +26,10 @@ struct MLflowRequest: Sendable {
             return MLflowRequest(fields: RequestFields(query: parseQuery(query)))
         }
         if request.method == .post || request.method == .put {
-            guard let contentType = request.headers[.contentType] else {
+            guard let isJSON = request.declaresJSONBody else {
                 throw StrideError.invalidParameter("Bad Request. Content-Type header is missing.")
             }
-            guard contentType.lowercased().hasPrefix("application/json") else {
+            guard isJSON else {
                 throw StrideError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].")
             }
         }

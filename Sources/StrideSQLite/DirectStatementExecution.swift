@@ -50,6 +50,25 @@ struct StatementValues {
     }
 }
 
+/// The columns of the row a query has stepped to, read by position; valid only inside the `read`
+/// closure of ``DirectStatementExecution/firstRow(_:in:bind:read:)``.
+struct StatementRow {
+    fileprivate let handle: SQLiteStatement
+
+    /// An integer column (a NULL reads as 0, as SQLite converts it).
+    func integer(_ column: CInt) -> Int64 {
+        sqlite3_column_int64(handle, column)
+    }
+
+    /// A text column, or nil when it is NULL.
+    func text(_ column: CInt) -> String? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        // Widening a C int to Int is exact.
+        let count = Int(truncatingIfNeeded: sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+}
+
 /// Binds values to a prepared statement and steps it through SQLite's C API.
 ///
 /// GRDB's `StatementArguments` converts every value through a key path and copies the array twice before
@@ -65,6 +84,42 @@ enum DirectStatementExecution {
         guard db.isInsideTransaction else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "bound directly only inside a transaction", sql: statement.sql)
         }
+        try withBound(statement, bind: bind) { handle in
+            while true {
+                switch sqlite3_step(handle) {
+                case SQLITE_DONE: return
+                case SQLITE_ROW: continue
+                default: throw lastError(of: db, sql: statement.sql)
+                }
+            }
+        }
+    }
+
+    /// Reads the first row a query returns, or nil when it returns none.
+    ///
+    /// GRDB's `Row.fetchOne` builds `StatementArguments`, a `Row` and a column-name lookup per read; the
+    /// lookups every small write starts with (its run, its experiment) pay that on each request. Only
+    /// for statements that write nothing, so a failure leaves nothing for GRDB to account for, and a read
+    /// needs no transaction of its own.
+    static func firstRow<Value>(
+        _ statement: Statement, in db: Database, bind: (inout StatementValues) throws -> Void, read: (StatementRow) throws -> Value
+    ) throws -> Value? {
+        guard sqlite3_stmt_readonly(statement.sqliteStatement) != 0 else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "only a statement that writes nothing is read directly", sql: statement.sql)
+        }
+        return try withBound(statement, bind: bind) { handle in
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: return try read(StatementRow(handle: handle))
+            case SQLITE_DONE: return nil
+            default: throw lastError(of: db, sql: statement.sql)
+            }
+        }
+    }
+
+    /// Binds the values, runs `body`, and leaves the statement reset with no bindings either way.
+    private static func withBound<Result>(
+        _ statement: Statement, bind: (inout StatementValues) throws -> Void, body: (SQLiteStatement) throws -> Result
+    ) throws -> Result {
         let handle = statement.sqliteStatement
         // A previous failure is reported again by reset; it concerns that execution, not this one.
         _ = sqlite3_reset(handle)
@@ -79,13 +134,7 @@ enum DirectStatementExecution {
         guard values.nextIndex == sqlite3_bind_parameter_count(handle) + 1 else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "wrong number of statement arguments", sql: statement.sql)
         }
-        while true {
-            switch sqlite3_step(handle) {
-            case SQLITE_DONE: return
-            case SQLITE_ROW: continue
-            default: throw lastError(of: db, sql: statement.sql)
-            }
-        }
+        return try body(handle)
     }
 
     private static func lastError(of db: Database, sql: String) -> DatabaseError {

@@ -177,15 +177,16 @@ extension SQLiteTrackingStore {
     }
 
     static func requireExperiment(_ id: ExperimentID, in db: Database) throws -> ExperimentRef {
-        guard let row = try Row.fetchOne(
+        let found = try DirectStatementExecution.firstRow(
             db.cachedStatement(sql: "SELECT project_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = ?"),
-            arguments: [id.value])
-        else {
-            throw StoreError.notFound(.experiment(id))
-        }
-        return ExperimentRef(
-            projectID: row.int("project_id"), stage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active,
-            artifactLocation: row.text("artifact_location"))
+            in: db, bind: { $0.append(id.value) },
+            read: { row in
+                ExperimentRef(
+                    projectID: row.integer(0), stage: row.text(1).flatMap(LifecycleStage.init(rawValue:)) ?? .active,
+                    artifactLocation: row.text(2) ?? "")
+            })
+        guard let found else { throw StoreError.notFound(.experiment(id)) }
+        return found
     }
 
     @discardableResult

@@ -12,15 +12,23 @@ extension SQLiteTrackingStore {
                 runID: run.runID, experimentID: run.experimentID, runName: run.runName, userID: run.userID, status: .running,
                 startTime: run.startTime, endTime: nil, artifactURI: run.artifactURI(experiment.artifactLocation),
                 lifecycleStage: .active)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                info.runID, info.experimentID.value, info.runName, info.userID, info.status.number, info.startTime, info.endTime,
-                info.artifactURI, info.lifecycleStage.rawValue,
-            ])
+            try DirectStatementExecution.execute(
+                db.cachedStatement(
+                    sql: """
+                        INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """), in: db
+            ) { values in
+                values.append(info.runID)
+                values.append(info.experimentID.value)
+                values.append(info.runName)
+                values.append(info.userID)
+                values.append(info.status.number.databaseValue)
+                values.append(info.startTime.databaseValue)
+                values.append(info.endTime.databaseValue)
+                values.append(info.artifactURI)
+                values.append(info.lifecycleStage.rawValue)
+            }
             try Self.upsertRunTags(run.tags, runPK: db.lastInsertedRowID, in: db)
             var newSummary: [ExperimentKeyEntry] = []
             try Self.recordKeys(
@@ -175,14 +183,16 @@ extension SQLiteTrackingStore {
     }
 
     static func requireRun(_ id: String, in db: Database) throws -> RunRef {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT run_pk, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?"), arguments: [id])
-        else {
-            throw StoreError.notFound(.run(id: id))
-        }
-        return RunRef(
-            pk: row.int("run_pk"), experimentID: ExperimentID(row.int("experiment_id")),
-            stage: LifecycleStage(rawValue: row.text("lifecycle_stage")) ?? .active)
+        let found = try DirectStatementExecution.firstRow(
+            db.cachedStatement(sql: "SELECT run_pk, experiment_id, lifecycle_stage FROM runs WHERE run_uuid = ?"), in: db,
+            bind: { $0.append(id) },
+            read: { row in
+                RunRef(
+                    pk: row.integer(0), experimentID: ExperimentID(row.integer(1)),
+                    stage: row.text(2).flatMap(LifecycleStage.init(rawValue:)) ?? .active)
+            })
+        guard let found else { throw StoreError.notFound(.run(id: id)) }
+        return found
     }
 
     static func requireActive(_ run: RunRef, id: String) throws {
@@ -192,17 +202,14 @@ extension SQLiteTrackingStore {
     }
 
     static func upsertRunTags(_ tags: [Tag], runPK: Int64, in db: Database) throws {
-        for chunk in tags.chunked(into: 300) {
-            var arguments: [DatabaseValue] = []
-            arguments.reserveCapacity(chunk.count * 3)
-            for tag in chunk {
-                arguments += [runPK.databaseValue, tag.key.databaseValue, tag.value.databaseValue]
-            }
-            try db.cachedStatement(sql: """
-                INSERT INTO run_tags (run_pk, key, value) VALUES \(valueRows(chunk.count, columns: 3))
-                ON CONFLICT (run_pk, key) DO UPDATE SET value = excluded.value
-                """
-            ).execute(arguments: StatementArguments(arguments))
+        try tagUpsert.execute(rowCount: tags.count, in: db) { index, values in
+            values.append(runPK)
+            values.append(tags[index].key)
+            values.append(tags[index].value)
         }
     }
+
+    private static let tagUpsert = MultiRowInsert(
+        head: "INSERT INTO run_tags (run_pk, key, value) VALUES", tail: "ON CONFLICT (run_pk, key) DO UPDATE SET value = excluded.value",
+        columns: 3)
 }

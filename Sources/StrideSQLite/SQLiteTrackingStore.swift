@@ -37,6 +37,7 @@ public final class SQLiteTrackingStore: BackendStore {
         path: String, readerCount: Int? = nil, busyTimeout: Double = 10, logger: Logger,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) async throws -> SQLiteTrackingStore {
+        try WALWriteGathering.install()
         let checkpointer = WALCheckpointer()
         var configuration = Configuration()
         configuration.maximumReaderCount = max(1, readerCount ?? ProcessInfo.processInfo.activeProcessorCount + 2)

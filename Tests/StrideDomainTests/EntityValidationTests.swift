@@ -1,5 +1,5 @@
 import Testing
-import StrideDomain
+@testable import StrideDomain
 
 @Suite("Entity validation follows MLflow's rules")
 struct EntityValidationTests {
@@ -98,6 +98,20 @@ struct PosixPathTests {
     ])
     func normalizes(input: String, expected: String) {
         #expect(PosixPath.normalize(input) == expected)
+    }
+
+    @Test("a path already in normal form is recognised without splitting, and only such a path")
+    func normalFormShortcut() {
+        let samples = [
+            "", ".", "..", "...", "a", "a.", ".a", "..a", "a..", "a/b", "a/./b", "a/../b", "a/.../b", "a//b", "a/", "/a", "//a", "./a",
+            "../a", "a/.", "a/..", "a/.b", "train/loss", "x/y/z.w", "é/ü", "....", "a/....",
+        ]
+        for path in samples {
+            let components = path.split(separator: "/", omittingEmptySubsequences: false)
+            let isNormal = !path.isEmpty && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+            #expect(PosixPath.isNormalRelative(path) == isNormal, "\(path)")
+            if isNormal { #expect(PosixPath.normalize(path) == path, "\(path)") }
+        }
     }
 }
 

@@ -134,6 +134,27 @@ struct ErrorResponseTests {
         }
     }
 
+    @Test(
+        "a POST is read when its Content-Type up to the first ';' is exactly application/json, as MLflow compares it",
+        arguments: [
+            ("application/json", true), ("application/json; charset=utf-8", true), ("application/json;", true),
+            ("Application/JSON", false), ("application/json ; charset=utf-8", false), ("application/jso", false),
+            ("application/jsonp", false), ("text/plain", false), ("", false),
+        ])
+    func contentTypes(contentType: String, accepted: Bool) async throws {
+        try await withTestClient { client in
+            let response = try await client.execute(
+                uri: "/api/2.0/mlflow/experiments/create", method: .post, headers: [.contentType: contentType],
+                body: ByteBuffer(string: #"{"name":"ct-\#(contentType.hashValue)"}"#))
+            if accepted {
+                #expect(response.status == .ok)
+            } else {
+                #expect(response.status == .badRequest)
+                #expect(try json(response)["message"] as? String == "Bad Request. Content-Type must be one of ['application/json'].")
+            }
+        }
+    }
+
     @Test("deleting a deleted experiment or restoring an active one is 404, as MLflow looks only in that view")
     func lifecycleViews() async throws {
         try await withTestClient { client in

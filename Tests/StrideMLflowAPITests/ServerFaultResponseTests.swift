@@ -27,7 +27,7 @@ struct ServerFaultResponseTests {
             let response = try await client.get("/fail")
             #expect(response.status == .internalServerError)
             let body = try json(response)
-            let requestID = try #require(response.headers[MLflowErrorResponse.requestIDField])
+            let requestID = try #require(response.headers[.requestID])
             #expect(body["error_code"] as? String == "INTERNAL_ERROR")
             #expect(body["message"] as? String == "Internal server error; request id \(requestID)")
         }
@@ -48,7 +48,7 @@ struct ServerFaultResponseTests {
             let response = try await client.get("/fail")
             #expect(response.status == .serviceUnavailable)
             let body = try json(response)
-            let requestID = try #require(response.headers[MLflowErrorResponse.requestIDField])
+            let requestID = try #require(response.headers[.requestID])
             #expect(body["error_code"] as? String == "TEMPORARILY_UNAVAILABLE")
             #expect(body["message"] as? String == "The database is busy; retry the request later; request id \(requestID)")
         }

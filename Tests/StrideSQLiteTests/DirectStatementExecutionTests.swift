@@ -74,4 +74,57 @@ struct DirectStatementExecutionTests {
         }
         #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 0)
     }
+
+    @Test("a query's first row is read by position, NULL text as nil, and no row as nil, with or without a transaction")
+    func firstRow() throws {
+        let database = try table()
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO t (id, i, s, n) VALUES (1, \(Int64.min), 'héllo', NULL), (2, 7, '', NULL)")
+        }
+        let select = "SELECT i, s, n FROM t WHERE id = ?"
+        func read(_ id: Int64, in db: Database) throws -> (Int64, String?, String?)? {
+            try DirectStatementExecution.firstRow(db.cachedStatement(sql: select), in: db, bind: { $0.append(id) }) { row in
+                (row.integer(0), row.text(1), row.text(2))
+            }
+        }
+        try database.writeWithoutTransaction { db in
+            #expect(!db.isInsideTransaction)
+            let first = try read(1, in: db)
+            #expect(first?.0 == Int64.min)
+            #expect(first?.1 == "héllo")
+            #expect(first?.2 == nil)
+            #expect(try read(2, in: db)?.1 == "")
+            #expect(try read(3, in: db) == nil)
+        }
+        let inReadTransaction = try database.read { db in try read(1, in: db)?.0 }
+        #expect(inReadTransaction == Int64.min)
+    }
+
+    @Test("a statement that writes is refused by the direct read before it runs")
+    func firstRowRefusesWrites() throws {
+        let database = try table()
+        try database.write { db in
+            let error = #expect(throws: DatabaseError.self) {
+                try DirectStatementExecution.firstRow(
+                    db.cachedStatement(sql: "INSERT INTO t (id) VALUES (?) RETURNING id"), in: db, bind: { $0.append(Int64(1)) }
+                ) { $0.integer(0) }
+            }
+            #expect(error?.resultCode == .SQLITE_MISUSE)
+        }
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") } == 0)
+    }
+
+    @Test("a read with the wrong number of values is refused, and the statement is left ready for the next read")
+    func firstRowWrongArity() throws {
+        let database = try table()
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO t (id, i) VALUES (1, 5)")
+            let statement = try db.cachedStatement(sql: "SELECT i FROM t WHERE id = ?")
+            let error = #expect(throws: DatabaseError.self) {
+                try DirectStatementExecution.firstRow(statement, in: db, bind: { _ in }) { $0.integer(0) }
+            }
+            #expect(error?.resultCode == .SQLITE_MISUSE)
+            #expect(try DirectStatementExecution.firstRow(statement, in: db, bind: { $0.append(Int64(1)) }) { $0.integer(0) } == 5)
+        }
+    }
 }

@@ -20,7 +20,7 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
         let started = ContinuousClock.now
         do {
             var response = try await next(request, context)
-            response.headers[Self.requestIDField] = context.id
+            response.headers[.requestID] = context.id
             record(request, context: context, status: response.status.code, since: started)
             return response
         } catch {
@@ -35,6 +35,4 @@ public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddlewar
             route: context.endpointPath ?? "unmatched", method: request.method, status: status, duration: ContinuousClock.now - started,
             requestBytes: request.declaredContentLength)
     }
-
-    static var requestIDField: HTTPField.Name { HTTPField.Name("X-Request-Id")! }
 }
