@@ -96,39 +96,47 @@ static int writeThrough(GatheringFile *file, const void *data, int amount, sqlit
     return file->wrapped->pMethods->xWrite(file->wrapped, data, amount, offset);
 }
 
+// Adds an append to the gathered bytes, after writing those out if it does not continue them or
+// would not fit with them; written straight through if memory for it cannot be had.
+static int gather(GatheringFile *file, const void *data, int amount, sqlite3_int64 offset) {
+    if (file->length > 0 && (offset != file->offset + file->length || file->length + amount > maximumGathered)) {
+        int rc = flushGathered(file);
+        if (rc != SQLITE_OK) return rc;
+    }
+    if (reserve(file, file->length + amount) != SQLITE_OK) return writeThrough(file, data, amount, offset);
+    if (file->length == 0) file->offset = offset;
+    memcpy(file->bytes + file->length, data, (size_t)amount);
+    file->length += amount;
+    if (amount == frameHeaderSize) file->frames += 1;
+    return SQLITE_OK;
+}
+
 static int gatherWrite(sqlite3_file *base, const void *data, int amount, sqlite3_int64 offset) {
     GatheringFile *file = (GatheringFile *)base;
     // Only the write right after a commit frame's header (its page) completes the commit.
     int completesCommit = file->commitFrameStarted;
     file->commitFrameStarted = 0;
     sqlite3_int64 end = offset + amount;
+    int rc;
     if (offset == 0) {
         // The log's header: SQLite starts the log over (or begins it), and appends from here on.
         file->end = end;
-        return writeThrough(file, data, amount, offset);
-    }
-    if (offset < file->end || amount <= 0 || amount > maximumGathered) {
+        rc = writeThrough(file, data, amount, offset);
+    } else if (offset < file->end || amount <= 0 || amount > maximumGathered) {
         // Not an append: a page rewritten in place, checksums rewritten at commit. These are written
         // at once, so nothing but appended frames of the open transaction ever waits in memory.
         if (end > file->end) file->end = end;
-        return writeThrough(file, data, amount, offset);
+        rc = writeThrough(file, data, amount, offset);
+    } else {
+        file->end = end;
+        rc = gather(file, data, amount, offset);
     }
-    int rc;
-    if (file->length > 0 && (offset != file->offset + file->length || file->length + amount > maximumGathered)) {
-        rc = flushGathered(file);
-        if (rc != SQLITE_OK) return rc;
-    }
-    file->end = end;
-    rc = reserve(file, file->length + amount);
-    if (rc != SQLITE_OK) return writeThrough(file, data, amount, offset);
-    if (file->length == 0) file->offset = offset;
-    memcpy(file->bytes + file->length, data, (size_t)amount);
-    file->length += amount;
+    if (rc != SQLITE_OK) return rc;
     if (amount == frameHeaderSize) {
         // Bytes 4-7 of a frame header: the database size in pages after a commit, zero otherwise.
+        // Noted whichever way the header went, so its page always ends what is gathered.
         const unsigned char *header = data;
         file->commitFrameStarted = (header[4] | header[5] | header[6] | header[7]) != 0;
-        file->frames += 1;
         return SQLITE_OK;
     }
     if (completesCommit) return flushGathered(file);
