@@ -166,6 +166,18 @@ def test_wrong_content_type_on_post_is_400(run_id, api, client):
     assert client.get_run(run_id).data.metrics == {}
 
 
+@pytest.mark.parametrize("content_type", ["Application/JSON", "application/jsonp", "application/json ; charset=utf-8"])
+def test_content_type_is_compared_exactly_before_the_first_semicolon(run_id, api, client, content_type):
+    # MLflow's _validate_content_type keeps what precedes the first ";" and compares it with
+    # "application/json" as is: no case folding, no trimming.
+    body = json.dumps({"run_id": run_id, "key": "m", "value": 1, "timestamp": 1})
+    resp = api.post("/api/2.0/mlflow/runs/log-metric", data=body, headers={"Content-Type": content_type})
+    assert_error(
+        resp, 400, "INVALID_PARAMETER_VALUE", "Bad Request. Content-Type must be one of ['application/json']."
+    )
+    assert client.get_run(run_id).data.metrics == {}
+
+
 def test_missing_content_type_on_post_is_400(run_id, api):
     body = json.dumps({"run_id": run_id, "key": "m", "value": 1, "timestamp": 1}).encode()
     resp = api.post("/api/2.0/mlflow/runs/log-metric", data=body)
